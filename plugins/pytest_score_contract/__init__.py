@@ -1,0 +1,208 @@
+"""pytest plugin: ``pytest --score score.py`` checks a scoring script's contract.
+
+A thin shell over the ``score_contract`` engine: each scoring script becomes a
+pytest File, each check of ``score_contract.checks.CHECKS`` one Item named after
+it (``score.py::run_accepts_valid_input``). Only the options module of the engine
+is imported at start-up; the rest when a script is actually checked.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from score_contract import settings as options
+from score_contract.errors import UsageError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from _pytest._io import TerminalWriter
+
+    from score_contract.checks import Check
+    from score_contract.session import ContractSession
+
+SESSION = pytest.StashKey["ContractSession"]()
+
+
+class ScoreContractWarning(UserWarning):
+    """An advisory finding about a scoring script (it does not fail the check)."""
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("score-contract", "score-contract: check Azure ML scoring scripts")
+    for option in options.OPTIONS:
+        if option.kind == "paths":
+            group.addoption(
+                option.flag, action="append", dest=option.dest, default=[], metavar=option.metavar, help=option.help
+            )
+            parser.addini(option.ini, type="paths", default=[], help=option.help)
+        else:
+            group.addoption(option.flag, dest=option.dest, default=None, metavar=option.metavar, help=option.help)
+            parser.addini(option.ini, type="string", default="", help=option.help)
+
+
+def _value(config: pytest.Config, option: options.Option) -> str | None:
+    """Command line (relative to the invocation folder) beats the ini file (relative to it)."""
+    given = config.getoption(option.dest)
+    if given is not None:
+        if option.kind == "path":
+            return str(config.invocation_params.dir / given)
+        return str(given)
+    from_ini = str(config.getini(option.ini)).strip()
+    if not from_ini:
+        return None
+    if option.kind == "path":
+        base = config.inipath.parent if config.inipath else config.rootpath
+        return str(base / from_ini)
+    return from_ini
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from_cli: list[str] = config.getoption(options.SCORE.dest) or []
+    scripts = [str(config.invocation_params.dir / s) for s in from_cli] or [
+        str(p) for p in config.getini(options.SCORE.ini)
+    ]
+    if not scripts:
+        return
+    from score_contract.session import ContractSession
+
+    try:
+        settings = options.resolve(
+            scripts=scripts,
+            model_dir=_value(config, options.MODEL_DIR),
+            samples=_value(config, options.SAMPLES),
+            app_root=_value(config, options.APP_ROOT),
+            timeout=_value(config, options.TIMEOUT),
+            init_timeout=_value(config, options.INIT_TIMEOUT),
+            base=config.invocation_params.dir,
+        )
+        session = ContractSession(settings, config.invocation_params.dir)
+    except UsageError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    config.stash[SESSION] = session
+    config.add_cleanup(session.close)
+    _collect_scripts(config, [str(p) for p in settings.scripts], only=bool(from_cli))
+
+
+def _collect_scripts(config: pytest.Config, scripts: list[str], only: bool) -> None:
+    """Make pytest collect the scripts.
+
+    ``pytest --score x.py`` with no test paths checks the contract only; with test
+    paths (or scripts from the ini file) the scripts are collected beside them.
+    """
+    if only and config.args_source != pytest.Config.ArgsSource.ARGS:
+        config.args = scripts
+        return
+    given = {str(Path(config.invocation_params.dir, a.split("::")[0]).resolve()) for a in config.args}
+    config.args = [*config.args, *(s for s in scripts if s not in given)]
+
+
+def pytest_report_header(config: pytest.Config) -> list[str] | None:
+    session = config.stash.get(SESSION, None)
+    if session is None:
+        return None
+    from score_contract import __version__
+    from score_contract.loader import package_version
+
+    server = package_version("azureml-inference-server-http") or "not installed"
+    schema = package_version("inference-schema") or "not installed"
+    return [
+        f"score-contract {__version__}: azureml-inference-server-http {server}, inference-schema {schema}",
+        f"scoring scripts: {', '.join(s.shown_as for s in session.scripts.values())}",
+    ]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    # A scoring script must never be imported into the test session as a test module.
+    session = parent.config.stash.get(SESSION, None)
+    if session is not None and session.wants(module_path):
+        return ScoreFile.from_parent(parent, path=module_path)
+    return None
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    contract = session.config.stash.get(SESSION, None)
+    if contract is not None:
+        contract.schedule(item.path for item in session.items if isinstance(item, ScoreItem))
+
+
+class ScoreFile(pytest.File):
+    """A scoring script: one item per check of the contract."""
+
+    def collect(self) -> Iterator[pytest.Item]:
+        from score_contract.checks import CHECKS
+
+        for check in CHECKS:
+            yield ScoreItem.from_parent(self, name=check.name, check=check)
+
+
+class ContractBroken(Exception):
+    """Raised by a failed check; carries the rendered failure text."""
+
+    def __init__(self, headline: str, text: str) -> None:
+        super().__init__(headline)
+        self.headline = headline
+        self.text = text
+
+
+class ScoreItem(pytest.Item):
+    """One check of one script; its name is the check's sentence-name."""
+
+    def __init__(self, *, check: Check, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.check = check
+
+    def runtest(self) -> None:
+        contract = self.config.stash[SESSION]
+        try:
+            verdict = contract.judge(self.path, self.check)
+        finally:
+            contract.done(self.path)
+        for text in verdict.warnings:
+            warnings.warn(ScoreContractWarning(text), stacklevel=1)
+        if verdict.outcome == "skipped":
+            pointer = f"; see {self.parent.nodeid}::{verdict.blocked_by}" if verdict.blocked_by else ""
+            pytest.skip(f"{verdict.reason}{pointer}")
+        if verdict.outcome == "failed":
+            failure = contract.failure(self.path, self.check, verdict)
+            raise ContractBroken(failure.headline, failure.text)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
+        if isinstance(excinfo.value, ContractBroken):
+            return FailureRepr(self.nodeid, excinfo.value.headline, excinfo.value.text)
+        return super().repr_failure(excinfo, style=style)
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, f"{self.path.name}::{self.name}"
+
+
+class _Crash:
+    """What pytest's short summary (-ra) and the JUnit message show: the headline."""
+
+    def __init__(self, nodeid: str, message: str) -> None:
+        self.path = nodeid
+        self.lineno = 0
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+class FailureRepr:
+    """Plain-text failure report: pytest prints it as is, with no traceback of ours."""
+
+    def __init__(self, nodeid: str, headline: str, text: str) -> None:
+        self.reprcrash = _Crash(nodeid, headline)
+        self.text = text
+
+    def toterminal(self, tw: TerminalWriter) -> None:
+        for line in self.text.splitlines():
+            tw.line(line)
+
+    def __str__(self) -> str:
+        return self.text

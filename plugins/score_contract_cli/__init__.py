@@ -1,0 +1,111 @@
+"""The ``score-contract`` command: a thin shell over the engine.
+
+* ``score-contract check score.py [...]`` runs the same gate as ``pytest --score``
+  (through pytest, so output, JUnit files and exit codes are identical);
+* ``score-contract replay score.py --body '...'`` imports the script, runs init()
+  and sends one request, and prints what the server would answer.
+
+Exit codes are pytest's: 0 the contract holds / the answer was 2xx, 1 it does
+not, 4 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from score_contract import settings as options
+from score_contract.errors import UsageError
+
+USAGE_ERROR = 4
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    """The per-script options, with the same help texts as the pytest flags."""
+    for option in (options.MODEL_DIR, options.APP_ROOT, options.TIMEOUT, options.INIT_TIMEOUT):
+        flag = option.flag.replace("--score-", "--")
+        parser.add_argument(flag, dest=option.dest, metavar=option.metavar, help=option.help)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="score-contract", description="Gate Azure ML scoring scripts before they are deployed."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    check = commands.add_parser(
+        "check",
+        help="check the contract of scoring scripts (the same gate as `pytest --score`)",
+        description="Check scoring scripts; arguments after -- go to pytest (e.g. -- --junitxml=report.xml).",
+    )
+    check.add_argument("scripts", nargs="+", metavar="SCRIPT", help="scoring script(s) to check")
+    check.add_argument("--samples", dest=options.SAMPLES.dest, metavar=options.SAMPLES.metavar, help=options.SAMPLES.help)
+    _add_common(check)
+    check.add_argument("pytest_args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+
+    replay = commands.add_parser(
+        "replay",
+        help="run init() and one request, and print what the server would answer",
+        description="Import the script as the server does, run init(), send one request body and print the answer.",
+    )
+    replay.add_argument("script", metavar="SCRIPT", help="the scoring script")
+    source = replay.add_mutually_exclusive_group()
+    source.add_argument("--body", help="the request body, as sent (e.g. '{\"data\": [[1, 2]]}')")
+    source.add_argument("--body-file", metavar="FILE", help="a file holding the request body, sent byte for byte")
+    _add_common(replay)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "check":
+            return _check(args)
+        return _replay(args)
+    except UsageError as exc:
+        print(f"score-contract: error: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+
+
+def _check(args: argparse.Namespace) -> int:
+    import pytest
+
+    pytest_args: list[str] = []
+    for script in args.scripts:
+        pytest_args += [options.SCORE.flag, script]
+    for option in (options.SAMPLES, options.MODEL_DIR, options.APP_ROOT, options.TIMEOUT, options.INIT_TIMEOUT):
+        value = getattr(args, option.dest)
+        if value is not None:
+            pytest_args += [option.flag, value]
+    extra = [a for a in args.pytest_args if a != "--"]
+    # Only the scripts named here, whatever the project's ini file lists.
+    return int(pytest.main([*pytest_args, "-o", f"{options.SCORE.ini}=", *extra]))
+
+
+def _replay(args: argparse.Namespace) -> int:
+    from score_contract.replay import replay
+
+    settings = options.resolve(
+        scripts=[args.script],
+        model_dir=args.score_model_dir,
+        app_root=args.score_app_root,
+        timeout=args.score_timeout,
+        init_timeout=args.score_init_timeout,
+        base=Path.cwd(),
+    )
+    body: bytes | None
+    if args.body_file is not None:
+        path = Path(args.body_file)
+        if not path.is_file():
+            raise UsageError(f"{args.body_file}: no such body file.")
+        body = path.read_bytes()
+    elif args.body is not None:
+        body = args.body.encode("utf-8")
+    else:
+        body = None
+    return replay(settings, body, sys.stdout)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,11 @@
+"""score-contract: gate Azure ML scoring scripts before they are deployed.
+
+The engine loads a ``score.py`` the way the official inference server
+(``azureml-inference-server-http``) does, calls it the way the server does, and
+judges what it observed with small, pure checks. It knows nothing of pytest:
+the pytest plugin and the CLI under ``plugins/`` are thin shells over it.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

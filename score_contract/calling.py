@@ -1,0 +1,280 @@
+"""Call run() with one request body the way the server does, and build the
+response the server would send back.
+
+Written by hand rather than by driving the server's Flask app: the app costs
+~0.3 ms and a Flask import per request and hides *why* a request failed (a 500
+is a 500 whether run() raised, the decorators refused the body or the encoder
+choked). Every rule below cites the server code it mirrors
+(``azureml_inference_server_http/server/input_parsers.py``, ``user_script.py``,
+``routes.py``); ``tests/test_parity.py`` sends the same bodies through this
+module and through the official app and compares status and body.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import signal
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import CodeType, FrameType
+from typing import Any
+
+from . import tracebacks
+from .loader import LoadedScript
+from .observations import Body, Call, HttpResponse, ScriptError
+
+#: routes.py: the body of a 500 after run() raised.
+RUN_FAILED = "An unexpected error occurred in scoring script. Check the logs for more info."
+#: routes.py: the body of a 500 for any other unhandled exception (e.g. the encoder's).
+INTERNAL_ERROR = "An unexpected internal error occurred. Check the logs for more info."
+USER_AGENT = "score-contract"
+
+
+class Deadline(BaseException):
+    """Raised in the worker by SIGALRM when user code runs past its time.
+
+    A BaseException, unlike the server's TimeoutError, so that a broad
+    ``except Exception`` in the script cannot swallow it.
+    """
+
+
+def _on_alarm(signum: int, frame: FrameType | None) -> None:
+    raise Deadline
+
+
+@contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """The server bounds run() with SIGALRM too (server/utils.py: timeout())."""
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _error_response(status: int, message: str, run_failed: bool) -> HttpResponse:
+    """routes.py ErrorResponse: a JSON ``{"message": ...}`` body."""
+    return _json_response(status, json.dumps({"message": message}), run_failed)
+
+
+def _json_response(status: int, text: str, run_failed: bool) -> HttpResponse:
+    data = text.encode("utf-8")
+    headers = (
+        ("Content-Type", "application/json"),
+        ("Content-Length", str(len(data))),
+        ("x-ms-run-function-failed", str(run_failed)),
+    )
+    return HttpResponse(status, headers, data)
+
+
+def _is_json_mimetype(content_type: str) -> bool:
+    """werkzeug Request.is_json, which ObjectInput requires."""
+    mimetype = content_type.split(";")[0].strip().lower()
+    return mimetype == "application/json" or (mimetype.startswith("application/") and mimetype.endswith("+json"))
+
+
+def request_headers(body: Body) -> dict[str, str]:
+    """What run() gets as ``request_headers``: dict(request.headers)."""
+    return {
+        "Host": "localhost",
+        "User-Agent": USER_AGENT,
+        "Content-Type": body.content_type,
+        "Content-Length": str(len(body.data)),
+    }
+
+
+def _schema_arguments(parameters: tuple[inspect.Parameter, ...], body: Body) -> dict[str, Any] | HttpResponse:
+    """input_parsers.ObjectInput._parse_post_input and _extract_parameters."""
+    if not _is_json_mimetype(body.content_type):
+        return _error_response(415, "Expects Content-Type to be application/json", False)
+    try:
+        parsed = json.loads(body.data)
+    except json.JSONDecodeError as ex:
+        if body.data:
+            return _error_response(400, f"POST body could not be decoded as JSON: {ex}", False)
+        return _error_response(400, "POST body is empty. Expecting a JSON dictionary.", False)
+    except (ValueError, RecursionError):
+        # Not a JSONDecodeError (e.g. bytes that are not UTF-8): nothing in
+        # handle_score catches it, Flask's catch-all answers 500.
+        return _error_response(500, INTERNAL_ERROR, False)
+    if not isinstance(parsed, dict):
+        return _error_response(400, "POST body should be a JSON dictionary.", False)
+    arguments: dict[str, Any] = {}
+    for parameter in parameters:
+        value = parsed.get(parameter.name, parameter.default)
+        if value is inspect.Parameter.empty:
+            return _error_response(400, f"A value is not provided for the {parameter.name!r} parameter.", False)
+        arguments[parameter.name] = value
+    return arguments
+
+
+def call(loaded: LoadedScript, body: Body, timeout: float) -> Call:
+    """Send ``body`` to run() and observe everything that follows."""
+    if loaded.mode == "rawhttp":
+        return _call_rawhttp(loaded, body, timeout)
+    headers = request_headers(body)
+    if loaded.mode == "text":
+        try:
+            # JsonStringInput: the raw body decoded as UTF-8, never parsed.
+            arguments: dict[str, Any] | HttpResponse = {loaded.parameters[0].name: body.data.decode("utf-8")}
+        except UnicodeDecodeError as ex:
+            arguments = _error_response(400, f"Input cannot be decoded as UTF-8: {ex}", False)
+    else:
+        arguments = _schema_arguments(loaded.parameters, body)
+    if isinstance(arguments, HttpResponse):
+        return Call(body, response=arguments, rejected=_message(arguments))
+    return _invoke(loaded, body, arguments, headers, timeout)
+
+
+def _call_rawhttp(loaded: LoadedScript, body: Body, timeout: float) -> Call:
+    """RawRequestInput: run() gets the Flask request object itself."""
+    import flask  # the script imported rawhttp, so Flask is loaded already
+
+    with _flask_app().test_request_context(
+        "/score",
+        method="POST",
+        data=body.data,
+        headers={"Content-Type": body.content_type, "User-Agent": USER_AGENT},
+    ):
+        headers = dict(flask.request.headers)
+        return _invoke(loaded, body, {loaded.parameters[0].name: flask.request}, headers, timeout)
+
+
+_APP: Any = None
+
+
+def _flask_app() -> Any:
+    global _APP
+    if _APP is None:
+        import flask
+
+        _APP = flask.Flask("score_contract")
+    return _APP
+
+
+def _message(response: HttpResponse) -> str:
+    try:
+        return str(json.loads(response.body)["message"])
+    except (ValueError, KeyError, TypeError):
+        return response.body.decode("utf-8", "replace")
+
+
+def _entered(exc: BaseException, code: CodeType | None) -> bool:
+    """Did the traceback pass through the undecorated run()?"""
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code is code:
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def _invoke(
+    loaded: LoadedScript, body: Body, arguments: dict[str, Any], headers: dict[str, str], timeout: float
+) -> Call:
+    """user_script.invoke_run and routes.handle_score."""
+    init_before = loaded.init_calls[0]
+    started = time.perf_counter()
+    try:
+        with deadline(timeout):
+            if loaded.wants_headers:
+                output = loaded.run(**arguments, request_headers=headers)
+            else:
+                output = loaded.run(**arguments)
+    except Deadline as exc:
+        elapsed = time.perf_counter() - started
+        return Call(
+            body,
+            response=_error_response(500, f"Scoring timeout after {int(timeout * 1000)} ms", True),
+            error=tracebacks.describe(exc, loaded.app_root),
+            timed_out=True,
+            init_calls=loaded.init_calls[0] - init_before,
+            elapsed=elapsed,
+        )
+    except Exception as exc:
+        elapsed = time.perf_counter() - started
+        response = _error_response(500, RUN_FAILED, True)
+        error = tracebacks.describe(exc, loaded.app_root)
+        init_calls = loaded.init_calls[0] - init_before
+        if loaded.mode == "schema" and not _entered(exc, loaded.inner_run_code):
+            # inference-schema's own conversion refused the body: the server
+            # answers the same 500, but it is not the script's fault.
+            return Call(body, response=response, rejected=error.summary, init_calls=init_calls, elapsed=elapsed)
+        return Call(body, response=response, error=error, init_calls=init_calls, elapsed=elapsed)
+    except BaseException as exc:
+        # SystemExit, KeyboardInterrupt: handle_score catches Exception only, so
+        # these end the server's worker process instead of becoming a 500.
+        return Call(
+            body,
+            error=tracebacks.describe(exc, loaded.app_root),
+            escaped=True,
+            init_calls=loaded.init_calls[0] - init_before,
+            elapsed=time.perf_counter() - started,
+        )
+    elapsed = time.perf_counter() - started
+    response, encode_error, is_response = respond(output, loaded.app_root)
+    return Call(
+        body,
+        response=response,
+        encode_error=encode_error,
+        returned_type=_type_name(output),
+        returned_response=is_response,
+        double_encoded=_holds_json(output),
+        init_calls=loaded.init_calls[0] - init_before,
+        elapsed=elapsed,
+    )
+
+
+def respond(output: object, app_root: str) -> tuple[HttpResponse, ScriptError | None, bool]:
+    """The response the server sends for what run() returned (routes.handle_score).
+
+    Returns the response, the encoder's error if it could not encode the output,
+    and whether run() returned a Response object of its own.
+    """
+    flask = sys.modules.get("flask")
+    if flask is not None and isinstance(output, flask.Response):
+        # AMLResponse and flask.Response are passed through as they are; a 5xx
+        # gets x-ms-run-function-failed: True.
+        try:
+            data = output.get_data()
+        except Exception as exc:
+            return _error_response(500, INTERNAL_ERROR, False), tracebacks.describe(exc, app_root), True
+        headers = [(k, v) for k, v in output.headers.items() if k.lower() != "content-length"]
+        if output.status_code >= 500:
+            headers = [(k, v) for k, v in headers if k.lower() != "x-ms-run-function-failed"]
+            headers.append(("x-ms-run-function-failed", "True"))
+        headers.append(("Content-Length", str(len(data))))
+        return HttpResponse(output.status_code, tuple(headers), data), None, True
+    try:
+        # AMLResponse(output, 200, json_str=True): stdlib json.dumps, allow_nan=True;
+        # None becomes {}.
+        text = json.dumps(output) if output is not None else json.dumps({})
+    except Exception as exc:
+        # Raised while building the response, outside handle_score's try: the
+        # Flask catch-all answers 500 with x-ms-run-function-failed: False.
+        return _error_response(500, INTERNAL_ERROR, False), tracebacks.describe(exc, app_root), False
+    return _json_response(200, text, False), None, False
+
+
+def _type_name(value: object) -> str:
+    cls = type(value)
+    if cls.__module__ == "builtins":
+        return cls.__qualname__
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _holds_json(output: object) -> bool:
+    if not isinstance(output, str):
+        return False
+    stripped = output.strip()
+    if not stripped or stripped[0] not in "[{":
+        return False
+    try:
+        return isinstance(json.loads(stripped), (dict, list))
+    except ValueError:
+        return False

@@ -1,0 +1,245 @@
+"""The contract: small pure functions that judge what was observed.
+
+Each check takes one observation — the import, the init() call, one call of
+run(), or the whole evidence of a script — and returns a Violation or None. Its
+docstring is the contract sentence shown in failure reports. ``CHECKS`` lists
+them in the order they run; there is no registry.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .observations import Body, Call, Evidence, ImportResult, InitResult
+
+Phase = Literal["import", "definition", "init", "call", "session"]
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One breach of the contract."""
+
+    headline: str
+    details: str = ""
+    body: Body | None = None
+    location: str = ""
+
+
+@dataclass(frozen=True)
+class Check:
+    judge: Callable[[Any], Violation | None]
+    phase: Phase
+    #: A breach is worth a warning, not a failure.
+    advisory: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.judge.__name__
+
+    @property
+    def sentence(self) -> str:
+        return " ".join(inspect.cleandoc(self.judge.__doc__ or "").split())
+
+
+def _with_hint(text: str, hint: str) -> str:
+    return f"{text}\nhint: {hint}" if hint else text
+
+
+def module_imports(imported: ImportResult) -> Violation | None:
+    """The script imports without raising, the way the server imports it (as module
+    entry_module, with the app root at the end of sys.path)."""
+    if imported.death is not None:
+        return Violation(
+            f"importing the script ended the worker process: it {imported.death.describe()}",
+            details=_last_output(imported.death.last_output),
+        )
+    if imported.error is not None:
+        if imported.timed_out:
+            headline = f"importing the script did not finish in time ({imported.elapsed:g} s)"
+        else:
+            headline = f"importing the script raised {imported.error.summary}"
+        return Violation(
+            headline, _with_hint(imported.error.traceback, imported.hint), location=imported.error.location
+        )
+    return None
+
+
+def defines_init_and_run(imported: ImportResult) -> Violation | None:
+    """The script defines init() and run(), and run() takes its input the way the
+    server passes it: no *args, **kwargs or positional-only parameters, an input
+    parameter besides request_headers, not both @rawhttp and @input_schema."""
+    if imported.definition_problem is not None:
+        return Violation(imported.definition_problem, _with_hint("", imported.hint).strip())
+    return None
+
+
+def import_does_not_call_init(imported: ImportResult) -> Violation | None:
+    """Importing the script does not call init(): the server calls init() itself,
+    once, right after the import."""
+    if imported.init_calls:
+        times = "once" if imported.init_calls == 1 else f"{imported.init_calls} times"
+        return Violation(
+            f"importing the script called init() {times}; the server calls it again after the import",
+            "Remove the module-level init() call (keep it under `if __name__ == '__main__':` if you need it).",
+        )
+    return None
+
+
+def init_succeeds(init: InitResult) -> Violation | None:
+    """init() returns without raising and within the init timeout; otherwise the
+    server's worker exits with code 3 and the deployment never becomes ready."""
+    if init.death is not None:
+        return Violation(
+            f"init() ended the worker process: it {init.death.describe()}",
+            "The server restarts such a worker forever and never becomes ready.\n"
+            + _last_output(init.death.last_output),
+        )
+    if init.error is not None:
+        if init.timed_out:
+            headline = f"init() did not return within {init.elapsed:.3g} s"
+        else:
+            headline = f"init() raised {init.error.summary}"
+        return Violation(headline, _with_hint(init.error.traceback, init.hint), location=init.error.location)
+    return None
+
+
+def run_accepts_valid_input(call: Call) -> Violation | None:
+    """run() returns for every valid request body: without raising, within the
+    per-call timeout, and without ending the worker process."""
+    if call.death is not None:
+        return Violation(
+            f"run() ended the worker process: it {call.death.describe()}",
+            _last_output(call.death.last_output),
+            body=call.body,
+        )
+    if call.error is None:
+        return None
+    if call.timed_out:
+        headline = f"run() did not return within the timeout ({call.elapsed:.3g} s)"
+    elif call.escaped:
+        headline = f"run() raised {call.error.summary}, which the server does not catch: the worker process exits"
+    else:
+        headline = call.error.summary
+    return Violation(headline, call.error.traceback, body=call.body, location=call.error.location)
+
+
+def response_status_is_2xx(call: Call) -> Violation | None:
+    """When run() returns a Response of its own (AMLResponse, flask.Response) for a
+    valid request body, its status is 2xx."""
+    if call.returned_response and call.response is not None and not 200 <= call.response.status < 300:
+        preview = call.response.body[:300].decode("utf-8", "replace")
+        return Violation(
+            f"run() answered a valid request with HTTP {call.response.status}",
+            f"response body: {preview}" if preview else "",
+            body=call.body,
+        )
+    return None
+
+
+def output_is_json_encodable(call: Call) -> Violation | None:
+    """What run() returns for a valid request body can be encoded by the server's
+    json.dumps; otherwise the server answers 500 although run() succeeded."""
+    if call.encode_error is not None:
+        return Violation(
+            f"run() returned {call.returned_type}, which the server cannot encode: HTTP 500",
+            f"{call.encode_error.summary}\n"
+            "Convert numpy/pandas values to plain Python first (e.g. .tolist(), float(x), int(x)).",
+            body=call.body,
+        )
+    return None
+
+
+class _Constant:
+    def __init__(self, token: str) -> None:
+        self.token = token
+
+
+def _find_constant(value: object, path: str = "$") -> tuple[str, str] | None:
+    if isinstance(value, _Constant):
+        return path, value.token
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _find_constant(item, f"{path}.{key}")
+            if found:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _find_constant(item, f"{path}[{index}]")
+            if found:
+                return found
+    return None
+
+
+def output_is_strict_json(call: Call) -> Violation | None:
+    """Every JSON response to a valid request body is strict JSON: no NaN or
+    Infinity tokens, which JSON does not have and most clients reject."""
+    response = call.response
+    if response is None or not response.is_json or not 200 <= response.status < 300:
+        return None
+    try:
+        parsed = json.loads(response.body, parse_constant=_Constant)
+    except ValueError as exc:
+        return Violation("the response body is not valid JSON", f"{exc}", body=call.body)
+    except RecursionError:
+        return None
+    found = _find_constant(parsed)
+    if found is None:
+        return None
+    path, token = found
+    return Violation(
+        f"the response body is not strict JSON: {token} at {path}",
+        "The server's json.dumps writes float('nan') / float('inf') as bare NaN / Infinity tokens."
+        " Replace them with null (or a string) before returning.",
+        body=call.body,
+    )
+
+
+def output_is_not_double_encoded(call: Call) -> Violation | None:
+    """run() returns data, not a str that already holds JSON: the server encodes
+    a str again, and clients receive one JSON string instead of an object."""
+    if call.double_encoded:
+        return Violation(
+            "run() returned a JSON string; the server encodes it again (double encoding)",
+            "Return the dict or list itself instead of json.dumps(...) of it.",
+            body=call.body,
+        )
+    return None
+
+
+def init_runs_once(evidence: Evidence) -> Violation | None:
+    """init() runs exactly once in a worker's life: the server calls it at boot,
+    and run() never calls it again."""
+    for call in evidence.calls:
+        if call.init_calls:
+            times = "once" if call.init_calls == 1 else f"{call.init_calls} times"
+            return Violation(
+                f"run() called init() {times} more while handling a request",
+                "The server has already called init() at boot; calling it from run() reloads the model per request.",
+                body=call.body,
+            )
+    return None
+
+
+CHECKS: tuple[Check, ...] = (
+    Check(module_imports, "import"),
+    Check(defines_init_and_run, "definition"),
+    Check(import_does_not_call_init, "definition"),
+    Check(init_succeeds, "init"),
+    Check(run_accepts_valid_input, "call"),
+    Check(response_status_is_2xx, "call"),
+    Check(output_is_json_encodable, "call"),
+    Check(output_is_strict_json, "call"),
+    Check(output_is_not_double_encoded, "call", advisory=True),
+    Check(init_runs_once, "session"),
+)
+
+
+def _last_output(text: str) -> str:
+    if not text:
+        return "The script printed nothing before that."
+    lines = text.splitlines()[-15:]
+    return "last output of the script:\n" + "\n".join(f"    {line}" for line in lines)

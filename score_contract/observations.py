@@ -1,0 +1,173 @@
+"""What was observed while a script was imported, initialised and called.
+
+Plain frozen data: the worker process builds these, pickles them to the parent,
+and the checks judge them. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Literal
+
+#: How the server hands a request to run(): the raw body text (undecorated run),
+#: keyword arguments converted by inference-schema (``@input_schema``), or the
+#: Flask request object (``@rawhttp``).
+Mode = Literal["text", "schema", "rawhttp"]
+
+
+@dataclass(frozen=True)
+class Body:
+    """One request body we send to run(), and where it came from."""
+
+    data: bytes
+    source: str = ""
+    content_type: str = "application/json"
+
+    @classmethod
+    def from_json(cls, value: object, source: str = "") -> Body:
+        # json.dumps with its defaults is what `requests.post(json=...)` sends.
+        return cls(json.dumps(value).encode("utf-8"), source)
+
+    @property
+    def text(self) -> str:
+        return self.data.decode("utf-8", errors="backslashreplace")
+
+
+@dataclass(frozen=True)
+class ScriptError:
+    """An exception raised by the user's code, its traceback cut to the user's frames."""
+
+    type_name: str
+    message: str
+    traceback: str
+    location: str = ""
+
+    @property
+    def summary(self) -> str:
+        first_line = self.message.strip().splitlines()[0] if self.message.strip() else ""
+        return f"{self.type_name}: {first_line}" if first_line else self.type_name
+
+
+@dataclass(frozen=True)
+class Death:
+    """The worker process ended, or was killed because it stopped answering."""
+
+    exit_code: int | None = None
+    signal_name: str | None = None
+    hung_after: float | None = None
+    last_output: str = ""
+
+    def describe(self) -> str:
+        if self.hung_after is not None:
+            return f"stopped answering and was killed after {self.hung_after:g} s"
+        if self.signal_name is not None:
+            return f"was killed by {self.signal_name}"
+        return f"exited with code {self.exit_code}"
+
+
+@dataclass(frozen=True)
+class HttpResponse:
+    """The response the server would send back."""
+
+    status: int
+    headers: tuple[tuple[str, str], ...] = ()
+    body: bytes = b""
+
+    def header(self, name: str) -> str | None:
+        wanted = name.lower()
+        for key, value in self.headers:
+            if key.lower() == wanted:
+                return value
+        return None
+
+    @property
+    def is_json(self) -> bool:
+        content_type = (self.header("Content-Type") or "").split(";")[0].strip().lower()
+        return content_type == "application/json" or (
+            content_type.startswith("application/") and content_type.endswith("+json")
+        )
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """Importing the script, and what the server checks right after import."""
+
+    error: ScriptError | None = None
+    death: Death | None = None
+    #: Why the server would refuse the module (missing init/run, bad run signature).
+    definition_problem: str | None = None
+    mode: Mode | None = None
+    #: run()'s input parameters, as the server sees them (request_headers excluded).
+    parameters: tuple[str, ...] = ()
+    #: Importing did not finish within the init timeout.
+    timed_out: bool = False
+    #: Calls of init() made while the module body ran.
+    init_calls: int = 0
+    #: Extra context for a failed import, e.g. a user module shadowed by the server's.
+    hint: str = ""
+    elapsed: float = 0.0
+
+    @property
+    def imported(self) -> bool:
+        return self.error is None and self.death is None and not self.timed_out
+
+    @property
+    def accepted(self) -> bool:
+        """Imported, and the server would accept its init() and run()."""
+        return self.imported and self.definition_problem is None
+
+
+@dataclass(frozen=True)
+class InitResult:
+    """The server's one call of init() at worker boot."""
+
+    error: ScriptError | None = None
+    death: Death | None = None
+    timed_out: bool = False
+    hint: str = ""
+    elapsed: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.death is None and not self.timed_out
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request: the body sent, and everything that came of it."""
+
+    body: Body
+    #: What the server would send back; None when the worker died.
+    response: HttpResponse | None = None
+    #: run() raised (the server answers 500).
+    error: ScriptError | None = None
+    #: The server or the decorators' own conversion refused the body before run() saw it.
+    rejected: str | None = None
+    #: run() did not return within the per-call timeout.
+    timed_out: bool = False
+    #: The server could not encode what run() returned (it answers 500).
+    encode_error: ScriptError | None = None
+    #: run() raised something the server does not catch (SystemExit, KeyboardInterrupt).
+    escaped: bool = False
+    #: The Python type run() returned, e.g. "numpy.int64".
+    returned_type: str = ""
+    #: run() returned a Response object (passed through by the server as-is).
+    returned_response: bool = False
+    #: run() returned a str that is itself JSON: the server encodes it a second time.
+    double_encoded: bool = False
+    #: Calls of init() made while run() handled this body.
+    init_calls: int = 0
+    death: Death | None = None
+    elapsed: float = 0.0
+    #: Which worker process handled it (a new one after the previous one died).
+    incarnation: int = 1
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Everything observed of one script, phase by phase (None: phase not run)."""
+
+    imported: ImportResult | None = None
+    initialized: InitResult | None = None
+    calls: tuple[Call, ...] = field(default_factory=tuple)

@@ -1,0 +1,83 @@
+"""Replay one request: import the script as the server does, run init(), send one
+body, and print what the server would answer and which contract it breaks."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from .checks import CHECKS, Violation
+from .observations import Body, Call, ImportResult, InitResult
+from .sandbox import Sandbox
+from .settings import Settings
+
+_MODES = {
+    "text": "run() gets the raw body text",
+    "schema": "run() gets the body's keys as arguments, converted by @input_schema",
+    "rawhttp": "run() gets the request object (@rawhttp)",
+}
+_SHOWN_HEADERS = ("content-type", "x-ms-run-function-failed")
+
+
+def _indented(text: str) -> str:
+    return "\n".join(f"    {line}" for line in text.splitlines())
+
+
+def replay(settings: Settings, body: bytes | None, out: TextIO) -> int:
+    """Returns 0 when the server would answer 2xx and no check breaks, else 1."""
+    (script,) = settings.scripts
+    sandbox = Sandbox(script, settings.app_root or script.parent, settings.model_dir)
+    try:
+        return _replay(sandbox, settings, body, out)
+    finally:
+        output = sandbox.last_output()
+        if output:
+            out.write(f"\nthe script printed:\n{_indented(output)}\n")
+        sandbox.close()
+
+
+def _problem(violation: Violation | None, out: TextIO) -> bool:
+    if violation is None:
+        return False
+    out.write(f"{violation.headline}\n")
+    if violation.details:
+        out.write(_indented(violation.details) + "\n")
+    return True
+
+
+def _replay(sandbox: Sandbox, settings: Settings, body: bytes | None, out: TextIO) -> int:
+    app_root = settings.app_root or sandbox.script.parent
+    imported = sandbox.ask("load", str(sandbox.script), str(app_root), settings.init_timeout, timeout=settings.init_timeout)
+    if not isinstance(imported, ImportResult):
+        imported = ImportResult(death=sandbox.death)
+    phases = [c for c in CHECKS if c.phase in ("import", "definition")]
+    if any([_problem(c.judge(imported), out) for c in phases]) or not imported.accepted:
+        return 1
+    out.write(f"imported {sandbox.script.name} as the server does: {_MODES[imported.mode or 'text']}\n")
+    init = sandbox.ask("init", settings.init_timeout, timeout=settings.init_timeout)
+    if not isinstance(init, InitResult):
+        init = InitResult(death=sandbox.death)
+    if _problem(next(c for c in CHECKS if c.phase == "init").judge(init), out):
+        return 1
+    out.write(f"init() returned in {init.elapsed:.3g} s\n")
+    if body is None:
+        return 0
+    request = Body(body, "--body")
+    reply = sandbox.ask("call", request, settings.timeout, timeout=settings.timeout)
+    call = reply if isinstance(reply, Call) else Call(request, death=sandbox.death)
+    out.write(f"\nPOST /score  Content-Type: {request.content_type}\n{request.text}\n\n")
+    if call.response is not None:
+        response = call.response
+        out.write(f"HTTP {response.status}\n")
+        for name, value in response.headers:
+            if name.lower() in _SHOWN_HEADERS:
+                out.write(f"{name}: {value}\n")
+        out.write(f"\n{response.body.decode('utf-8', 'replace')}\n\n")
+    if call.rejected is not None:
+        out.write(f"the body was refused before run() saw it: {call.rejected}\n")
+        return 1
+    broken = False
+    for check in CHECKS:
+        if check.phase == "call" and (call.error is None or check.name == "run_accepts_valid_input"):
+            broken = _problem(check.judge(call), out) and not check.advisory or broken
+    ok = call.response is not None and 200 <= call.response.status < 300
+    return 0 if ok and not broken else 1

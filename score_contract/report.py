@@ -1,0 +1,83 @@
+"""Failure text: the headline first (it becomes pytest's short summary), then the
+contract sentence, the request body, the traceback inside the script, and one
+command that reproduces it."""
+
+from __future__ import annotations
+
+import os
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+
+from .checks import Check, Violation
+from .observations import Body
+from .runner import Verdict
+from .settings import DEFAULT_INIT_TIMEOUT, DEFAULT_TIMEOUT, Script, Settings
+
+_BODY_PREVIEW = 500
+_INLINE_BODY_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class Failure:
+    headline: str
+    text: str
+
+
+def _indent(text: str, prefix: str = "  ") -> str:
+    return "\n".join(prefix + line if line else line for line in text.splitlines())
+
+
+def shown_path(path: Path, invocation_dir: Path) -> str:
+    try:
+        return os.path.relpath(path, invocation_dir)
+    except ValueError:
+        return str(path)
+
+
+def reproduce_command(script: Script, settings: Settings, invocation_dir: Path, body: Body | None) -> str:
+    """One shell command that replays what failed, with the options that matter."""
+    words = ["score-contract", "replay", script.shown_as]
+    if settings.model_dir is not None:
+        words += ["--model-dir", shown_path(settings.model_dir, invocation_dir)]
+    if settings.app_root is not None:
+        words += ["--app-root", shown_path(settings.app_root, invocation_dir)]
+    if settings.timeout != DEFAULT_TIMEOUT:
+        words += ["--timeout", f"{settings.timeout:g}"]
+    if settings.init_timeout != DEFAULT_INIT_TIMEOUT:
+        words += ["--init-timeout", f"{settings.init_timeout:g}"]
+    if body is not None:
+        source_file = body.source if body.source.endswith(".json") else ""
+        if source_file and len(body.data) > _INLINE_BODY_LIMIT:
+            words += ["--body-file", source_file]
+        else:
+            words += ["--body", body.text]
+    return shlex.join(words)
+
+
+def _body_line(violation: Violation) -> str:
+    body = violation.body
+    assert body is not None
+    text = body.text
+    if len(text) > _BODY_PREVIEW:
+        text = f"{text[:_BODY_PREVIEW]}… ({len(body.data)} bytes)"
+    if not text:
+        text = "(empty)"
+    source = f" ({body.source})" if body.source else ""
+    return f"smallest failing body{source}: {text}"
+
+
+def render(check: Check, verdict: Verdict, script: Script, settings: Settings, invocation_dir: Path) -> Failure:
+    """The text of a failed check; the first violation is the one shown in full."""
+    first = verdict.violations[0]
+    lines = [f"contract: {check.sentence}"]
+    if first.body is not None:
+        lines.append(_body_line(first))
+        failing = len(verdict.violations)
+        if failing > 1:
+            lines.append(f"{failing} of {verdict.judged} bodies break this contract")
+    if first.details:
+        lines.append(first.details)
+    lines.append(f"reproduce: {reproduce_command(script, settings, invocation_dir, first.body)}")
+    text = first.headline + "\n" + _indent("\n".join(lines))
+    return Failure(first.headline, text)

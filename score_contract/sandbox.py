@@ -1,0 +1,160 @@
+"""The parent's handle on one worker process running one script.
+
+The worker is a fresh interpreter (not a fork of the test session) started in a
+session and process group of its own, in the server's working folder and
+environment. Whatever the script does — exit, segfault, loop forever — is seen
+here as a :class:`Death` of that one worker; the test session goes on.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import IO, Any
+
+from .loader import server_environment
+from .observations import Death
+
+#: How long past its own SIGALRM deadline a worker may take to answer before it
+#: counts as hung (C code holding the GIL never sees the alarm).
+GRACE_SECONDS = 2.0
+_LAST_OUTPUT_BYTES = 4000
+_WORKER_CODE = "from score_contract.worker import main; main()"
+
+
+class WorkerBug(RuntimeError):
+    """score-contract itself failed inside the worker: a bug of ours, not the script's."""
+
+
+class Sandbox:
+    """One worker process; started on construction, so its start-up overlaps other work."""
+
+    def __init__(self, script: Path, app_root: Path, model_dir: Path | None) -> None:
+        self.script = script
+        self.app_root = app_root
+        self._log: IO[bytes] = tempfile.TemporaryFile(prefix="score-contract-")
+        command_read, command_write = os.pipe()
+        result_read, result_write = os.pipe()
+        env = server_environment(os.environ, script=script, app_root=app_root, model_dir=model_dir)
+        try:
+            self._process = subprocess.Popen(
+                [sys.executable, "-c", _WORKER_CODE, str(command_read), str(result_write)],
+                cwd=app_root,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=self._log,
+                stderr=subprocess.STDOUT,
+                pass_fds=(command_read, result_write),
+                start_new_session=True,
+            )
+        finally:
+            os.close(command_read)
+            os.close(result_write)
+        self._commands = Connection(command_write, readable=False)
+        self._results = Connection(result_read, writable=False)
+        self.death: Death | None = None
+        self._pending = False
+
+    @property
+    def pid(self) -> int:
+        return self._process.pid
+
+    def ask(self, command: str, *args: Any, timeout: float) -> object:
+        """Send one command; return the worker's reply, or a Death if it never comes."""
+        self.ask_async(command, *args)
+        return self.wait(timeout)
+
+    def ask_async(self, command: str, *args: Any) -> None:
+        """Send one command without waiting: the worker starts on it at once."""
+        assert not self._pending, "one command at a time"
+        self._pending = True
+        if self.death is None:
+            try:
+                self._commands.send((command, args))
+            except OSError:  # BrokenPipeError: the worker is gone already
+                self._died()
+
+    def wait(self, timeout: float) -> object:
+        """The reply to the command sent last, or a Death."""
+        self._pending = False
+        if self.death is not None:
+            return self.death
+        if not self._results.poll(timeout + GRACE_SECONDS):
+            return self._died(hung_after=timeout + GRACE_SECONDS)
+        try:
+            reply = self._results.recv()
+        except (EOFError, OSError):
+            return self._died()
+        if type(reply).__name__ == "Bug":
+            raise WorkerBug(f"score-contract failed inside the worker for {self.script}:\n{reply.text}")
+        return reply
+
+    def _died(self, hung_after: float | None = None) -> Death:
+        if hung_after is not None:
+            self._kill_group(signal.SIGKILL)
+        try:
+            code = self._process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self._kill_group(signal.SIGKILL)
+            code = self._process.wait()
+        signal_name = None
+        if code < 0 and hung_after is None:
+            try:
+                signal_name = signal.Signals(-code).name
+            except ValueError:
+                signal_name = f"signal {-code}"
+        self.death = Death(
+            exit_code=code if code >= 0 else None,
+            signal_name=signal_name,
+            hung_after=hung_after,
+            last_output=self.last_output(),
+        )
+        return self.death
+
+    def last_output(self) -> str:
+        """The tail of what the script printed (stdout and stderr)."""
+        try:
+            self._log.flush()
+            size = self._log.seek(0, os.SEEK_END)
+            self._log.seek(max(0, size - _LAST_OUTPUT_BYTES))
+            data = self._log.read()
+        except (OSError, ValueError):
+            return ""
+        text = data.decode("utf-8", "replace")
+        if size > _LAST_OUTPUT_BYTES:
+            text = text.split("\n", 1)[-1]
+        return text.rstrip()
+
+    def _kill_group(self, sig: signal.Signals) -> None:
+        try:
+            os.killpg(self._process.pid, sig)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+    def close(self) -> None:
+        """Stop the worker and everything it started (its whole process group)."""
+        if self._process.poll() is None:
+            try:
+                self._commands.send(("quit", ()))
+                self._process.wait(timeout=2)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+        # The script may have left children in the group even after a clean exit.
+        self._kill_group(signal.SIGTERM)
+        try:
+            self._process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            self._kill_group(signal.SIGKILL)
+            self._process.wait()
+        self._kill_group(signal.SIGKILL)
+        for handle in (self._commands, self._results):
+            try:
+                handle.close()
+            except OSError:
+                pass
+        self._log.close()

@@ -1,0 +1,67 @@
+"""A contract run over several scripts: what the shells (pytest plugin, CLI) hold.
+
+It plans each script up front (so bad samples are usage errors before anything
+runs), starts workers ahead of need so that one script's start-up overlaps
+another's checks, and stops each worker as soon as its last check is done.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+from .checks import Check
+from .report import Failure, render
+from .runner import ScriptRun, Verdict
+from .settings import Script, Settings, plan
+
+
+class ContractSession:
+    def __init__(self, settings: Settings, invocation_dir: Path) -> None:
+        self.settings = settings
+        self.invocation_dir = invocation_dir
+        self.scripts: dict[Path, Script] = {p: plan(settings, p, invocation_dir) for p in settings.scripts}
+        self._runs: dict[Path, ScriptRun] = {}
+        self._order: list[Path] = []
+        self._pending: Counter[Path] = Counter()
+
+    def wants(self, path: Path) -> bool:
+        return path.resolve() in self.scripts
+
+    def run(self, path: Path) -> ScriptRun:
+        path = path.resolve()
+        if path not in self._runs:
+            self._runs[path] = ScriptRun(self.scripts[path], self.settings)
+        return self._runs[path]
+
+    def schedule(self, paths: Iterable[Path]) -> None:
+        """The scripts of the checks about to run, in order, one entry per check."""
+        paths = [p.resolve() for p in paths]
+        self._pending = Counter(paths)
+        self._order = list(dict.fromkeys(paths))
+        if self._order:
+            self.run(self._order[0]).start()
+
+    def judge(self, path: Path, check: Check) -> Verdict:
+        path = path.resolve()
+        # Start the next script's worker now: its import overlaps this one's checks.
+        if path in self._order:
+            following = self._order.index(path) + 1
+            if following < len(self._order):
+                self.run(self._order[following]).start()
+        return self.run(path).judge(check)
+
+    def done(self, path: Path) -> None:
+        """One scheduled check of ``path`` finished; stop its worker after the last."""
+        path = path.resolve()
+        self._pending[path] -= 1
+        if self._pending[path] <= 0 and path in self._runs:
+            self._runs[path].close()
+
+    def failure(self, path: Path, check: Check, verdict: Verdict) -> Failure:
+        return render(check, verdict, self.scripts[path.resolve()], self.settings, self.invocation_dir)
+
+    def close(self) -> None:
+        for run in self._runs.values():
+            run.close()

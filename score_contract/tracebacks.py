@@ -1,0 +1,94 @@
+"""Turn an exception raised by user code into a ScriptError cut to the user's frames.
+
+A failure must show the traceback inside score.py only: frames of the server,
+of inference-schema, of installed libraries and of score-contract itself are
+noise to someone fixing their script.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from pathlib import Path
+
+from .observations import ScriptError
+
+_OWN_PACKAGE = str(Path(__file__).resolve().parent)
+_MAX_MESSAGE = 2000
+
+
+def is_user_file(filename: str, app_root: str) -> bool:
+    """A frame is the user's when its file lies in the app root, outside installed packages."""
+    if not filename or filename.startswith("<"):
+        return False
+    path = os.path.realpath(filename)
+    if path.startswith(_OWN_PACKAGE + os.sep):
+        return False
+    if not path.startswith(app_root.rstrip(os.sep) + os.sep):
+        return False
+    parts = Path(path).parts
+    return "site-packages" not in parts and "dist-packages" not in parts
+
+
+def display_path(filename: str, app_root: str) -> str:
+    path = os.path.realpath(filename)
+    root = app_root.rstrip(os.sep) + os.sep
+    return path[len(root) :] if path.startswith(root) else filename
+
+
+def describe(exc: BaseException, app_root: str) -> ScriptError:
+    """Describe ``exc`` for a failure report, keeping only the user's frames."""
+    app_root = os.path.realpath(app_root)
+    te = traceback.TracebackException.from_exception(exc, limit=None, compact=True)
+    frames = [f for f in te.stack if is_user_file(f.filename, app_root)]
+    if not frames and te.stack and not isinstance(exc, SyntaxError):
+        # Raised entirely outside the user's files (e.g. by a library called at
+        # import): the innermost frame still says where.
+        frames = [te.stack[-1]]
+    lines: list[str] = []
+    for frame in frames:
+        lines.append(f"{display_path(frame.filename, app_root)}:{frame.lineno} in {frame.name}")
+        if frame.line:
+            lines.append(f"    {frame.line.strip()}")
+    only = [line.rstrip("\n") for line in te.format_exception_only()]
+    if isinstance(exc, SyntaxError) and exc.filename:
+        # format_exception_only names the absolute path; keep it short like the frames.
+        only = [line.replace(exc.filename, display_path(exc.filename, app_root)) for line in only]
+    lines.extend(line for chunk in only for line in chunk.splitlines())
+    cause = exc.__cause__ or (None if exc.__suppress_context__ else exc.__context__)
+    if cause is not None:
+        lines.append(f"(while handling {type(cause).__name__}: {_first_line(str(cause))})")
+    if frames:
+        last = frames[-1]
+        location = f"{display_path(last.filename, app_root)}:{last.lineno} in {last.name}"
+    elif isinstance(exc, SyntaxError) and exc.filename:
+        location = f"{display_path(exc.filename, app_root)}:{exc.lineno}"
+    else:
+        location = ""
+    message = _safe_str(exc)
+    return ScriptError(
+        type_name=_type_name(exc),
+        message=message[:_MAX_MESSAGE],
+        traceback="\n".join(lines),
+        location=location,
+    )
+
+
+def _type_name(exc: BaseException) -> str:
+    cls = type(exc)
+    module = cls.__module__
+    if module in ("builtins", "__main__", "entry_module"):
+        return cls.__qualname__
+    return f"{module}.{cls.__qualname__}"
+
+
+def _safe_str(exc: BaseException) -> str:
+    try:
+        return str(exc)
+    except Exception:  # a hostile __str__ must not break the report
+        return f"<{type(exc).__name__} whose str() raised>"
+
+
+def _first_line(text: str) -> str:
+    stripped = text.strip()
+    return stripped.splitlines()[0] if stripped else ""

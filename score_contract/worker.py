@@ -1,0 +1,99 @@
+"""The worker process: one per script, like one of the server's gunicorn workers.
+
+It is started by :mod:`score_contract.sandbox` with the server's environment and
+working folder, reads commands from one pipe and answers on another. The
+script's own stdout and stderr go to a log file the parent reads when something
+goes wrong. Whatever the script does to this interpreter stays here.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import traceback
+from multiprocessing.connection import Connection
+from typing import Any
+
+from . import calling, loader, tracebacks
+from .observations import ImportResult, InitResult
+
+
+class Bug:
+    """A failure of score-contract itself, reported to the parent verbatim."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+class Worker:
+    def __init__(self) -> None:
+        self.loaded: loader.LoadedScript | None = None
+        self.app_root = ""
+
+    def handle(self, command: str, args: tuple[Any, ...]) -> object:
+        if command == "load":
+            script, app_root, timeout = args
+            return self.load(script, app_root, timeout)
+        if command == "init":
+            (timeout,) = args
+            return self.init(timeout)
+        if command == "call":
+            body, timeout = args
+            assert self.loaded is not None, "call before a successful load"
+            return calling.call(self.loaded, body, timeout)
+        raise ValueError(f"unknown command {command!r}")
+
+    def load(self, script: str, app_root: str, timeout: float) -> ImportResult:
+        self.app_root = app_root
+        loader.prepare_interpreter(app_root)
+        try:
+            with calling.deadline(timeout):
+                result, self.loaded = loader.load(script, app_root)
+        except calling.Deadline as exc:
+            error = tracebacks.describe(exc, app_root)
+            return ImportResult(error=error, timed_out=True, elapsed=timeout)
+        return result
+
+    def init(self, timeout: float) -> InitResult:
+        assert self.loaded is not None, "init before a successful load"
+        started = time.perf_counter()
+        try:
+            with calling.deadline(timeout):
+                self.loaded.init()
+        except calling.Deadline as exc:
+            return InitResult(
+                error=tracebacks.describe(exc, self.app_root),
+                timed_out=True,
+                elapsed=time.perf_counter() - started,
+            )
+        except BaseException as exc:  # user_script.invoke_init catches BaseException too
+            return InitResult(
+                error=tracebacks.describe(exc, self.app_root),
+                hint=loader.shadow_hint(self.app_root),
+                elapsed=time.perf_counter() - started,
+            )
+        return InitResult(elapsed=time.perf_counter() - started)
+
+
+def main() -> None:
+    commands = Connection(int(sys.argv[1]), writable=False)
+    results = Connection(int(sys.argv[2]), readable=False)
+    # The log is a file: make sure the last lines before a crash reach it.
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
+    worker = Worker()
+    while True:
+        try:
+            command, args = commands.recv()
+        except EOFError:
+            return
+        if command == "quit":
+            return
+        try:
+            reply = worker.handle(command, args)
+        except BaseException:  # never let our own failure pass as the script's
+            reply = Bug(traceback.format_exc())
+        results.send(reply)
+
+
+if __name__ == "__main__":
+    main()
