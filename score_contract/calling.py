@@ -31,6 +31,16 @@ RUN_FAILED = "An unexpected error occurred in scoring script. Check the logs for
 #: routes.py: the body of a 500 for any other unhandled exception (e.g. the encoder's).
 INTERNAL_ERROR = "An unexpected internal error occurred. Check the logs for more info."
 USER_AGENT = "score-contract"
+_GUNICORN_ERROR_PAGE = (
+    b"<html>\n  <head>\n    <title>Internal Server Error</title>\n  </head>\n  <body>\n"
+    b"    <h1><p>Internal Server Error</p></h1>\n    \n  </body>\n</html>\n"
+)
+#: gunicorn's answer when the app lets a BaseException escape (gunicorn/util.py).
+GUNICORN_ERROR = HttpResponse(
+    500,
+    (("Connection", "close"), ("Content-Type", "text/html"), ("Content-Length", str(len(_GUNICORN_ERROR_PAGE)))),
+    _GUNICORN_ERROR_PAGE,
+)
 
 
 class Deadline(BaseException):
@@ -43,6 +53,11 @@ class Deadline(BaseException):
 
 def _on_alarm(signum: int, frame: FrameType | None) -> None:
     raise Deadline
+
+
+def timeout_error(exc: Deadline, app_root: str, seconds: float) -> ScriptError:
+    """Where the user's code was when its time ran out."""
+    return tracebacks.describe(exc, app_root, last_line=f"stopped after {seconds:g} s, here")
 
 
 @contextmanager
@@ -191,7 +206,7 @@ def _invoke(
         return Call(
             body,
             response=_error_response(500, f"Scoring timeout after {int(timeout * 1000)} ms", True),
-            error=tracebacks.describe(exc, loaded.app_root),
+            error=timeout_error(exc, loaded.app_root, timeout),
             timed_out=True,
             init_calls=loaded.init_calls[0] - init_before,
             elapsed=elapsed,
@@ -207,10 +222,12 @@ def _invoke(
             return Call(body, response=response, rejected=error.summary, init_calls=init_calls, elapsed=elapsed)
         return Call(body, response=response, error=error, init_calls=init_calls, elapsed=elapsed)
     except BaseException as exc:
-        # SystemExit, KeyboardInterrupt: handle_score catches Exception only, so
-        # these end the server's worker process instead of becoming a 500.
+        # SystemExit, KeyboardInterrupt: handle_score catches Exception only;
+        # gunicorn's sync worker catches the rest and answers its own HTML 500
+        # (measured: the worker survives).
         return Call(
             body,
+            response=GUNICORN_ERROR,
             error=tracebacks.describe(exc, loaded.app_root),
             escaped=True,
             init_calls=loaded.init_calls[0] - init_before,

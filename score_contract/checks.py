@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .observations import Body, Call, Evidence, ImportResult, InitResult
+from .observations import Body, Call, Death, Evidence, ImportResult, InitResult
 
 Phase = Literal["import", "definition", "init", "call", "session"]
 
@@ -113,7 +113,7 @@ def run_accepts_valid_input(call: Call) -> Violation | None:
     if call.death is not None:
         return Violation(
             f"run() ended the worker process: it {call.death.describe()}",
-            _last_output(call.death.last_output),
+            _death_note(call.death) + _last_output(call.death.last_output),
             body=call.body,
         )
     if call.error is None:
@@ -121,7 +121,7 @@ def run_accepts_valid_input(call: Call) -> Violation | None:
     if call.timed_out:
         headline = f"run() did not return within the timeout ({call.elapsed:.3g} s)"
     elif call.escaped:
-        headline = f"run() raised {call.error.summary}, which the server does not catch: the worker process exits"
+        headline = f"run() raised {call.error.summary}, which the server does not handle: gunicorn answers a bare HTML 500"
     else:
         headline = call.error.summary
     return Violation(headline, call.error.traceback, body=call.body, location=call.error.location)
@@ -236,6 +236,15 @@ CHECKS: tuple[Check, ...] = (
     Check(output_is_not_double_encoded, "call", advisory=True),
     Check(init_runs_once, "session"),
 )
+
+
+def _death_note(death: Death) -> str:
+    if death.exit_code in (3, 4):
+        # gunicorn's WORKER_BOOT_ERROR / APP_LOAD_ERROR (measured: the master exits).
+        return f"gunicorn takes a worker exit code {death.exit_code} as a boot error and shuts the whole server down.\n"
+    if death.hung_after is not None:
+        return "It did not even answer the timeout signal (stuck in C code?).\n"
+    return "The server's client gets no response; gunicorn starts a new worker, which runs init() again.\n"
 
 
 def _last_output(text: str) -> str:

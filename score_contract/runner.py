@@ -136,9 +136,9 @@ class ScriptRun:
         calls = self.calls()
         if check.phase == "session":
             return self._verdict(check, [check.judge(self.evidence())], judged=1)
-        judged = [c for c in calls if c.rejected is None and (c.response is not None or c.death is not None)]
-        if check.judge.__name__ != "run_accepts_valid_input":
-            # Other per-call checks judge what came back; a dead worker sent nothing.
+        judged = [c for c in calls if c.rejected is None]
+        if check.name != "run_accepts_valid_input":
+            # The other per-call checks judge what run() returned.
             judged = [c for c in judged if c.death is None and c.error is None]
         if not judged:
             reason = "no request body reached run()"
@@ -157,7 +157,7 @@ class ScriptRun:
         return Verdict("failed" if violations else "passed", violations, judged=judged, warnings=extra)
 
     def _rejections(self, check: Check, calls: tuple[Call, ...]) -> tuple[str, ...]:
-        if check.judge.__name__ != "run_accepts_valid_input":
+        if check.name != "run_accepts_valid_input":
             return ()
         notes = [
             f"sample body {c.body.source or c.body.text[:80]} was refused before run() saw it: {c.rejected}"

@@ -36,8 +36,11 @@ def display_path(filename: str, app_root: str) -> str:
     return path[len(root) :] if path.startswith(root) else filename
 
 
-def describe(exc: BaseException, app_root: str) -> ScriptError:
-    """Describe ``exc`` for a failure report, keeping only the user's frames."""
+def describe(exc: BaseException, app_root: str, last_line: str | None = None) -> ScriptError:
+    """Describe ``exc`` for a failure report, keeping only the user's frames.
+
+    ``last_line`` replaces the exception line (for our own interruptions).
+    """
     app_root = os.path.realpath(app_root)
     te = traceback.TracebackException.from_exception(exc, limit=None, compact=True)
     frames = [f for f in te.stack if is_user_file(f.filename, app_root)]
@@ -54,6 +57,8 @@ def describe(exc: BaseException, app_root: str) -> ScriptError:
     if isinstance(exc, SyntaxError) and exc.filename:
         # format_exception_only names the absolute path; keep it short like the frames.
         only = [line.replace(exc.filename, display_path(exc.filename, app_root)) for line in only]
+    if last_line is not None:
+        only = [last_line]
     lines.extend(line for chunk in only for line in chunk.splitlines())
     cause = exc.__cause__ or (None if exc.__suppress_context__ else exc.__context__)
     if cause is not None:

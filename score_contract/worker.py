@@ -50,7 +50,7 @@ class Worker:
             with calling.deadline(timeout):
                 result, self.loaded = loader.load(script, app_root)
         except calling.Deadline as exc:
-            error = tracebacks.describe(exc, app_root)
+            error = calling.timeout_error(exc, app_root, timeout)
             return ImportResult(error=error, timed_out=True, elapsed=timeout)
         return result
 
@@ -62,7 +62,7 @@ class Worker:
                 self.loaded.init()
         except calling.Deadline as exc:
             return InitResult(
-                error=tracebacks.describe(exc, self.app_root),
+                error=calling.timeout_error(exc, self.app_root, timeout),
                 timed_out=True,
                 elapsed=time.perf_counter() - started,
             )
