@@ -93,10 +93,14 @@ def init_succeeds(init: InitResult) -> Violation | None:
     """init() returns without raising and within the init timeout; otherwise the
     server's worker exits with code 3 and the deployment never becomes ready."""
     if init.death is not None:
+        if init.death.exit_code in (3, 4):
+            note = _death_note(init.death)
+        else:
+            # Measured: a segfault or os._exit(0/1) in init gives an endless respawn loop.
+            note = "The server restarts such a worker forever and never becomes ready.\n"
         return Violation(
             f"init() ended the worker process: it {init.death.describe()}",
-            "The server restarts such a worker forever and never becomes ready.\n"
-            + _last_output(init.death.last_output),
+            note + _last_output(init.death.last_output),
         )
     if init.error is not None:
         if init.timed_out:
