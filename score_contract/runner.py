@@ -136,17 +136,20 @@ class ScriptRun:
         calls = self.calls()
         if check.phase == "session":
             return self._verdict(check, [check.judge(self.evidence())], judged=1)
+        notes = self._rejections(check, calls)
         judged = [c for c in calls if c.rejected is None]
+        if not judged:
+            reason = f"no request body reached run(): all {len(calls)} were refused before run() saw them"
+            return Verdict("skipped", reason=reason, warnings=notes)
         if check.name != "run_accepts_valid_input":
             # The other per-call checks judge what run() returned.
             judged = [c for c in judged if c.death is None and c.error is None]
-        if not judged:
-            reason = "no request body reached run()"
-            if calls:
-                reason += f": all {len(calls)} bodies were refused before run() saw them"
-            return Verdict("skipped", reason=reason, warnings=self._rejections(check, calls))
+            if not judged:
+                return Verdict(
+                    "skipped", reason="run() returned for none of the bodies", blocked_by="run_accepts_valid_input"
+                )
         violations = [check.judge(c) for c in sorted(judged, key=lambda c: len(c.body.data))]
-        return self._verdict(check, violations, judged=len(judged), extra=self._rejections(check, calls))
+        return self._verdict(check, violations, judged=len(judged), extra=notes)
 
     def _verdict(
         self, check: Check, found: list[Violation | None], judged: int, extra: tuple[str, ...] = ()

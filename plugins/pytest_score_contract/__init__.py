@@ -167,7 +167,8 @@ class ScoreItem(pytest.Item):
             warnings.warn(ScoreContractWarning(text), stacklevel=1)
         if verdict.outcome == "skipped":
             pointer = f"; see {self.parent.nodeid}::{verdict.blocked_by}" if verdict.blocked_by else ""
-            pytest.skip(f"{verdict.reason}{pointer}")
+            # Report the skip at the script, as pytest does for skip marks, not at this line.
+            raise pytest.skip.Exception(f"{verdict.reason}{pointer}", _use_item_location=True)
         if verdict.outcome == "failed":
             failure = contract.failure(self.path, self.check, verdict)
             raise ContractBroken(failure.headline, failure.text)
@@ -177,8 +178,8 @@ class ScoreItem(pytest.Item):
             return FailureRepr(self.nodeid, excinfo.value.headline, excinfo.value.text)
         return super().repr_failure(excinfo, style=style)
 
-    def reportinfo(self) -> tuple[Path, int | None, str]:
-        return self.path, None, f"{self.path.name}::{self.name}"
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, self.nodeid
 
 
 class _Crash:

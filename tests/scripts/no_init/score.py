@@ -1,0 +1,6 @@
+def setup():
+    pass
+
+
+def run(raw_data):
+    return raw_data

@@ -1,0 +1,11 @@
+import json
+
+
+def init():
+    pass
+
+
+def run(raw_data):
+    rows = json.loads(raw_data)["data"]
+    scores = [sum(r) for r in rows]
+    return {"scores": scores, "max": max(scores)}

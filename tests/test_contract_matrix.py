@@ -1,0 +1,158 @@
+"""Every check, judged on real scripts: each has correct scripts that pass it and
+broken ones that fail it, and one session survives scripts that exit, segfault or hang."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from score_contract.checks import CHECKS
+from tests.conftest import REPO, SCRIPTS
+
+ALL_CHECKS = [c.name for c in CHECKS]
+LIFECYCLE = ["module_imports", "defines_init_and_run", "import_does_not_call_init"]
+CALL_CHECKS = [c.name for c in CHECKS if c.phase == "call"]
+
+#: script -> (the checks that fail, the checks that are skipped); all others pass.
+EXPECTED: dict[str, tuple[set[str], set[str]]] = {
+    "good": (set(), set()),
+    "run_with_headers": (set(), set()),
+    "init_under_main": (set(), set()),
+    "init_needs_model_dir": (set(), set()),
+    "response_200": (set(), set()),
+    "numpy_output_converted": (set(), set()),
+    "nan_replaced": (set(), set()),
+    "lazy_init_guard": (set(), set()),
+    "double_encoded": (set(), set()),  # advisory: a warning, not a failure
+    "import_error": ({"module_imports"}, set(ALL_CHECKS) - {"module_imports"}),
+    "syntax_error": ({"module_imports"}, set(ALL_CHECKS) - {"module_imports"}),
+    **{
+        name: ({"defines_init_and_run"}, set(ALL_CHECKS) - set(LIFECYCLE))
+        for name in ("no_run", "no_init", "run_varargs", "run_kwargs", "run_only_headers", "rawhttp_and_schema")
+    },
+    "init_at_import": ({"import_does_not_call_init"}, set()),
+    **{
+        name: ({"init_succeeds"}, {*CALL_CHECKS, "init_runs_once"})
+        for name in ("init_raises", "init_hangs", "init_segfaults")
+    },
+    "run_fails_on_empty_batch": ({"run_accepts_valid_input"}, set()),
+    "run_hangs": ({"run_accepts_valid_input"}, set()),
+    "run_exits": ({"run_accepts_valid_input"}, set()),
+    "run_segfaults": ({"run_accepts_valid_input"}, set(CALL_CHECKS) - {"run_accepts_valid_input"}),
+    "run_sys_exit": ({"run_accepts_valid_input"}, set(CALL_CHECKS) - {"run_accepts_valid_input"}),
+    "response_404": ({"response_status_is_2xx"}, set()),
+    "numpy_output": ({"output_is_json_encodable"}, set()),
+    "nan_output": ({"output_is_strict_json"}, set()),
+    "init_twice": ({"init_runs_once"}, set()),
+}
+
+
+class Matrix:
+    def __init__(self, outcomes: dict[tuple[str, str], tuple[str, str]], output: str, returncode: int) -> None:
+        self.outcomes = outcomes
+        self.output = output
+        self.returncode = returncode
+
+
+@pytest.fixture(scope="module")
+def matrix(tmp_path_factory: pytest.TempPathFactory) -> Matrix:
+    """One pytest session over every script in tests/scripts (with hanging and crashing ones)."""
+    junit = tmp_path_factory.mktemp("matrix") / "junit.xml"
+    args = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rA", f"--junitxml={junit}"]
+    for name in sorted(EXPECTED):
+        args += ["--score", f"tests/scripts/{name}/score.py"]
+    args += [
+        "--score-timeout", "1",
+        "--score-init-timeout", "3",
+        "--score-model-dir", "tests/scripts/init_needs_model_dir/model",
+    ]
+    done = subprocess.run(args, cwd=REPO, capture_output=True, text=True, timeout=300)
+    outcomes = {}
+    for case in ET.parse(junit).iter("testcase"):
+        script = case.get("classname", "").split(".")[-2]
+        outcome, message = "passed", ""
+        for child in case:
+            if child.tag in ("failure", "skipped", "error"):
+                outcome, message = child.tag, child.get("message", "")
+        outcomes[(script, case.get("name", ""))] = (outcome, message)
+    return Matrix(outcomes, done.stdout + done.stderr, done.returncode)
+
+
+@pytest.mark.parametrize("script", sorted(EXPECTED))
+def test_each_check_holds_or_breaks_as_expected(matrix: Matrix, script: str) -> None:
+    failing, skipped = EXPECTED[script]
+    seen = {check: matrix.outcomes[(script, check)][0] for check in ALL_CHECKS}
+    expected = {
+        check: "failure" if check in failing else "skipped" if check in skipped else "passed" for check in ALL_CHECKS
+    }
+    assert seen == expected
+
+
+def test_every_check_has_a_correct_script_that_passes_it_and_a_broken_one_that_fails_it(matrix: Matrix) -> None:
+    for check in CHECKS:
+        outcomes = {matrix.outcomes[(script, check.name)][0] for script in EXPECTED}
+        assert "passed" in outcomes, check.name
+        if not check.advisory:
+            assert "failure" in outcomes, check.name
+
+
+def test_the_session_survives_crashing_and_hanging_scripts(matrix: Matrix) -> None:
+    assert matrix.returncode == 1
+    assert len(matrix.outcomes) == len(EXPECTED) * len(CHECKS)
+    assert "internal error" not in matrix.output.lower()
+
+
+def failure_section(output: str, nodeid: str) -> str:
+    """The text pytest printed for one failed item, up to the next item's header."""
+    start = output.index(f" {nodeid} _")
+    start = output.index("\n", start) + 1
+    following = re.search(r"^_{3,} .* _{3,}$|^=+ ", output[start:], re.MULTILINE)
+    return output[start : start + following.start()] if following else output[start:]
+
+
+def test_a_failure_shows_the_smallest_failing_body_and_how_to_reproduce_it(matrix: Matrix) -> None:
+    section = failure_section(matrix.output, "tests/scripts/run_fails_on_empty_batch/score.py::run_accepts_valid_input")
+    lines = section.splitlines()
+    assert lines[0] == "ValueError: max() arg is an empty sequence"
+    assert lines[1].startswith("  contract: run() returns for every valid request body")
+    assert lines[2] == (
+        '  smallest failing body (tests/scripts/run_fails_on_empty_batch/samples/empty.json): {"data": []}'
+    )
+    assert lines[3:6] == [
+        "  score.py:11 in run",
+        '      return {"scores": scores, "max": max(scores)}',
+        "  ValueError: max() arg is an empty sequence",
+    ]
+    assert lines[6].startswith("  reproduce: score-contract replay tests/scripts/run_fails_on_empty_batch/score.py")
+    assert lines[6].endswith("""--body '{"data": []}'""")
+    assert "score_contract" not in section.replace("score-contract replay", "")
+
+
+@pytest.mark.parametrize(
+    ("script", "check", "headline"),
+    [
+        ("run_fails_on_empty_batch", "run_accepts_valid_input", "ValueError: max() arg is an empty sequence"),
+        ("run_hangs", "run_accepts_valid_input", "run() did not return within the timeout (1 s)"),
+        ("run_exits", "run_accepts_valid_input", "run() ended the worker process: it exited with code 1"),
+        ("run_segfaults", "run_accepts_valid_input", "run() ended the worker process: it was killed by SIGSEGV"),
+        ("init_segfaults", "init_succeeds", "init() ended the worker process: it was killed by SIGSEGV"),
+        ("init_hangs", "init_succeeds", "init() did not return within 3 s"),
+        ("init_raises", "init_succeeds", "init() raised FileNotFoundError: [Errno 2] No such file or directory: '/Users/alice/models/model.pkl'"),
+        ("numpy_output", "output_is_json_encodable", "run() returned dict, which the server cannot encode: HTTP 500"),
+        ("nan_output", "output_is_strict_json", "the response body is not strict JSON: NaN at $.mean"),
+        ("response_404", "response_status_is_2xx", "run() answered a valid request with HTTP 404"),
+        ("init_twice", "init_runs_once", "run() called init() once more while handling a request"),
+        ("init_at_import", "import_does_not_call_init", "importing the script called init() once; the server calls it again after the import"),
+        ("syntax_error", "module_imports", "importing the script raised SyntaxError: expected ':' (score.py, line 5)"),
+        ("no_run", "defines_init_and_run", "does not have a run() function defined."),
+    ],
+)
+def test_the_headline_says_what_broke(matrix: Matrix, script: str, check: str, headline: str) -> None:
+    outcome, message = matrix.outcomes[(script, check)]
+    assert outcome == "failure"
+    assert headline in message
