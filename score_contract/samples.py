@@ -17,16 +17,20 @@ SAMPLE_SUFFIXES = (".json", ".jsonl")
 
 
 def load_samples(path: Path, relative_to: Path | None = None) -> tuple[Body, ...]:
-    """Every body under ``path``, in a stable order (files sorted by name)."""
+    """Every body under ``path``, in a stable order (files sorted by name).
+
+    Paths in messages and body sources are shown relative to ``relative_to``.
+    """
+    shown = _label(path, relative_to)
     if not path.exists():
-        raise UsageError(f"{path}: the samples path does not exist.")
+        raise UsageError(f"{shown}: the samples path does not exist.")
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix in SAMPLE_SUFFIXES)
         if not files:
-            raise UsageError(f"{path}: the samples folder has no .json or .jsonl files.")
+            raise UsageError(f"{shown}: the samples folder has no .json or .jsonl files.")
         return tuple(body for file in files for body in _load_file(file, relative_to))
     if path.suffix not in SAMPLE_SUFFIXES:
-        raise UsageError(f"{path}: a samples file must end in .json (one body) or .jsonl (one body a line).")
+        raise UsageError(f"{shown}: a samples file must end in .json (one body) or .jsonl (one body a line).")
     return _load_file(path, relative_to)
 
 
@@ -39,29 +43,29 @@ def _label(path: Path, relative_to: Path | None) -> str:
     return str(path)
 
 
-def _read_text(path: Path) -> str:
+def _read_text(path: Path, label: str) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise UsageError(f"{path}: not UTF-8 text (byte {exc.start}).") from None
+        raise UsageError(f"{label}: not UTF-8 text (byte {exc.start}).") from None
     except OSError as exc:
-        raise UsageError(f"{path}: cannot be read ({exc.strerror}).") from None
+        raise UsageError(f"{label}: cannot be read ({exc.strerror}).") from None
 
 
 def _load_file(path: Path, relative_to: Path | None) -> tuple[Body, ...]:
-    text = _read_text(path)
     label = _label(path, relative_to)
+    text = _read_text(path, label)
     if path.suffix == ".json":
         if not text.strip():
-            raise UsageError(f"{path}: the file is empty; a .json sample holds one request body.")
-        return (Body.from_json(_parse(text, path, line_offset=0), label),)
+            raise UsageError(f"{label}: the file is empty; a .json sample holds one request body.")
+        return (Body.from_json(_parse(text, label, line_offset=0), label),)
     bodies = []
     for number, line in enumerate(text.splitlines(), start=1):
         if line.strip():
-            value = _parse(line, path, line_offset=number - 1)
+            value = _parse(line, label, line_offset=number - 1)
             bodies.append(Body.from_json(value, f"{label}:{number}"))
     if not bodies:
-        raise UsageError(f"{path}: the file has no lines; a .jsonl sample holds one request body a line.")
+        raise UsageError(f"{label}: the file has no lines; a .jsonl sample holds one request body a line.")
     return tuple(bodies)
 
 
@@ -69,7 +73,7 @@ def _reject_constant(token: str) -> object:
     raise ValueError(f"{token} is not valid JSON")
 
 
-def _parse(text: str, path: Path, line_offset: int) -> object:
+def _parse(text: str, path: str, line_offset: int) -> object:
     try:
         # Samples are sent by a strict client: NaN/Infinity are not JSON.
         return json.loads(text, parse_constant=_reject_constant)

@@ -159,7 +159,7 @@ def resolve(
     paths = tuple(dict.fromkeys(script_path(s, base) for s in scripts))
     samples_path = None
     if samples:
-        samples_path = (base / samples).resolve()
+        samples_path = base / samples
         if not samples_path.exists():
             raise UsageError(f"{samples}: the samples path does not exist.")
     return Settings(
@@ -176,7 +176,8 @@ def plan(settings: Settings, path: Path, invocation_dir: Path) -> Script:
     """Decide app root and request bodies for one script; bad samples are usage errors."""
     app_root = settings.app_root or path.parent
     if not path.is_relative_to(app_root):
-        raise UsageError(f"{path}: the script is not inside the app root {app_root}.")
+        shown = _shown(path, invocation_dir)
+        raise UsageError(f"{shown}: the script is not inside the app root {_shown(app_root, invocation_dir)}.")
     samples = settings.samples
     if samples is None and (path.parent / SAMPLES_FOLDER).is_dir():
         samples = path.parent / SAMPLES_FOLDER

@@ -8,6 +8,8 @@ is imported at start-up; the rest when a script is actually checked.
 
 from __future__ import annotations
 
+import fnmatch
+import os
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,22 +51,20 @@ def _value(config: pytest.Config, option: options.Option) -> str | None:
     """Command line (relative to the invocation folder) beats the ini file (relative to it)."""
     given = config.getoption(option.dest)
     if given is not None:
-        if option.kind == "path":
-            return str(config.invocation_params.dir / given)
         return str(given)
     from_ini = str(config.getini(option.ini)).strip()
     if not from_ini:
         return None
     if option.kind == "path":
         base = config.inipath.parent if config.inipath else config.rootpath
-        return str(base / from_ini)
+        return os.path.relpath(base / from_ini, config.invocation_params.dir)
     return from_ini
 
 
 def pytest_configure(config: pytest.Config) -> None:
     from_cli: list[str] = config.getoption(options.SCORE.dest) or []
-    scripts = [str(config.invocation_params.dir / s) for s in from_cli] or [
-        str(p) for p in config.getini(options.SCORE.ini)
+    scripts = from_cli or [
+        os.path.relpath(p, config.invocation_params.dir) for p in config.getini(options.SCORE.ini)
     ]
     if not scripts:
         return
@@ -118,11 +118,36 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    # A scoring script must never be imported into the test session as a test module.
+    # Where pytest's python plugin would collect the script (it was named on the
+    # command line, or matches python_files), it must never import it as a test module.
     session = parent.config.stash.get(SESSION, None)
     if session is not None and session.wants(module_path):
         return ScoreFile.from_parent(parent, path=module_path)
     return None
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    # A script inside a collected folder (`pytest tests --score tests/app/score.py`)
+    # is no initial path any more: pytest folds it into the folder, and the python
+    # plugin ignores it unless it matches python_files.
+    session = parent.config.stash.get(SESSION, None)
+    if session is None or not session.wants(file_path) or _python_collects(file_path, parent):
+        return None
+    return ScoreFile.from_parent(parent, path=file_path)
+
+
+def _python_collects(path: Path, parent: pytest.Collector) -> bool:
+    """Whether pytest's python plugin collects ``path`` (then makemodule above takes it)."""
+    if parent.session.isinitpath(path):
+        return True
+    for pattern in parent.config.getini("python_files"):
+        # pytest's fnmatch_ex: a pattern without a separator matches the file name.
+        if os.sep not in pattern:
+            if fnmatch.fnmatch(path.name, pattern):
+                return True
+        elif fnmatch.fnmatch(str(path), pattern if os.path.isabs(pattern) else f"*{os.sep}{pattern}"):
+            return True
+    return False
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

@@ -1,0 +1,2 @@
+def run(raw_data):
+    return raw_data

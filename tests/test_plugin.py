@@ -1,0 +1,216 @@
+"""The pytest front-end as a user sees it: what is collected, node ids, options,
+ini keys, exit codes, -k / --lf / -x / --junitxml, and usage errors."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from score_contract.checks import CHECKS
+
+CHECK_NAMES = [c.name for c in CHECKS]
+
+
+def test_score_collects_one_item_per_check_named_as_a_sentence(
+    pytester: pytest.Pytester, copy_script: Callable[..., Path]
+) -> None:
+    copy_script("good")
+    result = pytester.runpytest("--score", "good/score.py", "--collect-only", "-q")
+    assert result.ret == pytest.ExitCode.OK
+    assert result.outlines[: len(CHECKS)] == [f"good/score.py::{name}" for name in CHECK_NAMES]
+
+
+def test_score_alone_runs_the_contract_only(pytester: pytest.Pytester, copy_script: Callable[..., Path]) -> None:
+    copy_script("good")
+    pytester.makepyfile(test_other="def test_other():\n    assert False\n")
+    result = pytester.runpytest("--score", "good/score.py")
+    result.assert_outcomes(passed=len(CHECKS))
+
+
+def test_score_with_test_paths_runs_both(pytester: pytest.Pytester, copy_script: Callable[..., Path]) -> None:
+    copy_script("good")
+    pytester.makepyfile(test_other="def test_other():\n    pass\n")
+    result = pytester.runpytest("test_other.py", "--score", "good/score.py")
+    result.assert_outcomes(passed=len(CHECKS) + 1)
+
+
+def test_a_script_inside_the_test_paths_is_checked_once(
+    pytester: pytest.Pytester, copy_script: Callable[..., Path]
+) -> None:
+    copy_script("good", to="tests/good")
+    pytester.makepyfile(**{"tests/test_other": "def test_other():\n    pass\n"})
+    result = pytester.runpytest("tests", "--score", "tests/good/score.py")
+    result.assert_outcomes(passed=len(CHECKS) + 1)
+
+
+def test_scripts_listed_in_the_ini_file_are_checked_beside_the_tests(
+    pytester: pytest.Pytester, copy_script: Callable[..., Path]
+) -> None:
+    copy_script("init_needs_model_dir", to="app")
+    pytester.makepyfile(test_other="def test_other():\n    pass\n")
+    pytester.makeini("[pytest]\nscore_paths = app/score.py\nscore_model_dir = app/model\nscore_timeout = 2\n")
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=len(CHECKS) + 1)
+
+
+def test_the_command_line_beats_the_ini_file(pytester: pytest.Pytester, copy_script: Callable[..., Path]) -> None:
+    copy_script("init_needs_model_dir", to="app")
+    pytester.makeini("[pytest]\nscore_paths = app/score.py\nscore_model_dir = nowhere\n")
+    result = pytester.runpytest("--score-model-dir", "app/model")
+    result.assert_outcomes(passed=len(CHECKS))
+
+
+def test_a_scoring_script_is_never_imported_into_the_test_session(
+    pytester: pytest.Pytester, copy_script: Callable[..., Path]
+) -> None:
+    copy_script("good")
+    (pytester.path / "good" / "score.py").write_text(
+        "import os\nopen('imported-by', 'a').write(f'{os.getpid()}\\n')\n"
+        + (pytester.path / "good" / "score.py").read_text()
+    )
+    result = pytester.runpytest("--score", "good/score.py")
+    result.assert_outcomes(passed=len(CHECKS))
+    import os
+
+    pids = (pytester.path / "good" / "imported-by").read_text().split()
+    assert pids and str(os.getpid()) not in pids
+
+
+def test_keyword_selection_runs_only_the_chosen_check(
+    pytester: pytest.Pytester, copy_script: Callable[..., Path]
+) -> None:
+    copy_script("nan_output")
+    result = pytester.runpytest("--score", "nan_output/score.py", "-k", "strict_json")
+    result.assert_outcomes(failed=1, deselected=len(CHECKS) - 1)
+
+
+def test_last_failed_reruns_only_what_failed(pytester: pytest.Pytester, copy_script: Callable[..., Path]) -> None:
+    copy_script("nan_output")
+    copy_script("good")
+    args = ["-p", "cacheprovider", "--score", "nan_output/score.py", "--score", "good/score.py"]
+    pytester.runpytest(*args).assert_outcomes(failed=1, passed=2 * len(CHECKS) - 1)
+    result = pytester.runpytest(*args, "--lf")
+    outcomes = result.parseoutcomes()
+    assert (outcomes.get("failed"), outcomes.get("passed")) == (1, None)
+    result.stdout.fnmatch_lines(["FAILED nan_output/score.py::output_is_strict_json*"])
+
+
+def test_exitfirst_stops_at_the_first_broken_contract(
+    pytester: pytest.Pytester, copy_script: Callable[..., Path]
+) -> None:
+    copy_script("init_at_import")
+    copy_script("good")
+    result = pytester.runpytest("--score", "init_at_import/score.py", "--score", "good/score.py", "-x")
+    result.assert_outcomes(failed=1, passed=2)
+
+
+def test_the_junit_message_is_the_headline_and_the_text_is_the_whole_failure(
+    pytester: pytest.Pytester, copy_script: Callable[..., Path]
+) -> None:
+    copy_script("numpy_output")
+    result = pytester.runpytest("--score", "numpy_output/score.py", "--junitxml=junit.xml")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    failures = [case for case in ET.parse(pytester.path / "junit.xml").iter("testcase") if case.find("failure") is not None]
+    assert [case.get("name") for case in failures] == ["output_is_json_encodable"]
+    failure = failures[0].find("failure")
+    assert failure is not None
+    assert failure.get("message") == "run() returned dict, which the server cannot encode: HTTP 500"
+    assert "TypeError: Object of type int64 is not JSON serializable" in (failure.text or "")
+    assert "reproduce: score-contract replay numpy_output/score.py --body" in (failure.text or "")
+
+
+def test_the_short_summary_carries_the_headline(pytester: pytest.Pytester, copy_script: Callable[..., Path]) -> None:
+    copy_script("run_fails_on_empty_batch")
+    result = pytester.runpytest("--score", "run_fails_on_empty_batch/score.py", "-rf", "-vv")
+    result.stdout.fnmatch_lines(
+        [
+            "FAILED run_fails_on_empty_batch/score.py::run_accepts_valid_input"
+            " - ValueError: max() arg is an empty sequence"
+        ]
+    )
+
+
+def test_the_report_header_shows_engine_server_and_schema_versions(
+    pytester: pytest.Pytester, copy_script: Callable[..., Path]
+) -> None:
+    from importlib.metadata import version
+
+    copy_script("good")
+    result = pytester.runpytest("--score", "good/score.py")
+    result.stdout.fnmatch_lines(
+        [
+            f"score-contract {version('score-contract')}: azureml-inference-server-http"
+            f" {version('azureml-inference-server-http')}, inference-schema {version('inference-schema')}",
+            "scoring scripts: good/score.py",
+        ]
+    )
+
+
+def test_without_score_the_plugin_stays_out_of_the_way(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_other="def test_other():\n    pass\n")
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1)
+    assert "scoring scripts:" not in result.stdout.str()
+
+
+def test_a_script_without_samples_skips_the_request_checks_and_says_how_to_add_them(
+    pytester: pytest.Pytester, copy_script: Callable[..., Path]
+) -> None:
+    copy_script("no_run", to="plain")
+    (pytester.path / "plain" / "score.py").write_text("def init():\n    pass\n\n\ndef run(data):\n    return data\n")
+    result = pytester.runpytest("--score", "plain/score.py", "-rs")
+    result.assert_outcomes(passed=len(CHECKS) - 5, skipped=5)
+    result.stdout.fnmatch_lines(["*no request bodies to send: give --score-samples FILE*"])
+
+
+def test_samples_option_replaces_the_samples_folder(
+    pytester: pytest.Pytester, copy_script: Callable[..., Path]
+) -> None:
+    copy_script("run_fails_on_empty_batch")
+    pytester.path.joinpath("ok.jsonl").write_text('{"data": [[1]]}\n{"data": [[1, 2], [3]]}\n')
+    result = pytester.runpytest("--score", "run_fails_on_empty_batch/score.py", "--score-samples", "ok.jsonl")
+    result.assert_outcomes(passed=len(CHECKS))
+
+
+# -- usage errors: one sentence naming the file, exit code 4, no traceback of ours --
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--score", "missing.py"], "ERROR: missing.py: no such scoring script."),
+        (["--score", "good"], "ERROR: good: is a folder; give the scoring script itself, e.g. good/score.py."),
+        (["--score", "good/score.py", "--score-model-dir", "nope"], "ERROR: nope: the model folder does not exist."),
+        (["--score", "good/score.py", "--score-timeout", "soon"], "ERROR: --score-timeout soon: not a number of seconds."),
+        (["--score", "good/score.py", "--score-timeout", "0"], "ERROR: --score-timeout 0: must be a positive number of seconds."),
+        (["--score", "good/score.py", "--score-samples", "none.json"], "ERROR: none.json: the samples path does not exist."),
+        (["--score", "good/score.py", "--score-samples", "bad.jsonl"], "ERROR: bad.jsonl: line 2 is not valid JSON (Expecting value, column 10)."),
+        (["--score", "good/score.py", "--score-samples", "nan.json"], "ERROR: nan.json: line 1 is not valid JSON (NaN is not valid JSON)."),
+        (["--score", "good/score.py", "--score-samples", "notes.txt"], "ERROR: notes.txt: a samples file must end in .json (one body) or .jsonl (one body a line)."),
+    ],
+    ids=["missing-script", "folder", "missing-model-dir", "bad-timeout", "zero-timeout", "missing-samples", "bad-jsonl-line", "nan-sample", "wrong-suffix"],
+)
+def test_bad_input_is_a_usage_error_naming_the_file(
+    pytester: pytest.Pytester, copy_script: Callable[..., Path], args: list[str], message: str
+) -> None:
+    copy_script("good")
+    pytester.path.joinpath("bad.jsonl").write_text('{"data": [1]}\n{"data": }\n')
+    pytester.path.joinpath("nan.json").write_text('{"data": NaN}')
+    pytester.path.joinpath("notes.txt").write_text("{}")
+    result = pytester.runpytest(*args)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([message])
+    assert "Traceback" not in result.stderr.str() + result.stdout.str()
+
+
+def test_a_broken_samples_folder_beside_the_script_is_a_usage_error(
+    pytester: pytest.Pytester, copy_script: Callable[..., Path]
+) -> None:
+    copy_script("good")
+    (pytester.path / "good" / "samples" / "broken.json").write_text('{"data": [1, 2')
+    result = pytester.runpytest("--score", "good/score.py")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: good/samples/broken.json: line 1 is not valid JSON (*"])
