@@ -94,13 +94,16 @@ def _is_json_mimetype(content_type: str) -> bool:
 
 
 def request_headers(body: Body) -> dict[str, str]:
-    """What run() gets as ``request_headers``: dict(request.headers)."""
-    return {
-        "Host": "localhost",
-        "User-Agent": USER_AGENT,
-        "Content-Type": body.content_type,
-        "Content-Length": str(len(body.data)),
-    }
+    """What run() gets as ``request_headers``: dict(request.headers).
+
+    werkzeug's EnvironHeaders leaves out a Content-Type that was not sent. An
+    empty body still has ``Content-Length: 0``: requests and curl send it on a POST.
+    """
+    headers = {"Host": "localhost", "User-Agent": USER_AGENT}
+    if body.content_type:
+        headers["Content-Type"] = body.content_type
+    headers["Content-Length"] = str(len(body.data))
+    return headers
 
 
 def _schema_arguments(parameters: tuple[inspect.Parameter, ...], body: Body) -> dict[str, Any] | HttpResponse:
@@ -134,11 +137,7 @@ def call(loaded: LoadedScript, body: Body, timeout: float) -> Call:
         return _call_rawhttp(loaded, body, timeout)
     headers = request_headers(body)
     if loaded.mode == "text":
-        try:
-            # JsonStringInput: the raw body decoded as UTF-8, never parsed.
-            arguments: dict[str, Any] | HttpResponse = {loaded.parameters[0].name: body.data.decode("utf-8")}
-        except UnicodeDecodeError as ex:
-            arguments = _error_response(400, f"Input cannot be decoded as UTF-8: {ex}", False)
+        arguments: dict[str, Any] | HttpResponse = _text_argument(loaded.parameters[0].name, body)
     else:
         arguments = _schema_arguments(loaded.parameters, body)
     if isinstance(arguments, HttpResponse):
@@ -146,16 +145,47 @@ def call(loaded: LoadedScript, body: Body, timeout: float) -> Call:
     return _invoke(loaded, body, arguments, headers, timeout)
 
 
+def _text_argument(name: str, body: Body) -> dict[str, Any] | HttpResponse:
+    """JsonStringInput: ``str(request.data, "utf-8")``, the raw body text, never parsed."""
+    data = body.data
+    if _is_form_mimetype(body.content_type):
+        # request.data parses a form first and is then empty: `curl -d` bodies
+        # reach run() as "". werkzeug's parser decides (its size limits answer
+        # 413 through routes.handle_http_exception), so let it.
+        import werkzeug.exceptions
+
+        try:
+            with _request_context(body):
+                import flask
+
+                data = flask.request.data
+        except werkzeug.exceptions.HTTPException as ex:
+            return _error_response(ex.code or 500, str(ex.description), False)
+    try:
+        return {name: data.decode("utf-8")}
+    except UnicodeDecodeError as ex:
+        return _error_response(400, f"Input cannot be decoded as UTF-8: {ex}", False)
+
+
+def _is_form_mimetype(content_type: str) -> bool:
+    """The media types werkzeug's FormDataParser consumes (werkzeug/formparser.py)."""
+    mimetype = content_type.split(";")[0].strip().lower()
+    return mimetype in ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+def _request_context(body: Body) -> Any:
+    """A Flask request for ``body`` as the server's test client would build it."""
+    headers = {"User-Agent": USER_AGENT, "Content-Length": str(len(body.data))}
+    if body.content_type:
+        headers["Content-Type"] = body.content_type
+    return _flask_app().test_request_context("/score", method="POST", data=body.data, headers=headers)
+
+
 def _call_rawhttp(loaded: LoadedScript, body: Body, timeout: float) -> Call:
     """RawRequestInput: run() gets the Flask request object itself."""
     import flask  # the script imported rawhttp, so Flask is loaded already
 
-    with _flask_app().test_request_context(
-        "/score",
-        method="POST",
-        data=body.data,
-        headers={"Content-Type": body.content_type, "User-Agent": USER_AGENT},
-    ):
+    with _request_context(body):
         headers = dict(flask.request.headers)
         return _invoke(loaded, body, {loaded.parameters[0].name: flask.request}, headers, timeout)
 

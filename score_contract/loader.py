@@ -81,7 +81,9 @@ def prepare_interpreter(app_root: str) -> None:
     # The azmlinfsrv console script's folder is sys.path[0]; the working folder is not on it.
     sys.path[0] = os.path.dirname(sys.executable)
     _alias_server_api()
-    sys.path.append(app_root)
+    # Appended twice, as the server does: once by amlserver.set_path_variable in
+    # the master, once by aml_blueprint when the worker imports it.
+    sys.path += [app_root, app_root]
     sys.argv = ["azmlinfsrv", "-b", f"127.0.0.1:{SERVER_PORT}", "-w", "1", f"{SERVER_PACKAGE}.server.entry:app"]
 
 
