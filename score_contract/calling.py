@@ -152,12 +152,11 @@ def _text_argument(name: str, body: Body) -> dict[str, Any] | HttpResponse:
         # request.data parses a form first and is then empty: `curl -d` bodies
         # reach run() as "". werkzeug's parser decides (its size limits answer
         # 413 through routes.handle_http_exception), so let it.
+        import flask
         import werkzeug.exceptions
 
         try:
             with _request_context(body):
-                import flask
-
                 data = flask.request.data
         except werkzeug.exceptions.HTTPException as ex:
             return _error_response(ex.code or 500, str(ex.description), False)
@@ -174,11 +173,13 @@ def _is_form_mimetype(content_type: str) -> bool:
 
 
 def _request_context(body: Body) -> Any:
-    """A Flask request for ``body`` as the server's test client would build it."""
-    headers = {"User-Agent": USER_AGENT, "Content-Length": str(len(body.data))}
+    """A Flask request for ``body`` with the headers of a plain HTTP client."""
+    headers = {"User-Agent": USER_AGENT}
     if body.content_type:
         headers["Content-Type"] = body.content_type
-    return _flask_app().test_request_context("/score", method="POST", data=body.data, headers=headers)
+    return _flask_app().test_request_context(
+        "/score", method="POST", data=body.data, headers=headers, content_length=len(body.data)
+    )
 
 
 def _call_rawhttp(loaded: LoadedScript, body: Body, timeout: float) -> Call:
@@ -285,18 +286,7 @@ def respond(output: object, app_root: str) -> tuple[HttpResponse, ScriptError | 
     """
     flask = sys.modules.get("flask")
     if flask is not None and isinstance(output, flask.Response):
-        # AMLResponse and flask.Response are passed through as they are; a 5xx
-        # gets x-ms-run-function-failed: True.
-        try:
-            data = output.get_data()
-        except Exception as exc:
-            return _error_response(500, INTERNAL_ERROR, False), tracebacks.describe(exc, app_root), True
-        headers = [(k, v) for k, v in output.headers.items() if k.lower() != "content-length"]
-        if output.status_code >= 500:
-            headers = [(k, v) for k, v in headers if k.lower() != "x-ms-run-function-failed"]
-            headers.append(("x-ms-run-function-failed", "True"))
-        headers.append(("Content-Length", str(len(data))))
-        return HttpResponse(output.status_code, tuple(headers), data), None, True
+        return _pass_through(output, app_root)
     try:
         # AMLResponse(output, 200, json_str=True): stdlib json.dumps, allow_nan=True;
         # None becomes {}.
@@ -306,6 +296,34 @@ def respond(output: object, app_root: str) -> tuple[HttpResponse, ScriptError | 
         # Flask catch-all answers 500 with x-ms-run-function-failed: False.
         return _error_response(500, INTERNAL_ERROR, False), tracebacks.describe(exc, app_root), False
     return _json_response(200, text, False), None, False
+
+
+def _pass_through(output: Any, app_root: str) -> tuple[HttpResponse, ScriptError | None, bool]:
+    """AMLResponse and flask.Response go out as they are, give or take what
+    handle_score, routes._after_request and werkzeug's WSGI layer do to them."""
+    try:
+        # handle_score: a 5xx says x-ms-run-function-failed: True. The server
+        # changes the user's object; so do we, a later call may see it.
+        if output.status_code >= 500:
+            if "x-ms-run-function-failed" in output.headers:
+                output.headers["x-ms-run-function-failed"] = True
+            else:
+                output.headers.add("x-ms-run-function-failed", True)
+        # _after_request measures a body that is not streamed; that turns an
+        # iterable (even a dict: its keys) into a list, which then gets a
+        # Content-Length. A generator stays streamed, without one (chunked).
+        if not output.is_streamed:
+            output.calculate_content_length()
+        # Response.get_wsgi_response: no body and no Content-Length for a 204,
+        # 304 or 1xx, whatever the object holds.
+        app_iter, _, headers = output.get_wsgi_response({"REQUEST_METHOD": "POST"})
+        try:
+            data = b"".join(app_iter)
+        finally:
+            getattr(app_iter, "close", lambda: None)()
+    except Exception as exc:
+        return _error_response(500, INTERNAL_ERROR, False), tracebacks.describe(exc, app_root), True
+    return HttpResponse(output.status_code, tuple(headers), data), None, True
 
 
 def _type_name(value: object) -> str:

@@ -135,13 +135,13 @@ def folder(value: str, base: Path, what: str) -> Path:
     return path
 
 
-def seconds(value: object, option: Option) -> float:
+def seconds(value: object, flag: str) -> float:
     try:
         number = float(str(value))
     except ValueError:
-        raise UsageError(f"{option.flag} {value}: not a number of seconds.") from None
+        raise UsageError(f"{flag} {value}: not a number of seconds.") from None
     if not number > 0 or math.isinf(number):
-        raise UsageError(f"{option.flag} {value}: must be a positive number of seconds.")
+        raise UsageError(f"{flag} {value}: must be a positive number of seconds.")
     return number
 
 
@@ -154,8 +154,16 @@ def resolve(
     timeout: object = None,
     init_timeout: object = None,
     base: Path,
+    flag_prefix: str = "--score-",
 ) -> Settings:
-    """Validate raw option values (relative paths are taken from ``base``)."""
+    """Validate raw option values (relative paths are taken from ``base``).
+
+    ``flag_prefix`` is how the caller spells the options, for messages.
+    """
+
+    def flag(option: Option) -> str:
+        return option.flag.replace("--score-", flag_prefix)
+
     paths = tuple(dict.fromkeys(script_path(s, base) for s in scripts))
     samples_path = None
     if samples:
@@ -167,8 +175,10 @@ def resolve(
         model_dir=folder(model_dir, base, "model folder") if model_dir else None,
         samples=samples_path,
         app_root=folder(app_root, base, "app root") if app_root else None,
-        timeout=seconds(timeout, TIMEOUT) if timeout not in (None, "") else DEFAULT_TIMEOUT,
-        init_timeout=seconds(init_timeout, INIT_TIMEOUT) if init_timeout not in (None, "") else DEFAULT_INIT_TIMEOUT,
+        timeout=seconds(timeout, flag(TIMEOUT)) if timeout not in (None, "") else DEFAULT_TIMEOUT,
+        init_timeout=(
+            seconds(init_timeout, flag(INIT_TIMEOUT)) if init_timeout not in (None, "") else DEFAULT_INIT_TIMEOUT
+        ),
     )
 
 

@@ -131,7 +131,9 @@ def _serve(script: str, out: str) -> None:
         data = base64.b64decode(request["data"])
         headers = {"Content-Type": request["content_type"]} if request["content_type"] else {}
         try:
-            response = client.post("/score", data=data, headers=headers)
+            # content_length: the test client leaves it out for an empty body;
+            # requests and curl send `Content-Length: 0` on a POST.
+            response = client.post("/score", data=data, headers=headers, content_length=len(data))
         except BaseException as exc:  # SystemExit / KeyboardInterrupt from run() leave the test client
             answers.append({"escaped": f"{type(exc).__name__}: {exc}"})
             continue

@@ -53,6 +53,14 @@ ODD_BODIES = (
     Body(b"\xff\xfe", "non-UTF-8 bytes as text/plain", content_type="text/plain"),
     Body(b'{"data": {"a": 1}}', "no Content-Type at all", content_type=""),
     Body(b"a=1&b=2", "a form, as curl -d sends it", content_type="application/x-www-form-urlencoded"),
+    Body(b"a=%FF", "a form with a non-UTF-8 escape", content_type="application/x-www-form-urlencoded"),
+    Body(b"a=" + b"x" * 500_001, "a form larger than werkzeug's form memory", content_type="application/x-www-form-urlencoded"),
+    Body(
+        b'--XX\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--XX--\r\n',
+        "a multipart form",
+        content_type="multipart/form-data; boundary=XX",
+    ),
+    Body(b'{"data": {"a": 1}}', "multipart without a boundary", content_type="multipart/form-data"),
     Body(b'{"data": {"a": 1}}', "JSON with a charset", content_type="application/json; charset=utf-8"),
     Body(b'{"data": {"a": 1}}', "a +json media type", content_type="application/vnd.api+json"),
 )

@@ -42,7 +42,6 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("scripts", nargs="+", metavar="SCRIPT", help="scoring script(s) to check")
     check.add_argument("--samples", dest=options.SAMPLES.dest, metavar=options.SAMPLES.metavar, help=options.SAMPLES.help)
     _add_common(check)
-    check.add_argument("pytest_args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
 
     replay = commands.add_parser(
         "replay",
@@ -58,17 +57,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    # Everything after "--" goes to pytest untouched (argparse's REMAINDER would
+    # swallow options placed between the scripts).
+    pytest_args = argv[argv.index("--") + 1 :] if "--" in argv else []
+    args = build_parser().parse_args(argv[: argv.index("--")] if "--" in argv else argv)
     try:
         if args.command == "check":
-            return _check(args)
+            return _check(args, pytest_args)
         return _replay(args)
     except UsageError as exc:
         print(f"score-contract: error: {exc}", file=sys.stderr)
         return USAGE_ERROR
 
 
-def _check(args: argparse.Namespace) -> int:
+def _check(args: argparse.Namespace, extra: list[str]) -> int:
     import pytest
 
     pytest_args: list[str] = []
@@ -78,7 +81,6 @@ def _check(args: argparse.Namespace) -> int:
         value = getattr(args, option.dest)
         if value is not None:
             pytest_args += [option.flag, value]
-    extra = [a for a in args.pytest_args if a != "--"]
     # Only the scripts named here, whatever the project's ini file lists.
     return int(pytest.main([*pytest_args, "-o", f"{options.SCORE.ini}=", *extra]))
 
@@ -93,6 +95,7 @@ def _replay(args: argparse.Namespace) -> int:
         timeout=args.score_timeout,
         init_timeout=args.score_init_timeout,
         base=Path.cwd(),
+        flag_prefix="--",
     )
     body: bytes | None
     if args.body_file is not None:

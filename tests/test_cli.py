@@ -1,0 +1,111 @@
+"""The score-contract command: `check` is the pytest gate without a pytest
+command line; `replay` shows what the server would answer to one request."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+
+def cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "score_contract_cli", *args], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_check_passes_a_correct_script() -> None:
+    done = cli("check", "tests/scripts/good/score.py", "--", "-q", "-p", "no:cacheprovider")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "10 passed" in done.stdout
+
+
+def test_check_fails_a_broken_script_with_pytests_exit_code_and_a_junit_file(tmp_path: Path) -> None:
+    junit = tmp_path / "report.xml"
+    done = cli(
+        "check", "tests/scripts/nan_output/score.py", "tests/scripts/good/score.py",
+        "--timeout", "3", "--", "-p", "no:cacheprovider", f"--junitxml={junit}",
+    )
+    assert done.returncode == 1
+    assert "FAILED tests/scripts/nan_output/score.py::output_is_strict_json" in done.stdout
+    assert junit.exists()
+
+
+def test_check_ignores_the_scripts_of_the_projects_ini_file(tmp_path: Path) -> None:
+    (tmp_path / "pytest.ini").write_text("[pytest]\nscore_paths = missing/score.py\n")
+    script = REPO / "tests" / "scripts" / "good" / "score.py"
+    done = cli("check", str(script), "--", "-p", "no:cacheprovider", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_check_reports_bad_input_as_a_usage_error() -> None:
+    done = cli("check", "tests/scripts/good/score.py", "--model-dir", "nowhere")
+    assert done.returncode == 4
+    assert "nowhere: the model folder does not exist." in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_replay_prints_what_the_server_would_answer() -> None:
+    done = cli("replay", "tests/scripts/good/score.py", "--body", '{"data": [[1, 2]]}')
+    assert done.returncode == 0, done.stdout
+    assert "HTTP 200" in done.stdout
+    assert "Content-Type: application/json" in done.stdout
+    assert '{"predictions": [6.0]}' in done.stdout
+
+
+def test_replay_shows_the_scripts_traceback_and_exits_1() -> None:
+    done = cli("replay", "tests/scripts/run_fails_on_empty_batch/score.py", "--body", '{"data": []}')
+    assert done.returncode == 1
+    assert "HTTP 500" in done.stdout
+    assert "x-ms-run-function-failed: True" in done.stdout
+    assert "score.py:11 in run" in done.stdout
+    assert "ValueError: max() arg is an empty sequence" in done.stdout
+    assert "score_contract" not in done.stdout
+
+
+def test_replay_names_the_broken_contract_even_when_the_status_is_200() -> None:
+    done = cli("replay", "tests/scripts/nan_output/score.py", "--body", '{"data": []}')
+    assert done.returncode == 1
+    assert "HTTP 200" in done.stdout
+    assert "the response body is not strict JSON: NaN at $.mean" in done.stdout
+
+
+def test_replay_reads_the_body_from_a_file_byte_for_byte(tmp_path: Path) -> None:
+    body = tmp_path / "body.json"
+    body.write_bytes(b'{"data": [[1, 2], [3, 4]]}')
+    done = cli("replay", "tests/scripts/good/score.py", "--body-file", str(body))
+    assert done.returncode == 0
+    assert '{"predictions": [6.0, 14.0]}' in done.stdout
+
+
+def test_replay_without_a_body_checks_import_and_init_only() -> None:
+    done = cli("replay", "tests/scripts/init_raises/score.py")
+    assert done.returncode == 1
+    assert "init() raised FileNotFoundError" in done.stdout
+    assert "score.py:7 in init" in done.stdout
+
+
+def test_replay_shows_what_the_script_printed() -> None:
+    done = cli("replay", "tests/scripts/run_exits/score.py", "--body", '{"bye": true}')
+    assert done.returncode == 1
+    assert "run() ended the worker process: it exited with code 1" in done.stdout
+    assert "leaving now" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["replay", "nope.py"], "score-contract: error: nope.py: no such scoring script."),
+        (["replay", "tests/scripts/good/score.py", "--body-file", "nope.json"], "score-contract: error: nope.json: no such body file."),
+        (["replay", "tests/scripts/good/score.py", "--timeout", "-1"], "score-contract: error: --timeout -1: must be a positive number of seconds."),
+    ],
+    ids=["missing-script", "missing-body-file", "negative-timeout"],
+)
+def test_replay_reports_bad_input_in_one_sentence(args: list[str], message: str) -> None:
+    done = cli(*args)
+    assert done.returncode == 4
+    assert done.stderr.strip() == message
