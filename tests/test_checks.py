@@ -1,0 +1,144 @@
+"""Each check judged on literal observations: no process, no pytest, no I/O."""
+
+from __future__ import annotations
+
+import pytest
+
+from score_contract import checks
+from score_contract.checks import CHECKS
+from score_contract.observations import Body, Call, Death, Evidence, HttpResponse, ImportResult, InitResult, ScriptError
+
+BODY = Body.from_json({"data": [1]})
+JSON = (("Content-Type", "application/json"),)
+
+
+def ok(body: bytes) -> HttpResponse:
+    return HttpResponse(200, JSON, body)
+
+
+def error(summary: str = "ValueError: boom") -> ScriptError:
+    type_name, message = summary.split(": ", 1)
+    return ScriptError(type_name, message, f"score.py:3 in run\n    boom()\n{summary}", "score.py:3 in run")
+
+
+def test_every_check_has_a_contract_sentence_and_a_unique_sentence_name() -> None:
+    names = [c.name for c in CHECKS]
+    assert len(set(names)) == len(names)
+    for check in CHECKS:
+        assert check.sentence.endswith(".") and len(check.sentence) > 40, check.name
+        assert check.name.islower() and " " not in check.name
+
+
+def test_module_imports_reports_the_exception_with_the_scripts_traceback() -> None:
+    violation = checks.module_imports(ImportResult(error=error("KeyError: 'x'")))
+    assert violation is not None
+    assert violation.headline == "importing the script raised KeyError: 'x'"
+    assert "score.py:3 in run" in violation.details
+    assert checks.module_imports(ImportResult()) is None
+
+
+def test_module_imports_reports_a_dead_worker_with_its_last_output() -> None:
+    violation = checks.module_imports(ImportResult(death=Death(exit_code=5, last_output="loading\nbye")))
+    assert violation is not None
+    assert violation.headline == "importing the script ended the worker process: it exited with code 5"
+    assert "    bye" in violation.details
+
+
+def test_defines_init_and_run_passes_the_servers_message_through() -> None:
+    message = "run() cannot accept positional-only arguments, *args, or **kwargs."
+    violation = checks.defines_init_and_run(ImportResult(definition_problem=message))
+    assert violation is not None and violation.headline == message
+    assert checks.defines_init_and_run(ImportResult(mode="text")) is None
+
+
+def test_import_does_not_call_init_counts_the_calls() -> None:
+    violation = checks.import_does_not_call_init(ImportResult(init_calls=2))
+    assert violation is not None and "called init() 2 times" in violation.headline
+    assert checks.import_does_not_call_init(ImportResult(init_calls=0)) is None
+
+
+def test_init_succeeds_distinguishes_raise_timeout_and_death() -> None:
+    raised = checks.init_succeeds(InitResult(error=error("OSError: no model")))
+    assert raised is not None and raised.headline == "init() raised OSError: no model"
+    timed_out = checks.init_succeeds(InitResult(error=error("Timeout: x"), timed_out=True, elapsed=3.0))
+    assert timed_out is not None and timed_out.headline == "init() did not return within 3 s"
+    died = checks.init_succeeds(InitResult(death=Death(signal_name="SIGSEGV")))
+    assert died is not None and died.headline == "init() ended the worker process: it was killed by SIGSEGV"
+    assert "never becomes ready" in died.details
+    exited = checks.init_succeeds(InitResult(death=Death(exit_code=3)))
+    assert exited is not None and "shuts the whole server down" in exited.details
+    assert checks.init_succeeds(InitResult()) is None
+
+
+def test_run_accepts_valid_input_headlines_the_exception_itself() -> None:
+    violation = checks.run_accepts_valid_input(Call(BODY, response=HttpResponse(500), error=error()))
+    assert violation is not None
+    assert violation.headline == "ValueError: boom"
+    assert violation.body == BODY
+    assert checks.run_accepts_valid_input(Call(BODY, response=ok(b"1"))) is None
+
+
+def test_run_accepts_valid_input_reports_hangs_exits_and_escapes() -> None:
+    hung = checks.run_accepts_valid_input(Call(BODY, error=error("Timeout: x"), timed_out=True, elapsed=5.0))
+    assert hung is not None and hung.headline == "run() did not return within the timeout (5 s)"
+    killed = checks.run_accepts_valid_input(Call(BODY, death=Death(hung_after=7.0)))
+    assert killed is not None and killed.headline == "run() ended the worker process: it stopped answering and was killed after 7 s"
+    escaped = checks.run_accepts_valid_input(Call(BODY, error=error("SystemExit: 0"), escaped=True))
+    assert escaped is not None and "gunicorn answers a bare HTML 500" in escaped.headline
+
+
+@pytest.mark.parametrize("status", [400, 404, 500, 503, 302])
+def test_response_status_is_2xx_fails_a_response_of_runs_own_with_another_status(status: int) -> None:
+    call = Call(BODY, response=HttpResponse(status, (), b"nope"), returned_response=True)
+    violation = checks.response_status_is_2xx(call)
+    assert violation is not None and violation.headline == f"run() answered a valid request with HTTP {status}"
+
+
+@pytest.mark.parametrize("status", [200, 201, 204])
+def test_response_status_is_2xx_passes_2xx(status: int) -> None:
+    assert checks.response_status_is_2xx(Call(BODY, response=HttpResponse(status), returned_response=True)) is None
+
+
+def test_response_status_is_2xx_leaves_the_servers_own_500s_to_other_checks() -> None:
+    call = Call(BODY, response=HttpResponse(500), encode_error=error("TypeError: int64"), returned_type="numpy.int64")
+    assert checks.response_status_is_2xx(call) is None
+    violation = checks.output_is_json_encodable(call)
+    assert violation is not None
+    assert violation.headline == "run() returned numpy.int64, which the server cannot encode: HTTP 500"
+
+
+@pytest.mark.parametrize(
+    ("body", "where"),
+    [
+        (b'{"a": NaN}', "NaN at $.a"),
+        (b'[1, {"b": [0, Infinity]}]', "Infinity at $[1].b[1]"),
+        (b"-Infinity", "-Infinity at $"),
+    ],
+)
+def test_output_is_strict_json_names_the_token_and_its_path(body: bytes, where: str) -> None:
+    violation = checks.output_is_strict_json(Call(BODY, response=ok(body)))
+    assert violation is not None and violation.headline == f"the response body is not strict JSON: {where}"
+
+
+@pytest.mark.parametrize("body", [b'{"a": null}', b'"NaN"', b'{"NaN": 1}', b"[]", b"1e308"])
+def test_output_is_strict_json_passes_strict_json(body: bytes) -> None:
+    assert checks.output_is_strict_json(Call(BODY, response=ok(body))) is None
+
+
+def test_output_is_strict_json_ignores_responses_that_are_not_json() -> None:
+    image = HttpResponse(200, (("Content-Type", "image/png"),), b"NaN\x89PNG")
+    assert checks.output_is_strict_json(Call(BODY, response=image, returned_response=True)) is None
+
+
+def test_output_is_not_double_encoded_is_advisory() -> None:
+    assert checks.output_is_not_double_encoded(Call(BODY, response=ok(b'"{}"'), double_encoded=True)) is not None
+    assert next(c for c in CHECKS if c.judge is checks.output_is_not_double_encoded).advisory
+
+
+def test_init_runs_once_points_at_the_first_request_that_called_it() -> None:
+    first, second = Body.from_json({"n": 1}), Body.from_json({"n": 2})
+    evidence = Evidence(calls=(Call(first, response=ok(b"1")), Call(second, response=ok(b"1"), init_calls=1)))
+    violation = checks.init_runs_once(evidence)
+    assert violation is not None and violation.body == second
+    assert violation.headline == "run() called init() once more while handling a request"
+    assert checks.init_runs_once(Evidence(calls=(Call(first, response=ok(b"1")),))) is None

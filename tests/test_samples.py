@@ -1,0 +1,64 @@
+"""Sample bodies: .json is one body, .jsonl one a line, a folder holds both."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from score_contract.errors import UsageError
+from score_contract.samples import load_samples
+
+
+def test_a_json_file_is_one_body_sent_as_canonical_json(tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_text('{\n  "data": [1,2]\n}\n')
+    (body,) = load_samples(tmp_path / "a.json", relative_to=tmp_path)
+    assert body.data == b'{"data": [1, 2]}'
+    assert body.source == "a.json"
+
+
+def test_a_jsonl_file_is_one_body_a_line_and_blank_lines_are_skipped(tmp_path: Path) -> None:
+    (tmp_path / "b.jsonl").write_text('{"a": 1}\n\n[2]\n"text"\n')
+    bodies = load_samples(tmp_path / "b.jsonl", relative_to=tmp_path)
+    assert [(b.text, b.source) for b in bodies] == [('{"a": 1}', "b.jsonl:1"), ("[2]", "b.jsonl:3"), ('"text"', "b.jsonl:4")]
+
+
+def test_a_folder_reads_its_json_and_jsonl_files_in_name_order(tmp_path: Path) -> None:
+    (tmp_path / "b.json").write_text("2")
+    (tmp_path / "a.jsonl").write_text("1\n")
+    (tmp_path / "README.md").write_text("not a sample")
+    assert [b.text for b in load_samples(tmp_path)] == ["1", "2"]
+
+
+def test_non_ascii_text_survives(tmp_path: Path) -> None:
+    (tmp_path / "u.json").write_text('{"name": "Zoë 東京"}', encoding="utf-8")
+    (body,) = load_samples(tmp_path / "u.json")
+    assert body.data == b'{"name": "Zo\\u00eb \\u6771\\u4eac"}'
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("bad.jsonl", '{"a": 1}\n{"a": }\n', "bad.jsonl: line 2 is not valid JSON (Expecting value, column 7)."),
+        ("bad.json", '{\n  "a": 1,\n}', "bad.json: line 3 is not valid JSON (Expecting property name enclosed in double quotes, column 1)."),
+        ("empty.json", "  \n", "empty.json: the file is empty; a .json sample holds one request body."),
+        ("empty.jsonl", "\n\n", "empty.jsonl: the file has no lines; a .jsonl sample holds one request body a line."),
+        ("nan.jsonl", '{"a": 1}\n{"a": Infinity}\n', "nan.jsonl: line 2 is not valid JSON (Infinity is not valid JSON)."),
+        ("body.txt", "{}", "body.txt: a samples file must end in .json (one body) or .jsonl (one body a line)."),
+    ],
+)
+def test_a_bad_samples_file_is_a_usage_error_naming_file_and_line(
+    tmp_path: Path, name: str, content: str, message: str
+) -> None:
+    (tmp_path / name).write_text(content)
+    with pytest.raises(UsageError) as raised:
+        load_samples(tmp_path / name, relative_to=tmp_path)
+    assert str(raised.value) == message
+
+
+def test_a_folder_without_samples_and_a_binary_file_are_usage_errors(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="the samples folder has no .json or .jsonl files"):
+        load_samples(tmp_path, relative_to=tmp_path)
+    (tmp_path / "x.json").write_bytes(b'{"a": "\xff"}')
+    with pytest.raises(UsageError, match=r"x.json: not UTF-8 text \(byte 7\)"):
+        load_samples(tmp_path / "x.json", relative_to=tmp_path)
