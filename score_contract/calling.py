@@ -7,7 +7,7 @@ is a 500 whether run() raised, the decorators refused the body or the encoder
 choked). Every rule below cites the server code it mirrors
 (``azureml_inference_server_http/server/input_parsers.py``, ``user_script.py``,
 ``routes.py``); ``tests/test_parity.py`` sends the same bodies through this
-module and through the official app and compares status and body.
+module and through the official app and compares status, body and headers.
 """
 
 from __future__ import annotations
