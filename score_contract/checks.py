@@ -217,7 +217,7 @@ def output_is_not_double_encoded(call: Call) -> Violation | None:
 def init_runs_once(evidence: Evidence) -> Violation | None:
     """init() runs exactly once in a worker's life: the server calls it at boot,
     and run() never calls it again."""
-    for call in evidence.calls:
+    for call in sorted(evidence.calls, key=lambda c: len(c.body.data)):
         if call.init_calls:
             times = "once" if call.init_calls == 1 else f"{call.init_calls} times"
             return Violation(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from .checks import CHECKS, Violation
-from .observations import Body, Call, ImportResult, InitResult
+from .observations import Body, Call, Evidence, ImportResult, InitResult
 from .sandbox import Sandbox
 from .settings import Settings
 
@@ -79,5 +79,7 @@ def _replay(sandbox: Sandbox, settings: Settings, body: bytes | None, out: TextI
     for check in CHECKS:
         if check.phase == "call" and (call.error is None or check.name == "run_accepts_valid_input"):
             broken = _problem(check.judge(call), out) and not check.advisory or broken
+        elif check.phase == "session":
+            broken = _problem(check.judge(Evidence(imported, init, (call,))), out) or broken
     ok = call.response is not None and 200 <= call.response.status < 300
     return 0 if ok and not broken else 1

@@ -109,7 +109,8 @@ def test_the_session_survives_crashing_and_hanging_scripts(matrix: Matrix) -> No
 
 def failure_section(output: str, nodeid: str) -> str:
     """The text pytest printed for one failed item, up to the next item's header."""
-    start = output.index(f" {nodeid} _")
+    path, check = nodeid.split("::")
+    start = output.index(f" {check} ({path}) _")
     start = output.index("\n", start) + 1
     following = re.search(r"^_{3,} .* _{3,}$|^=+ ", output[start:], re.MULTILINE)
     return output[start : start + following.start()] if following else output[start:]

@@ -204,7 +204,9 @@ class ScoreItem(pytest.Item):
         return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self) -> tuple[Path, int, str]:
-        return self.path, 0, self.nodeid
+        # The label heads the failure section. It must not be a suffix of the node
+        # id: pytest's verbose lines would turn its dots into "::" ("score::py").
+        return self.path, 0, f"{self.name} ({self.parent.nodeid})"
 
 
 class _Crash:
