@@ -16,6 +16,8 @@ encoding); those are compared against the real server over HTTP elsewhere.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -203,15 +205,45 @@ def _boot_engine(sandbox: Sandbox, script: Path) -> tuple[ImportResult, InitResu
     return imported, initialized
 
 
+def _bodies(case: str) -> tuple[Body, ...]:
+    return CASES[case] + ODD_BODIES
+
+
+@pytest.fixture(scope="module")
+def official_boots(request: pytest.FixtureRequest) -> Iterator[dict[str, Future[official_app.Boot]]]:
+    """The official app's answers for every selected case, two subprocesses at a time.
+
+    Each boot costs ~0.7 s of imports (Flask, the server, inference-schema); run in
+    the background while the tests drive the engine, the file takes half the time.
+    """
+    selected = [
+        item.callspec.params["case"]
+        for item in request.session.items
+        if isinstance(item, pytest.Function)
+        and item.originalname == "test_engine_answers_like_the_official_app"
+        and item.callspec.params["case"] in CASES
+    ]
+    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="official-app")
+    boots = {
+        case: pool.submit(
+            official_app.answer,
+            _script(case),
+            [(b.data, b.content_type) for b in _bodies(case)],
+            _environment(_script(case)),
+        )
+        for case in selected
+    }
+    yield boots
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
 @pytest.mark.parametrize(
     "case",
     [*CASES, *(pytest.param(case, marks=pytest.mark.skip(reason=why)) for case, why in NOT_IN_PROCESS.items())],
 )
-def test_engine_answers_like_the_official_app(case: str) -> None:
+def test_engine_answers_like_the_official_app(case: str, official_boots: dict[str, Future[official_app.Boot]]) -> None:
     script = _script(case)
-    bodies = CASES[case] + ODD_BODIES
-    # Both sides start at once: the official app boots while the engine works.
-    pending = official_app.start(script, [(b.data, b.content_type) for b in bodies], _environment(script))
+    bodies = _bodies(case)
     sandbox = Sandbox(script, script.parent, None)
     try:
         imported, initialized = _boot_engine(sandbox, script)
@@ -219,7 +251,7 @@ def test_engine_answers_like_the_official_app(case: str) -> None:
         calls = [sandbox.ask("call", body, TIMEOUT, timeout=TIMEOUT) for body in bodies]
     finally:
         sandbox.close()
-        boot = official_app.finish(pending)
+    boot = official_boots[case].result()
     assert boot.exit_code is None, f"the official app did not boot:\n{boot.log}"
     assert len(boot.answers) == len(bodies), boot.log
     differences: list[str] = []
