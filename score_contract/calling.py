@@ -142,6 +142,12 @@ def call(loaded: LoadedScript, body: Body, timeout: float) -> Call:
         arguments = _schema_arguments(loaded.parameters, body)
     if isinstance(arguments, HttpResponse):
         return Call(body, response=arguments, rejected=_message(arguments))
+    if "flask" in sys.modules:
+        # handle_score calls run() inside the request: flask.request, g and
+        # jsonify() work there. Only a script that loaded Flask can use them
+        # (one importing it inside run() is not served on its first call).
+        with _request_context(body):
+            return _invoke(loaded, body, arguments, headers, timeout)
     return _invoke(loaded, body, arguments, headers, timeout)
 
 

@@ -134,6 +134,8 @@ CASES: dict[str, tuple[Body, ...]] = {
     "flask-response-503": _UNDECORATED,
     "flask-response-streamed": _UNDECORATED,
     "flask-response-json-with-run-function-failed": _UNDECORATED,
+    "flask-jsonify": _UNDECORATED,
+    "flask-request-in-undecorated-run": _UNDECORATED,
     "schema-standard-dict": _STANDARD,
     "schema-numpy-2d": _NUMPY,
     "schema-pandas-records": _PANDAS,
