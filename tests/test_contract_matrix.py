@@ -29,6 +29,8 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "nan_replaced": (set(), set()),
     "lazy_init_guard": (set(), set()),
     "double_encoded": (set(), set()),  # advisory: a warning, not a failure
+    "schema_rejects_sample": (set(), set()),  # a refused sample is a warning, not the script's fault
+    "shadowed_config": ({"module_imports"}, set(ALL_CHECKS) - {"module_imports"}),
     "import_error": ({"module_imports"}, set(ALL_CHECKS) - {"module_imports"}),
     "syntax_error": ({"module_imports"}, set(ALL_CHECKS) - {"module_imports"}),
     **{
@@ -151,9 +153,27 @@ def test_a_failure_shows_the_smallest_failing_body_and_how_to_reproduce_it(matri
         ("init_at_import", "import_does_not_call_init", "importing the script called init() once; the server calls it again after the import"),
         ("syntax_error", "module_imports", "importing the script raised SyntaxError: expected ':' (score.py, line 5)"),
         ("no_run", "defines_init_and_run", "does not have a run() function defined."),
+        ("shadowed_config", "module_imports", "ImportError: attempted relative import with no known parent package"),
     ],
 )
 def test_the_headline_says_what_broke(matrix: Matrix, script: str, check: str, headline: str) -> None:
     outcome, message = matrix.outcomes[(script, check)]
     assert outcome == "failure"
     assert headline in message
+
+
+def test_advisories_and_refused_samples_are_warnings_on_the_script(matrix: Matrix) -> None:
+    assert (
+        "tests/scripts/double_encoded/score.py:1: ScoreContractWarning:"
+        " run() returned a JSON string; the server encodes it again (double encoding)"
+    ) in matrix.output
+    assert (
+        "tests/scripts/schema_rejects_sample/score.py:1: ScoreContractWarning: sample body"
+        " tests/scripts/schema_rejects_sample/samples/three_columns.json was refused before run() saw it:"
+        " ValueError: Invalid input array: array has size 3 on dimension #1, while expected value is 2"
+    ) in matrix.output
+
+
+def test_a_user_module_shadowed_by_the_servers_gets_a_hint(matrix: Matrix) -> None:
+    section = failure_section(matrix.output, "tests/scripts/shadowed_config/score.py::module_imports")
+    assert "hint: the server's own modules come before the app root on sys.path and replace your config.py" in section

@@ -189,7 +189,8 @@ class ScoreItem(pytest.Item):
         finally:
             contract.done(self.path)
         for text in verdict.warnings:
-            warnings.warn(ScoreContractWarning(text), stacklevel=1)
+            # Attributed to the script, not to this line of ours.
+            warnings.warn_explicit(ScoreContractWarning(text), ScoreContractWarning, str(self.path), 1)
         if verdict.outcome == "skipped":
             pointer = f"; see {self.parent.nodeid}::{verdict.blocked_by}" if verdict.blocked_by else ""
             # Report the skip at the script, as pytest does for skip marks, not at this line.
