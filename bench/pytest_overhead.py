@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-SCRIPT = '''
+SCRIPT = """
 import json
 
 model = None
@@ -32,9 +32,9 @@ def init():
 def run(raw_data):
     rows = json.loads(raw_data)["data"]
     return {"predictions": [sum(row) * model["scale"] for row in rows]}
-'''
+"""
 
-LOOP_TEST = '''
+LOOP_TEST = """
 import importlib.util
 import json
 from pathlib import Path
@@ -55,11 +55,11 @@ def test_run_accepts_every_sample():
     module = load()
     for body in BODIES:
         json.dumps(module.run(body), allow_nan=False)
-'''
+"""
 
 PARAMETRIZED_TEST = LOOP_TEST.replace(
     "def test_run_accepts_every_sample():\n    module = load()\n    for body in BODIES:\n        json.dumps(module.run(body), allow_nan=False)\n",
-    '''import pytest
+    """import pytest
 
 MODULE = load()
 
@@ -67,7 +67,7 @@ MODULE = load()
 @pytest.mark.parametrize("body", BODIES)
 def test_run_accepts(body):
     json.dumps(MODULE.run(body), allow_nan=False)
-''',
+""",
 )
 
 

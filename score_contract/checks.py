@@ -125,7 +125,9 @@ def run_accepts_valid_input(call: Call) -> Violation | None:
     if call.timed_out:
         headline = f"run() did not return within the timeout ({call.elapsed:.3g} s)"
     elif call.escaped:
-        headline = f"run() raised {call.error.summary}, which the server does not handle: gunicorn answers a bare HTML 500"
+        headline = (
+            f"run() raised {call.error.summary}, which the server does not handle: gunicorn answers a bare HTML 500"
+        )
     else:
         headline = call.error.summary
     return Violation(headline, call.error.traceback, body=call.body, location=call.error.location)

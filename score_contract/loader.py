@@ -185,7 +185,9 @@ def load(script: str, app_root: str) -> tuple[ImportResult, LoadedScript | None]
     init_calls = tracer.count(init)
     problem, loaded = _accept(module, script, app_root)
     if loaded is None:
-        return ImportResult(definition_problem=problem, init_calls=init_calls, elapsed=elapsed, hint=shadow_hint(app_root)), None
+        return ImportResult(
+            definition_problem=problem, init_calls=init_calls, elapsed=elapsed, hint=shadow_hint(app_root)
+        ), None
     result = ImportResult(
         mode=loaded.mode,
         parameters=tuple(p.name for p in loaded.parameters),
@@ -266,7 +268,7 @@ def _count_init_calls(loaded: LoadedScript) -> None:
             except (AttributeError, TypeError):
                 pass
         init.__wrapped__ = original  # type: ignore[attr-defined]
-        loaded.module.init = init
+        setattr(loaded.module, "init", init)  # noqa: B010 - a module attribute the script defined
         loaded.init = init
 
 

@@ -46,7 +46,9 @@ def _problem(violation: Violation | None, out: TextIO) -> bool:
 
 def _replay(sandbox: Sandbox, settings: Settings, body: bytes | None, out: TextIO) -> int:
     app_root = settings.app_root or sandbox.script.parent
-    imported = sandbox.ask("load", str(sandbox.script), str(app_root), settings.init_timeout, timeout=settings.init_timeout)
+    imported = sandbox.ask(
+        "load", str(sandbox.script), str(app_root), settings.init_timeout, timeout=settings.init_timeout
+    )
     if not isinstance(imported, ImportResult):
         imported = ImportResult(death=sandbox.death)
     phases = [c for c in CHECKS if c.phase in ("import", "definition")]

@@ -59,9 +59,7 @@ class ScriptRun:
     def _spawn(self) -> Sandbox:
         self._incarnation += 1
         self._sandbox = Sandbox(self.script.path, self.script.app_root, self.settings.model_dir)
-        self._sandbox.ask_async(
-            "load", str(self.script.path), str(self.script.app_root), self.settings.init_timeout
-        )
+        self._sandbox.ask_async("load", str(self.script.path), str(self.script.app_root), self.settings.init_timeout)
         return self._sandbox
 
     def _boot(self) -> tuple[ImportResult, InitResult | None]:

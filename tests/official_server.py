@@ -47,9 +47,7 @@ def official_server(
         args += ["--model_dir", str(model_dir)]
     env = {**os.environ, "GUNICORN_CMD_ARGS": "--no-control-socket"}
     with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(
-            args, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
+        process = subprocess.Popen(args, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         url = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + boot_timeout

@@ -82,7 +82,10 @@ def test_run_accepts_valid_input_reports_hangs_exits_and_escapes() -> None:
     hung = checks.run_accepts_valid_input(Call(BODY, error=error("Timeout: x"), timed_out=True, elapsed=5.0))
     assert hung is not None and hung.headline == "run() did not return within the timeout (5 s)"
     killed = checks.run_accepts_valid_input(Call(BODY, death=Death(hung_after=7.0)))
-    assert killed is not None and killed.headline == "run() ended the worker process: it stopped answering and was killed after 7 s"
+    assert (
+        killed is not None
+        and killed.headline == "run() ended the worker process: it stopped answering and was killed after 7 s"
+    )
     escaped = checks.run_accepts_valid_input(Call(BODY, error=error("SystemExit: 0"), escaped=True))
     assert escaped is not None and "gunicorn answers a bare HTML 500" in escaped.headline
 

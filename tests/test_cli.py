@@ -27,8 +27,15 @@ def test_check_passes_a_correct_script() -> None:
 def test_check_fails_a_broken_script_with_pytests_exit_code_and_a_junit_file(tmp_path: Path) -> None:
     junit = tmp_path / "report.xml"
     done = cli(
-        "check", "tests/scripts/nan_output/score.py", "tests/scripts/good/score.py",
-        "--timeout", "3", "--", "-p", "no:cacheprovider", f"--junitxml={junit}",
+        "check",
+        "tests/scripts/nan_output/score.py",
+        "tests/scripts/good/score.py",
+        "--timeout",
+        "3",
+        "--",
+        "-p",
+        "no:cacheprovider",
+        f"--junitxml={junit}",
     )
     assert done.returncode == 1
     assert "FAILED tests/scripts/nan_output/score.py::output_is_strict_json" in done.stdout
@@ -100,8 +107,14 @@ def test_replay_shows_what_the_script_printed() -> None:
     ("args", "message"),
     [
         (["replay", "nope.py"], "score-contract: error: nope.py: no such scoring script."),
-        (["replay", "tests/scripts/good/score.py", "--body-file", "nope.json"], "score-contract: error: nope.json: no such body file."),
-        (["replay", "tests/scripts/good/score.py", "--timeout", "-1"], "score-contract: error: --timeout -1: must be a positive number of seconds."),
+        (
+            ["replay", "tests/scripts/good/score.py", "--body-file", "nope.json"],
+            "score-contract: error: nope.json: no such body file.",
+        ),
+        (
+            ["replay", "tests/scripts/good/score.py", "--timeout", "-1"],
+            "score-contract: error: --timeout -1: must be a positive number of seconds.",
+        ),
     ],
     ids=["missing-script", "missing-body-file", "negative-timeout"],
 )

@@ -7,12 +7,11 @@ import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 
 from score_contract.checks import CHECKS
-from tests.conftest import REPO, SCRIPTS
+from tests.conftest import REPO
 
 ALL_CHECKS = [c.name for c in CHECKS]
 LIFECYCLE = ["module_imports", "defines_init_and_run", "import_does_not_call_init"]
@@ -69,9 +68,12 @@ def matrix(tmp_path_factory: pytest.TempPathFactory) -> Matrix:
     for name in sorted(EXPECTED):
         args += ["--score", f"tests/scripts/{name}/score.py"]
     args += [
-        "--score-timeout", "1",
-        "--score-init-timeout", "3",
-        "--score-model-dir", "tests/scripts/init_needs_model_dir/model",
+        "--score-timeout",
+        "1",
+        "--score-init-timeout",
+        "3",
+        "--score-model-dir",
+        "tests/scripts/init_needs_model_dir/model",
     ]
     done = subprocess.run(args, cwd=REPO, capture_output=True, text=True, timeout=300)
     outcomes = {}
@@ -145,12 +147,20 @@ def test_a_failure_shows_the_smallest_failing_body_and_how_to_reproduce_it(matri
         ("run_segfaults", "run_accepts_valid_input", "run() ended the worker process: it was killed by SIGSEGV"),
         ("init_segfaults", "init_succeeds", "init() ended the worker process: it was killed by SIGSEGV"),
         ("init_hangs", "init_succeeds", "init() did not return within 3 s"),
-        ("init_raises", "init_succeeds", "init() raised FileNotFoundError: [Errno 2] No such file or directory: '/Users/alice/models/model.pkl'"),
+        (
+            "init_raises",
+            "init_succeeds",
+            "init() raised FileNotFoundError: [Errno 2] No such file or directory: '/Users/alice/models/model.pkl'",
+        ),
         ("numpy_output", "output_is_json_encodable", "run() returned dict, which the server cannot encode: HTTP 500"),
         ("nan_output", "output_is_strict_json", "the response body is not strict JSON: NaN at $.mean"),
         ("response_404", "response_status_is_2xx", "run() answered a valid request with HTTP 404"),
         ("init_twice", "init_runs_once", "run() called init() once more while handling a request"),
-        ("init_at_import", "import_does_not_call_init", "importing the script called init() once; the server calls it again after the import"),
+        (
+            "init_at_import",
+            "import_does_not_call_init",
+            "importing the script called init() once; the server calls it again after the import",
+        ),
         ("syntax_error", "module_imports", "importing the script raised SyntaxError: expected ':' (score.py, line 5)"),
         ("no_run", "defines_init_and_run", "does not have a run() function defined."),
         ("shadowed_config", "module_imports", "ImportError: attempted relative import with no known parent package"),

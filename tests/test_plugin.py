@@ -113,7 +113,9 @@ def test_the_junit_message_is_the_headline_and_the_text_is_the_whole_failure(
     copy_script("numpy_output")
     result = pytester.runpytest("--score", "numpy_output/score.py", "--junitxml=junit.xml")
     assert result.ret == pytest.ExitCode.TESTS_FAILED
-    failures = [case for case in ET.parse(pytester.path / "junit.xml").iter("testcase") if case.find("failure") is not None]
+    failures = [
+        case for case in ET.parse(pytester.path / "junit.xml").iter("testcase") if case.find("failure") is not None
+    ]
     assert [case.get("name") for case in failures] == ["output_is_json_encodable"]
     failure = failures[0].find("failure")
     assert failure is not None
@@ -184,14 +186,42 @@ def test_samples_option_replaces_the_samples_folder(
         (["--score", "missing.py"], "ERROR: missing.py: no such scoring script."),
         (["--score", "good"], "ERROR: good: is a folder; give the scoring script itself, e.g. good/score.py."),
         (["--score", "good/score.py", "--score-model-dir", "nope"], "ERROR: nope: the model folder does not exist."),
-        (["--score", "good/score.py", "--score-timeout", "soon"], "ERROR: --score-timeout soon: not a number of seconds."),
-        (["--score", "good/score.py", "--score-timeout", "0"], "ERROR: --score-timeout 0: must be a positive number of seconds."),
-        (["--score", "good/score.py", "--score-samples", "none.json"], "ERROR: none.json: the samples path does not exist."),
-        (["--score", "good/score.py", "--score-samples", "bad.jsonl"], "ERROR: bad.jsonl: line 2 is not valid JSON (Expecting value, column 10)."),
-        (["--score", "good/score.py", "--score-samples", "nan.json"], "ERROR: nan.json: line 1 is not valid JSON (NaN is not valid JSON)."),
-        (["--score", "good/score.py", "--score-samples", "notes.txt"], "ERROR: notes.txt: a samples file must end in .json (one body) or .jsonl (one body a line)."),
+        (
+            ["--score", "good/score.py", "--score-timeout", "soon"],
+            "ERROR: --score-timeout soon: not a number of seconds.",
+        ),
+        (
+            ["--score", "good/score.py", "--score-timeout", "0"],
+            "ERROR: --score-timeout 0: must be a positive number of seconds.",
+        ),
+        (
+            ["--score", "good/score.py", "--score-samples", "none.json"],
+            "ERROR: none.json: the samples path does not exist.",
+        ),
+        (
+            ["--score", "good/score.py", "--score-samples", "bad.jsonl"],
+            "ERROR: bad.jsonl: line 2 is not valid JSON (Expecting value, column 10).",
+        ),
+        (
+            ["--score", "good/score.py", "--score-samples", "nan.json"],
+            "ERROR: nan.json: line 1 is not valid JSON (NaN is not valid JSON).",
+        ),
+        (
+            ["--score", "good/score.py", "--score-samples", "notes.txt"],
+            "ERROR: notes.txt: a samples file must end in .json (one body) or .jsonl (one body a line).",
+        ),
     ],
-    ids=["missing-script", "folder", "missing-model-dir", "bad-timeout", "zero-timeout", "missing-samples", "bad-jsonl-line", "nan-sample", "wrong-suffix"],
+    ids=[
+        "missing-script",
+        "folder",
+        "missing-model-dir",
+        "bad-timeout",
+        "zero-timeout",
+        "missing-samples",
+        "bad-jsonl-line",
+        "nan-sample",
+        "wrong-suffix",
+    ],
 )
 def test_bad_input_is_a_usage_error_naming_the_file(
     pytester: pytest.Pytester, copy_script: Callable[..., Path], args: list[str], message: str

@@ -20,7 +20,11 @@ def test_a_json_file_is_one_body_sent_as_canonical_json(tmp_path: Path) -> None:
 def test_a_jsonl_file_is_one_body_a_line_and_blank_lines_are_skipped(tmp_path: Path) -> None:
     (tmp_path / "b.jsonl").write_text('{"a": 1}\n\n[2]\n"text"\n')
     bodies = load_samples(tmp_path / "b.jsonl", relative_to=tmp_path)
-    assert [(b.text, b.source) for b in bodies] == [('{"a": 1}', "b.jsonl:1"), ("[2]", "b.jsonl:3"), ('"text"', "b.jsonl:4")]
+    assert [(b.text, b.source) for b in bodies] == [
+        ('{"a": 1}', "b.jsonl:1"),
+        ("[2]", "b.jsonl:3"),
+        ('"text"', "b.jsonl:4"),
+    ]
 
 
 def test_a_folder_reads_its_json_and_jsonl_files_in_name_order(tmp_path: Path) -> None:
@@ -40,10 +44,18 @@ def test_non_ascii_text_survives(tmp_path: Path) -> None:
     ("name", "content", "message"),
     [
         ("bad.jsonl", '{"a": 1}\n{"a": }\n', "bad.jsonl: line 2 is not valid JSON (Expecting value, column 7)."),
-        ("bad.json", '{\n  "a": 1,\n}', "bad.json: line 3 is not valid JSON (Expecting property name enclosed in double quotes, column 1)."),
+        (
+            "bad.json",
+            '{\n  "a": 1,\n}',
+            "bad.json: line 3 is not valid JSON (Expecting property name enclosed in double quotes, column 1).",
+        ),
         ("empty.json", "  \n", "empty.json: the file is empty; a .json sample holds one request body."),
         ("empty.jsonl", "\n\n", "empty.jsonl: the file has no lines; a .jsonl sample holds one request body a line."),
-        ("nan.jsonl", '{"a": 1}\n{"a": Infinity}\n', "nan.jsonl: line 2 is not valid JSON (Infinity is not valid JSON)."),
+        (
+            "nan.jsonl",
+            '{"a": 1}\n{"a": Infinity}\n',
+            "nan.jsonl: line 2 is not valid JSON (Infinity is not valid JSON).",
+        ),
         ("body.txt", "{}", "body.txt: a samples file must end in .json (one body) or .jsonl (one body a line)."),
     ],
 )

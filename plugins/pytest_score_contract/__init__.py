@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from score_contract.checks import Check
     from score_contract.session import ContractSession
 
-SESSION = pytest.StashKey["ContractSession"]()
+SESSION: pytest.StashKey[ContractSession] = pytest.StashKey()
 
 
 class ScoreContractWarning(UserWarning):
@@ -63,9 +63,7 @@ def _value(config: pytest.Config, option: options.Option) -> str | None:
 
 def pytest_configure(config: pytest.Config) -> None:
     from_cli: list[str] = config.getoption(options.SCORE.dest) or []
-    scripts = from_cli or [
-        os.path.relpath(p, config.invocation_params.dir) for p in config.getini(options.SCORE.ini)
-    ]
+    scripts = from_cli or [os.path.relpath(p, config.invocation_params.dir) for p in config.getini(options.SCORE.ini)]
     if not scripts:
         return
     from score_contract.session import ContractSession
@@ -192,7 +190,7 @@ class ScoreItem(pytest.Item):
             # Attributed to the script, not to this line of ours.
             warnings.warn_explicit(ScoreContractWarning(text), ScoreContractWarning, str(self.path), 1)
         if verdict.outcome == "skipped":
-            pointer = f"; see {self.parent.nodeid}::{verdict.blocked_by}" if verdict.blocked_by else ""
+            pointer = f"; see {self.script_id}::{verdict.blocked_by}" if verdict.blocked_by else ""
             # Report the skip at the script, as pytest does for skip marks, not at this line.
             raise pytest.skip.Exception(f"{verdict.reason}{pointer}", _use_item_location=True)
         if verdict.outcome == "failed":
@@ -207,7 +205,12 @@ class ScoreItem(pytest.Item):
     def reportinfo(self) -> tuple[Path, int, str]:
         # The label heads the failure section. It must not be a suffix of the node
         # id: pytest's verbose lines would turn its dots into "::" ("score::py").
-        return self.path, 0, f"{self.name} ({self.parent.nodeid})"
+        return self.path, 0, f"{self.name} ({self.script_id})"
+
+    @property
+    def script_id(self) -> str:
+        """The node id of the script this check belongs to."""
+        return self.nodeid.rsplit("::", 1)[0]
 
 
 class _Crash:

@@ -40,7 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check scoring scripts; arguments after -- go to pytest (e.g. -- --junitxml=report.xml).",
     )
     check.add_argument("scripts", nargs="+", metavar="SCRIPT", help="scoring script(s) to check")
-    check.add_argument("--samples", dest=options.SAMPLES.dest, metavar=options.SAMPLES.metavar, help=options.SAMPLES.help)
+    check.add_argument(
+        "--samples", dest=options.SAMPLES.dest, metavar=options.SAMPLES.metavar, help=options.SAMPLES.help
+    )
     _add_common(check)
 
     replay = commands.add_parser(
