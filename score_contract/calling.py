@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import os
 import signal
 import sys
 import time
@@ -43,6 +44,13 @@ GUNICORN_ERROR = HttpResponse(
 )
 
 
+#: How long run() may go on after swallowing the server's TimeoutError before a
+#: Deadline stops it (less than sandbox.GRACE_SECONDS, so the worker still answers).
+SWALLOWED_GRACE = 1.0
+#: config.py: SCORING_TIMEOUT_MS when the environment does not set it.
+_SERVER_SCORING_TIMEOUT_MS = 3600 * 1000
+
+
 class Deadline(BaseException):
     """Raised in the worker by SIGALRM when user code runs past its time.
 
@@ -55,7 +63,7 @@ def _on_alarm(signum: int, frame: FrameType | None) -> None:
     raise Deadline
 
 
-def timeout_error(exc: Deadline, app_root: str, seconds: float) -> ScriptError:
+def timeout_error(exc: BaseException, app_root: str, seconds: float) -> ScriptError:
     """Where the user's code was when its time ran out."""
     return tracebacks.describe(exc, app_root, last_line=f"stopped after {seconds:g} s, here")
 
@@ -70,6 +78,37 @@ def deadline(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def scoring_deadline(seconds: float) -> Iterator[list[TimeoutError]]:
+    """server/utils.py timeout() around run(): SIGALRM raises a plain TimeoutError
+    (the script may print its type), which a broad ``except Exception`` in run()
+    may swallow and answer as it likes. If run() then goes on, a Deadline follows.
+    Yields the list that holds the TimeoutError once raised."""
+    fired: list[TimeoutError] = []
+
+    def on_alarm(signum: int, frame: FrameType | None) -> None:
+        if fired:
+            raise Deadline
+        fired.append(TimeoutError())
+        signal.setitimer(signal.ITIMER_REAL, SWALLOWED_GRACE)
+        raise fired[0]
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield fired
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _server_scoring_timeout_ms() -> int:
+    try:
+        return int(os.environ.get("SCORING_TIMEOUT_MS", _SERVER_SCORING_TIMEOUT_MS))
+    except ValueError:
+        return _SERVER_SCORING_TIMEOUT_MS
 
 
 def _error_response(status: int, message: str, run_failed: bool) -> HttpResponse:
@@ -232,21 +271,25 @@ def _invoke(
     """user_script.invoke_run and routes.handle_score."""
     init_before = loaded.init_calls[0]
     started = time.perf_counter()
+    fired: list[TimeoutError] = []
     try:
-        with deadline(timeout):
+        with scoring_deadline(timeout) as fired:
             if loaded.wants_headers:
                 output = loaded.run(**arguments, request_headers=headers)
             else:
                 output = loaded.run(**arguments)
-    except Deadline as exc:
-        elapsed = time.perf_counter() - started
+    except (Deadline, TimeoutError) as exc:
+        # invoke_run turns *any* TimeoutError into UserScriptTimeout, the script's
+        # own (a socket timeout) too, and names the server's configured timeout.
+        own = not fired and not isinstance(exc, Deadline)
+        ms = _server_scoring_timeout_ms() if own else int(timeout * 1000)
         return Call(
             body,
-            response=_error_response(500, f"Scoring timeout after {int(timeout * 1000)} ms", True),
-            error=timeout_error(exc, loaded.app_root, timeout),
-            timed_out=True,
+            response=_error_response(500, f"Scoring timeout after {ms} ms", True),
+            error=tracebacks.describe(exc, loaded.app_root) if own else timeout_error(exc, loaded.app_root, timeout),
+            timed_out=not own,
             init_calls=loaded.init_calls[0] - init_before,
-            elapsed=elapsed,
+            elapsed=time.perf_counter() - started,
         )
     except Exception as exc:
         elapsed = time.perf_counter() - started
@@ -275,6 +318,10 @@ def _invoke(
     return Call(
         body,
         response=response,
+        # run() swallowed the TimeoutError and returned late: the server sends
+        # what it returned, but it still ran past its time.
+        error=timeout_error(fired[0], loaded.app_root, timeout) if fired else None,
+        timed_out=bool(fired),
         encode_error=encode_error,
         returned_type=_type_name(output),
         returned_response=is_response,

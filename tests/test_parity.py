@@ -100,6 +100,7 @@ _TWO = (
     _json({"label": "y"}, "count missing"),
     _json({"count": 3, "label": "y", "more": 1}, "both and an extra key"),
 )
+_SLEEPY = (_json({"sleep": 1}, "a body that makes run() sleep past SCORING_TIMEOUT_MS"), *_UNDECORATED)
 _OPTIONAL = (
     _json({"data": {"a": 1}, "opt": 6}, "opt given"),
     _json({"data": {"a": 1}}, "opt left out"),
@@ -125,6 +126,9 @@ CASES: dict[str, tuple[Body, ...]] = {
     "returns-set": _UNDECORATED,
     "returns-bytes": _UNDECORATED,
     "run-raises-value-error": _UNDECORATED,
+    "run-raises-timeout-error": _UNDECORATED,
+    "run-times-out": _SLEEPY,
+    "run-swallows-the-timeout": _SLEEPY,
     "amlresponse-200-json": _UNDECORATED,
     "amlresponse-200-dict": _UNDECORATED,
     "amlresponse-204": _UNDECORATED,
@@ -161,13 +165,21 @@ NOT_IN_PROCESS = {
 REFUSED = ("boot-init-raises", "boot-run-takes-kwargs", "boot-no-init", "boot-rawhttp-and-input-schema")
 
 
+#: SCORING_TIMEOUT_MS for the cases that test it (the default is an hour).
+SCORING_TIMEOUTS = {"run-times-out": 0.4, "run-swallows-the-timeout": 0.4}
+
+
 def _script(case: str) -> Path:
     return PARITY / case / "score.py"
 
 
-def _environment(script: Path) -> dict[str, str]:
+def _environment(case: str) -> dict[str, str]:
     # The environment the engine's worker gets: the scripts see the same on both sides.
-    return server_environment(os.environ, script=script, app_root=script.parent, model_dir=None)
+    script = _script(case)
+    env = server_environment(os.environ, script=script, app_root=script.parent, model_dir=None)
+    if case in SCORING_TIMEOUTS:
+        env["SCORING_TIMEOUT_MS"] = str(int(SCORING_TIMEOUTS[case] * 1000))
+    return env
 
 
 def _comparable(headers: tuple[tuple[str, str], ...]) -> dict[str, list[str]]:
@@ -231,7 +243,7 @@ def official_boots(request: pytest.FixtureRequest) -> Iterator[dict[str, Future[
             official_app.answer,
             _script(case),
             [(b.data, b.content_type) for b in _bodies(case)],
-            _environment(_script(case)),
+            _environment(case),
         )
         for case in selected
     }
@@ -250,7 +262,8 @@ def test_engine_answers_like_the_official_app(case: str, official_boots: dict[st
     try:
         imported, initialized = _boot_engine(sandbox, script)
         assert imported.accepted and initialized is not None and initialized.ok, (imported, initialized)
-        calls = [sandbox.ask("call", body, TIMEOUT, timeout=TIMEOUT) for body in bodies]
+        timeout = SCORING_TIMEOUTS.get(case, TIMEOUT)
+        calls = [sandbox.ask("call", body, timeout, timeout=timeout) for body in bodies]
     finally:
         sandbox.close()
     boot = official_boots[case].result()
@@ -268,7 +281,7 @@ def test_engine_answers_like_the_official_app(case: str, official_boots: dict[st
 @pytest.mark.parametrize("case", REFUSED)
 def test_engine_refuses_to_boot_like_the_official_app(case: str) -> None:
     script = _script(case)
-    pending = official_app.start(script, [], _environment(script))
+    pending = official_app.start(script, [], _environment(case))
     sandbox = Sandbox(script, script.parent, None)
     try:
         imported, initialized = _boot_engine(sandbox, script)
