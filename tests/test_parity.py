@@ -56,7 +56,11 @@ ODD_BODIES = (
     Body(b'{"data": {"a": 1}}', "no Content-Type at all", content_type=""),
     Body(b"a=1&b=2", "a form, as curl -d sends it", content_type="application/x-www-form-urlencoded"),
     Body(b"a=%FF", "a form with a non-UTF-8 escape", content_type="application/x-www-form-urlencoded"),
-    Body(b"a=" + b"x" * 500_001, "a form larger than werkzeug's form memory", content_type="application/x-www-form-urlencoded"),
+    Body(
+        b"a=" + b"x" * 500_001,
+        "a form larger than werkzeug's form memory (413)",
+        content_type="application/x-www-form-urlencoded",
+    ),
     Body(
         b'--XX\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--XX--\r\n',
         "a multipart form",
@@ -291,6 +295,20 @@ def test_engine_refuses_to_boot_like_the_official_app(case: str) -> None:
     assert boot.exit_code == 3, f"the official app booted:\n{boot.log}"
     engine_refused = not imported.accepted or (initialized is not None and not initialized.ok)
     assert engine_refused, (imported, initialized)
+
+
+def test_engine_still_reports_a_timeout_that_run_swallowed() -> None:
+    """The response is the server's (run()'s own answer), but the call ran past its time."""
+    script = _script("run-swallows-the-timeout")
+    sandbox = Sandbox(script, script.parent, None)
+    try:
+        _boot_engine(sandbox, script)
+        call = sandbox.ask("call", _SLEEPY[0], 0.2, timeout=0.2)
+    finally:
+        sandbox.close()
+    assert isinstance(call, Call) and call.response is not None
+    assert (call.response.status, call.response.body) == (200, b'{"swallowed": "TimeoutError"}')
+    assert call.timed_out and call.error is not None and "time.sleep(10)" in call.error.traceback
 
 
 def test_every_parity_script_is_in_a_case() -> None:
