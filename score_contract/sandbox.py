@@ -81,8 +81,8 @@ class Sandbox:
 
     def wait(self, timeout: float) -> object:
         """The reply to the command sent last, or a Death."""
-        self._pending = False
         if self.death is not None:
+            self._pending = False
             return self.death
         if not self._results.poll(timeout + GRACE_SECONDS):
             return self._died(hung_after=timeout + GRACE_SECONDS)
@@ -90,11 +90,13 @@ class Sandbox:
             reply = self._results.recv()
         except (EOFError, OSError):
             return self._died()
+        self._pending = False
         if type(reply).__name__ == "Bug":
             raise WorkerBug(f"score-contract failed inside the worker for {self.script}:\n{reply.text}")
         return reply
 
     def _died(self, hung_after: float | None = None) -> Death:
+        self._pending = False
         if hung_after is not None:
             self._kill_group(signal.SIGKILL)
         try:
@@ -138,7 +140,8 @@ class Sandbox:
 
     def close(self) -> None:
         """Stop the worker and everything it started (its whole process group)."""
-        if self._process.poll() is None:
+        if self._process.poll() is None and not self._pending:
+            # Idle: let it leave on its own. Busy (interrupted mid-command): no use asking.
             try:
                 self._commands.send(("quit", ()))
                 self._process.wait(timeout=2)
