@@ -394,5 +394,5 @@ def _holds_json(output: object) -> bool:
         return False
     try:
         return isinstance(json.loads(stripped), (dict, list))
-    except ValueError:
+    except (ValueError, RecursionError):  # "[" * 100_000 is too deep for the decoder
         return False

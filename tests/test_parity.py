@@ -67,6 +67,8 @@ ODD_BODIES = (
         content_type="multipart/form-data; boundary=XX",
     ),
     Body(b'{"data": {"a": 1}}', "multipart without a boundary", content_type="multipart/form-data"),
+    Body(b'\xef\xbb\xbf{"data": {"a": 1}}', "JSON after a UTF-8 byte order mark"),
+    Body(b"[" * 100_000, "JSON nested too deep for the decoder"),
     Body(b'{"data": {"a": 1}}', "JSON with a charset", content_type="application/json; charset=utf-8"),
     Body(b'{"data": {"a": 1}}', "a +json media type", content_type="application/vnd.api+json"),
 )
@@ -152,6 +154,7 @@ CASES: dict[str, tuple[Body, ...]] = {
     "schema-python-default": _OPTIONAL,
     "request-headers": _UNDECORATED,
     "schema-request-headers": _STANDARD,
+    "schema-output-only": _UNDECORATED,
     "rawhttp-get-data": _UNDECORATED,
     "rawhttp-get-json": _UNDECORATED,
     "rawhttp-form": _UNDECORATED,
