@@ -26,24 +26,18 @@ from typing import Any
 from . import tracebacks
 from .loader import LoadedScript
 from .observations import Body, Call, HttpResponse, ScriptError
+from .responses import (
+    GUNICORN_ERROR,
+    INTERNAL_ERROR,
+    RUN_FAILED,
+    error_response,
+    holds_json,
+    respond,
+    type_name,
+    unencodable,
+)
 
-#: routes.py: the body of a 500 after run() raised.
-RUN_FAILED = "An unexpected error occurred in scoring script. Check the logs for more info."
-#: routes.py: the body of a 500 for any other unhandled exception (e.g. the encoder's).
-INTERNAL_ERROR = "An unexpected internal error occurred. Check the logs for more info."
 USER_AGENT = "score-contract"
-_GUNICORN_ERROR_PAGE = (
-    b"<html>\n  <head>\n    <title>Internal Server Error</title>\n  </head>\n  <body>\n"
-    b"    <h1><p>Internal Server Error</p></h1>\n    \n  </body>\n</html>\n"
-)
-#: gunicorn's answer when the app lets a BaseException escape (gunicorn/util.py).
-GUNICORN_ERROR = HttpResponse(
-    500,
-    (("Connection", "close"), ("Content-Type", "text/html"), ("Content-Length", str(len(_GUNICORN_ERROR_PAGE)))),
-    _GUNICORN_ERROR_PAGE,
-)
-
-
 #: How long run() may go on after swallowing the server's TimeoutError before a
 #: Deadline stops it (less than sandbox.GRACE_SECONDS, so the worker still answers).
 SWALLOWED_GRACE = 1.0
@@ -111,21 +105,6 @@ def _server_scoring_timeout_ms() -> int:
         return _SERVER_SCORING_TIMEOUT_MS
 
 
-def _error_response(status: int, message: str, run_failed: bool) -> HttpResponse:
-    """routes.py ErrorResponse: a JSON ``{"message": ...}`` body."""
-    return _json_response(status, json.dumps({"message": message}), run_failed)
-
-
-def _json_response(status: int, text: str, run_failed: bool) -> HttpResponse:
-    data = text.encode("utf-8")
-    headers = (
-        ("Content-Type", "application/json"),
-        ("Content-Length", str(len(data))),
-        ("x-ms-run-function-failed", str(run_failed)),
-    )
-    return HttpResponse(status, headers, data)
-
-
 def _is_json_mimetype(content_type: str) -> bool:
     """werkzeug Request.is_json, which ObjectInput requires."""
     mimetype = content_type.split(";")[0].strip().lower()
@@ -148,24 +127,24 @@ def request_headers(body: Body) -> dict[str, str]:
 def _schema_arguments(parameters: tuple[inspect.Parameter, ...], body: Body) -> dict[str, Any] | HttpResponse:
     """input_parsers.ObjectInput._parse_post_input and _extract_parameters."""
     if not _is_json_mimetype(body.content_type):
-        return _error_response(415, "Expects Content-Type to be application/json", False)
+        return error_response(415, "Expects Content-Type to be application/json", False)
     try:
         parsed = json.loads(body.data)
     except json.JSONDecodeError as ex:
         if body.data:
-            return _error_response(400, f"POST body could not be decoded as JSON: {ex}", False)
-        return _error_response(400, "POST body is empty. Expecting a JSON dictionary.", False)
+            return error_response(400, f"POST body could not be decoded as JSON: {ex}", False)
+        return error_response(400, "POST body is empty. Expecting a JSON dictionary.", False)
     except (ValueError, RecursionError):
         # Not a JSONDecodeError (e.g. bytes that are not UTF-8): nothing in
         # handle_score catches it, Flask's catch-all answers 500.
-        return _error_response(500, INTERNAL_ERROR, False)
+        return error_response(500, INTERNAL_ERROR, False)
     if not isinstance(parsed, dict):
-        return _error_response(400, "POST body should be a JSON dictionary.", False)
+        return error_response(400, "POST body should be a JSON dictionary.", False)
     arguments: dict[str, Any] = {}
     for parameter in parameters:
         value = parsed.get(parameter.name, parameter.default)
         if value is inspect.Parameter.empty:
-            return _error_response(400, f"A value is not provided for the {parameter.name!r} parameter.", False)
+            return error_response(400, f"A value is not provided for the {parameter.name!r} parameter.", False)
         arguments[parameter.name] = value
     return arguments
 
@@ -204,11 +183,11 @@ def _text_argument(name: str, body: Body) -> dict[str, Any] | HttpResponse:
             with _request_context(body):
                 data = flask.request.data
         except werkzeug.exceptions.HTTPException as ex:
-            return _error_response(ex.code or 500, str(ex.description), False)
+            return error_response(ex.code or 500, str(ex.description), False)
     try:
         return {name: data.decode("utf-8")}
     except UnicodeDecodeError as ex:
-        return _error_response(400, f"Input cannot be decoded as UTF-8: {ex}", False)
+        return error_response(400, f"Input cannot be decoded as UTF-8: {ex}", False)
 
 
 def _is_form_mimetype(content_type: str) -> bool:
@@ -285,7 +264,7 @@ def _invoke(
         ms = _server_scoring_timeout_ms() if own else int(timeout * 1000)
         return Call(
             body,
-            response=_error_response(500, f"Scoring timeout after {ms} ms", True),
+            response=error_response(500, f"Scoring timeout after {ms} ms", True),
             error=tracebacks.describe(exc, loaded.app_root) if own else timeout_error(exc, loaded.app_root, timeout),
             timed_out=not own,
             init_calls=loaded.init_calls[0] - init_before,
@@ -293,7 +272,7 @@ def _invoke(
         )
     except Exception as exc:
         elapsed = time.perf_counter() - started
-        response = _error_response(500, RUN_FAILED, True)
+        response = error_response(500, RUN_FAILED, True)
         error = tracebacks.describe(exc, loaded.app_root)
         init_calls = loaded.init_calls[0] - init_before
         if loaded.mode == "schema" and not _entered(exc, loaded.inner_run_code):
@@ -315,6 +294,7 @@ def _invoke(
         )
     elapsed = time.perf_counter() - started
     response, encode_error, is_response = respond(output, loaded.app_root)
+    culprit = unencodable(output) if encode_error is not None and not is_response else None
     return Call(
         body,
         response=response,
@@ -323,76 +303,9 @@ def _invoke(
         error=timeout_error(fired[0], loaded.app_root, timeout) if fired else None,
         timed_out=bool(fired),
         encode_error=encode_error,
-        returned_type=_type_name(output),
+        returned_type=culprit or type_name(output),
         returned_response=is_response,
-        double_encoded=_holds_json(output),
+        double_encoded=holds_json(output),
         init_calls=loaded.init_calls[0] - init_before,
         elapsed=elapsed,
     )
-
-
-def respond(output: object, app_root: str) -> tuple[HttpResponse, ScriptError | None, bool]:
-    """The response the server sends for what run() returned (routes.handle_score).
-
-    Returns the response, the encoder's error if it could not encode the output,
-    and whether run() returned a Response object of its own.
-    """
-    flask = sys.modules.get("flask")
-    if flask is not None and isinstance(output, flask.Response):
-        return _pass_through(output, app_root)
-    try:
-        # AMLResponse(output, 200, json_str=True): stdlib json.dumps, allow_nan=True;
-        # None becomes {}.
-        text = json.dumps(output) if output is not None else json.dumps({})
-    except Exception as exc:
-        # Raised while building the response, outside handle_score's try: the
-        # Flask catch-all answers 500 with x-ms-run-function-failed: False.
-        return _error_response(500, INTERNAL_ERROR, False), tracebacks.describe(exc, app_root), False
-    return _json_response(200, text, False), None, False
-
-
-def _pass_through(output: Any, app_root: str) -> tuple[HttpResponse, ScriptError | None, bool]:
-    """AMLResponse and flask.Response go out as they are, give or take what
-    handle_score, routes._after_request and werkzeug's WSGI layer do to them."""
-    try:
-        # handle_score: a 5xx says x-ms-run-function-failed: True. The server
-        # changes the user's object; so do we, a later call may see it.
-        if output.status_code >= 500:
-            if "x-ms-run-function-failed" in output.headers:
-                output.headers["x-ms-run-function-failed"] = True
-            else:
-                output.headers.add("x-ms-run-function-failed", True)
-        # _after_request measures a body that is not streamed; that turns an
-        # iterable (even a dict: its keys) into a list, which then gets a
-        # Content-Length. A generator stays streamed, without one (chunked).
-        if not output.is_streamed:
-            output.calculate_content_length()
-        # Response.get_wsgi_response: no body and no Content-Length for a 204,
-        # 304 or 1xx, whatever the object holds.
-        app_iter, _, headers = output.get_wsgi_response({"REQUEST_METHOD": "POST"})
-        try:
-            data = b"".join(app_iter)
-        finally:
-            getattr(app_iter, "close", lambda: None)()
-    except Exception as exc:
-        return _error_response(500, INTERNAL_ERROR, False), tracebacks.describe(exc, app_root), True
-    return HttpResponse(output.status_code, tuple(headers), data), None, True
-
-
-def _type_name(value: object) -> str:
-    cls = type(value)
-    if cls.__module__ == "builtins":
-        return cls.__qualname__
-    return f"{cls.__module__}.{cls.__qualname__}"
-
-
-def _holds_json(output: object) -> bool:
-    if not isinstance(output, str):
-        return False
-    stripped = output.strip()
-    if not stripped or stripped[0] not in "[{":
-        return False
-    try:
-        return isinstance(json.loads(stripped), (dict, list))
-    except (ValueError, RecursionError):  # "[" * 100_000 is too deep for the decoder
-        return False

@@ -152,7 +152,7 @@ def test_a_failure_shows_the_smallest_failing_body_and_how_to_reproduce_it(matri
             "init_succeeds",
             "init() raised FileNotFoundError: [Errno 2] No such file or directory: '/Users/alice/models/model.pkl'",
         ),
-        ("numpy_output", "output_is_json_encodable", "run() returned dict, which the server cannot encode: HTTP 500"),
+        ("numpy_output", "output_is_json_encodable", "run() returned numpy.int64 at $.count, which the server cannot encode: HTTP 500"),
         ("nan_output", "output_is_strict_json", "the response body is not strict JSON: NaN at $.mean"),
         ("response_404", "response_status_is_2xx", "run() answered a valid request with HTTP 404"),
         ("init_twice", "init_runs_once", "run() called init() once more while handling a request"),

@@ -1,6 +1,6 @@
 """The engine answers every request body as the official server's Flask app does.
 
-score_contract/calling.py rebuilds by hand how azureml-inference-server-http turns
+score_contract/calling.py and responses.py rebuild by hand how azureml-inference-server-http turns
 a request into a run() call and run()'s return value into a response. Here the
 same bodies go through the engine (a Sandbox worker) and through the official app
 (``create_app.create().test_client()`` in a fresh subprocess, see official_app.py),
@@ -164,7 +164,7 @@ CASES: dict[str, tuple[Body, ...]] = {
 NOT_IN_PROCESS = {
     # handle_score catches Exception only: SystemExit leaves the Flask app and the
     # test client re-raises it, where gunicorn's sync worker answers an HTML 500
-    # and survives (measured; calling.GUNICORN_ERROR). Compared over real HTTP later.
+    # and survives (measured; responses.GUNICORN_ERROR). Compared over real HTTP later.
     "run-raises-system-exit": "SystemExit escapes the Flask test client; only gunicorn answers it",
 }
 

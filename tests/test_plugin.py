@@ -119,7 +119,7 @@ def test_the_junit_message_is_the_headline_and_the_text_is_the_whole_failure(
     assert [case.get("name") for case in failures] == ["output_is_json_encodable"]
     failure = failures[0].find("failure")
     assert failure is not None
-    assert failure.get("message") == "run() returned dict, which the server cannot encode: HTTP 500"
+    assert failure.get("message") == "run() returned numpy.int64 at $.count, which the server cannot encode: HTTP 500"
     assert "TypeError: Object of type int64 is not JSON serializable" in (failure.text or "")
     assert "reproduce: score-contract replay numpy_output/score.py --body" in (failure.text or "")
 
