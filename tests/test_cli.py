@@ -70,7 +70,7 @@ def test_replay_shows_the_scripts_traceback_and_exits_1() -> None:
     assert "HTTP 500" in done.stdout
     assert "x-ms-run-function-failed: True" in done.stdout
     assert "score.py:11 in run" in done.stdout
-    assert "ValueError: max() arg is an empty sequence" in done.stdout
+    assert "ZeroDivisionError: division by zero" in done.stdout
     assert "score_contract" not in done.stdout
 
 

@@ -123,15 +123,15 @@ def failure_section(output: str, nodeid: str) -> str:
 def test_a_failure_shows_the_smallest_failing_body_and_how_to_reproduce_it(matrix: Matrix) -> None:
     section = failure_section(matrix.output, "tests/scripts/run_fails_on_empty_batch/score.py::run_accepts_valid_input")
     lines = section.splitlines()
-    assert lines[0] == "ValueError: max() arg is an empty sequence"
+    assert lines[0] == "ZeroDivisionError: division by zero"
     assert lines[1].startswith("  contract: run() returns for every valid request body")
     assert lines[2] == (
         '  smallest failing body (tests/scripts/run_fails_on_empty_batch/samples/empty.json): {"data": []}'
     )
     assert lines[3:6] == [
         "  score.py:11 in run",
-        '      return {"scores": scores, "max": max(scores)}',
-        "  ValueError: max() arg is an empty sequence",
+        '      return {"scores": scores, "mean": sum(scores) / len(scores)}',
+        "  ZeroDivisionError: division by zero",
     ]
     assert lines[6].startswith("  reproduce: score-contract replay tests/scripts/run_fails_on_empty_batch/score.py")
     assert lines[6].endswith("""--body '{"data": []}'""")
@@ -141,7 +141,7 @@ def test_a_failure_shows_the_smallest_failing_body_and_how_to_reproduce_it(matri
 @pytest.mark.parametrize(
     ("script", "check", "headline"),
     [
-        ("run_fails_on_empty_batch", "run_accepts_valid_input", "ValueError: max() arg is an empty sequence"),
+        ("run_fails_on_empty_batch", "run_accepts_valid_input", "ZeroDivisionError: division by zero"),
         ("run_hangs", "run_accepts_valid_input", "run() did not return within the timeout (1 s)"),
         ("run_exits", "run_accepts_valid_input", "run() ended the worker process: it exited with code 1"),
         ("run_segfaults", "run_accepts_valid_input", "run() ended the worker process: it was killed by SIGSEGV"),

@@ -130,7 +130,7 @@ def test_the_short_summary_carries_the_headline(pytester: pytest.Pytester, copy_
     result.stdout.fnmatch_lines(
         [
             "FAILED run_fails_on_empty_batch/score.py::run_accepts_valid_input"
-            " - ValueError: max() arg is an empty sequence"
+            " - ZeroDivisionError: division by zero"
         ]
     )
 

@@ -46,8 +46,8 @@ def test_non_ascii_text_survives(tmp_path: Path) -> None:
         ("bad.jsonl", '{"a": 1}\n{"a": }\n', "bad.jsonl: line 2 is not valid JSON (Expecting value, column 7)."),
         (
             "bad.json",
-            '{\n  "a": 1,\n}',
-            "bad.json: line 3 is not valid JSON (Expecting property name enclosed in double quotes, column 1).",
+            '{\n  "a": 1,\n  "b" 2\n}',
+            "bad.json: line 3 is not valid JSON (Expecting ':' delimiter, column 7).",
         ),
         ("empty.json", "  \n", "empty.json: the file is empty; a .json sample holds one request body."),
         ("empty.jsonl", "\n\n", "empty.jsonl: the file has no lines; a .jsonl sample holds one request body a line."),

@@ -8,4 +8,4 @@ def init():
 def run(raw_data):
     rows = json.loads(raw_data)["data"]
     scores = [sum(r) for r in rows]
-    return {"scores": scores, "max": max(scores)}
+    return {"scores": scores, "mean": sum(scores) / len(scores)}
