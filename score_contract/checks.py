@@ -16,7 +16,9 @@ from typing import Any, Literal
 
 from .observations import Body, Call, Death, Evidence, ImportResult, InitResult
 
-Phase = Literal["import", "definition", "init", "call", "session"]
+#: What a check judges: the import, init(), each call with a valid body, each
+#: call with an invalid body, each body sent again, or the whole evidence.
+Phase = Literal["import", "definition", "init", "call", "invalid", "repeat", "session"]
 
 
 @dataclass(frozen=True)
@@ -137,13 +139,17 @@ def response_status_is_2xx(call: Call) -> Violation | None:
     """When run() returns a Response of its own (AMLResponse, flask.Response) for a
     valid request body, its status is 2xx."""
     if call.returned_response and call.response is not None and not 200 <= call.response.status < 300:
-        preview = call.response.body[:300].decode("utf-8", "replace")
+        preview = _preview(call)
         return Violation(
             f"run() answered a valid request with HTTP {call.response.status}",
             f"response body: {preview}" if preview else "",
             body=call.body,
         )
     return None
+
+
+def _preview(call: Call) -> str:
+    return call.response.body[:300].decode("utf-8", "replace") if call.response is not None else ""
 
 
 def output_is_json_encodable(call: Call) -> Violation | None:
@@ -204,6 +210,18 @@ def output_is_strict_json(call: Call) -> Violation | None:
     )
 
 
+def output_matches_schema(call: Call) -> Violation | None:
+    """Every response body to a valid request satisfies the output contract
+    (@output_schema, --score-output-schema); the server itself never checks it."""
+    if call.output_problem is not None:
+        return Violation(
+            f"the response body does not match the output schema: {call.output_problem}",
+            f"response body: {_preview(call)}",
+            body=call.body,
+        )
+    return None
+
+
 def output_is_not_double_encoded(call: Call) -> Violation | None:
     """run() returns data, not a str that already holds JSON: the server encodes
     a str again, and clients receive one JSON string instead of an object."""
@@ -211,6 +229,51 @@ def output_is_not_double_encoded(call: Call) -> Violation | None:
         return Violation(
             "run() returned a JSON string; the server encodes it again (double encoding)",
             "Return the dict or list itself instead of json.dumps(...) of it.",
+            body=call.body,
+        )
+    return None
+
+
+def run_handles_invalid_input(call: Call) -> Violation | None:
+    """An invalid request body (wrong types, missing or unknown keys, malformed
+    JSON, an empty body, a bare value) may make run() raise or answer 4xx, but
+    must not hang it or end the worker process."""
+    if call.death is not None:
+        return Violation(
+            f"an invalid body ended the worker process: it {call.death.describe()}",
+            _death_note(call.death) + _last_output(call.death.last_output),
+            body=call.body,
+        )
+    if call.timed_out and call.error is not None:
+        return Violation(
+            f"an invalid body made run() hang past the timeout ({call.elapsed:.3g} s)",
+            call.error.traceback,
+            body=call.body,
+            location=call.error.location,
+        )
+    if call.escaped and call.error is not None:
+        return Violation(
+            f"an invalid body made run() raise {call.error.summary}, which the server does not handle",
+            call.error.traceback,
+            body=call.body,
+        )
+    return None
+
+
+def answers_are_repeatable(call: Call) -> Violation | None:
+    """The same valid request body gets the same answer later in the worker's
+    life, after other requests, valid and invalid, went through it."""
+    if call.death is not None:
+        return Violation(
+            f"sending an earlier body again ended the worker process: it {call.death.describe()}",
+            _last_output(call.death.last_output),
+            body=call.body,
+        )
+    if call.changed is not None:
+        return Violation(
+            f"the same body got a different answer the second time: {call.changed}",
+            "Something run() keeps between requests changed its answer (state, caching, randomness)."
+            " Paths that are meant to change (request ids, timestamps) go in --score-volatile-keys.",
             body=call.body,
         )
     return None
@@ -239,7 +302,10 @@ CHECKS: tuple[Check, ...] = (
     Check(response_status_is_2xx, "call"),
     Check(output_is_json_encodable, "call"),
     Check(output_is_strict_json, "call"),
+    Check(output_matches_schema, "call"),
     Check(output_is_not_double_encoded, "call", advisory=True),
+    Check(run_handles_invalid_input, "invalid"),
+    Check(answers_are_repeatable, "repeat"),
     Check(init_runs_once, "session"),
 )
 

@@ -31,7 +31,8 @@ from pathlib import Path
 from types import CodeType, FrameType, ModuleType
 from typing import Any
 
-from . import tracebacks
+from . import contract, tracebacks
+from .contract import Contract
 from .observations import ImportResult, Mode
 
 ENTRY_MODULE = "entry_module"
@@ -193,8 +194,18 @@ def load(script: str, app_root: str) -> tuple[ImportResult, LoadedScript | None]
         parameters=tuple(p.name for p in loaded.parameters),
         init_calls=init_calls,
         elapsed=elapsed,
+        contract=_read_contract(loaded),
     )
     return result, loaded
+
+
+def _read_contract(loaded: LoadedScript) -> Contract | None:
+    if loaded.mode != "schema":
+        return None
+    try:
+        return contract.from_decorators(loaded.run, loaded.parameters)
+    except Exception as exc:  # an unusual parameter type must not stop the other checks
+        return Contract(notes=(f"the decorators could not be read ({type(exc).__name__}: {exc})",))
 
 
 def _accept(module: ModuleType, script: str, app_root: str) -> tuple[str | None, LoadedScript | None]:

@@ -8,12 +8,21 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from .contract import Contract
 
 #: How the server hands a request to run(): the raw body text (undecorated run),
 #: keyword arguments converted by inference-schema (``@input_schema``), or the
 #: Flask request object (``@rawhttp``).
 Mode = Literal["text", "schema", "rawhttp"]
+
+#: Where a request body came from: the user's samples, the decorators' own
+#: sample, the contract's boundaries, Hypothesis, an invalid body, or a body sent
+#: again to see whether the answer is the same.
+Phase = Literal["sample", "example", "boundary", "generated", "invalid", "repeat"]
+VALID_PHASES: tuple[Phase, ...] = ("sample", "example", "boundary", "generated")
 
 
 @dataclass(frozen=True)
@@ -107,6 +116,8 @@ class ImportResult:
     #: Extra context for a failed import, e.g. a user module shadowed by the server's.
     hint: str = ""
     elapsed: float = 0.0
+    #: What the inference-schema decorators say valid bodies are.
+    contract: Contract | None = None
 
     @property
     def imported(self) -> bool:
@@ -162,6 +173,13 @@ class Call:
     elapsed: float = 0.0
     #: Which worker process handled it (a new one after the previous one died).
     incarnation: int = 1
+    phase: Phase = "sample"
+    #: For a body sent again: the index (in the evidence) of its first call ...
+    repeat_of: int | None = None
+    #: ... and where the answer differs from that first one.
+    changed: str | None = None
+    #: Why the response body does not satisfy the output contract.
+    output_problem: str | None = None
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .checks import Check, Violation
 from .observations import Body
-from .runner import Verdict
+from .verdicts import Verdict
 from .settings import DEFAULT_INIT_TIMEOUT, DEFAULT_TIMEOUT, Script, Settings
 
 _BODY_PREVIEW = 500

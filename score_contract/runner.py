@@ -1,38 +1,24 @@
-"""Drive one script through the server's lifecycle, lazily and once, and judge it.
+"""Drive one script through the server's lifecycle, lazily and once.
 
 A ScriptRun imports the script, calls init() and sends every body at most once,
-whichever check asks first; each check then judges the cached evidence. A worker
-that dies while handling a body is replaced (as gunicorn replaces it, init()
-included) and the remaining bodies go to the new one.
+whichever check asks first (:mod:`score_contract.verdicts` judges what it
+gathered). A worker that dies while handling a body is replaced, as gunicorn
+replaces it, init() included, and the remaining bodies go to the new one.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Literal
+from dataclasses import replace
+from typing import Any
 
-from .checks import Check, Violation
-from .observations import Call, Death, Evidence, ImportResult, InitResult
+from .contract import Contract
+from .observations import VALID_PHASES, Body, Call, Death, Evidence, ImportResult, InitResult, Phase
 from .sandbox import Sandbox
 from .settings import Script, Settings
 
-Outcome = Literal["passed", "failed", "skipped"]
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """What a check concluded about one script."""
-
-    outcome: Outcome
-    #: Every violation found, the one to show first (smallest body) first.
-    violations: tuple[Violation, ...] = ()
-    #: How many observations the check judged (bodies, for per-call checks).
-    judged: int = 0
-    #: Why the check was skipped, and which check explains it.
-    reason: str = ""
-    blocked_by: str = ""
-    #: Advisory findings and notes, shown as warnings.
-    warnings: tuple[str, ...] = ()
+#: After this many worker restarts the remaining bodies are not sent.
+MAX_RESTARTS = 20
+_NOT_SENT = "not sent: the worker could not be restarted"
 
 
 class ScriptRun:
@@ -46,8 +32,11 @@ class ScriptRun:
         self._imported: ImportResult | None = None
         self._init: InitResult | None = None
         self._calls: tuple[Call, ...] | None = None
-        #: Bodies never sent because a replacement worker could not start.
-        self.unsent = 0
+        self._output_validator: Any = None
+        #: Notes for the report gathered while sending (refusals, lost workers).
+        self.notes: list[str] = []
+        #: Bodies not sent because no replacement worker could be started.
+        self._lost = 0
 
     # -- lifecycle -------------------------------------------------------------
 
@@ -82,118 +71,103 @@ class ScriptRun:
         self.imported()
         return self._init
 
-    def calls(self) -> tuple[Call, ...]:
-        if self._calls is None:
-            self._calls = tuple(self._send_all())
-            self.close()
-        return self._calls
-
-    def _send_all(self) -> list[Call]:
-        init = self.initialized()
-        calls: list[Call] = []
-        if init is None or not init.ok:
-            return calls
-        bodies = list(self.script.bodies)
-        for index, body in enumerate(bodies):
-            assert self._sandbox is not None
-            reply = self._sandbox.ask("call", body, self.settings.timeout, timeout=self.settings.timeout)
-            if isinstance(reply, Call):
-                calls.append(replace(reply, incarnation=self._incarnation))
-                continue
-            calls.append(Call(body, death=_as_death(reply), incarnation=self._incarnation))
-            if index + 1 < len(bodies) and not self._replace_worker():
-                self.unsent = len(bodies) - index - 1
-                break
-        return calls
-
-    def _replace_worker(self) -> bool:
-        if self._sandbox is not None:
-            self._sandbox.close()
-            self._sandbox = None
-        imported, init = self._boot()
-        return init is not None and init.ok
-
-    def evidence(self) -> Evidence:
-        return Evidence(self._imported, self._init, self._calls or ())
-
     def close(self) -> None:
         if self._sandbox is not None:
             self._sandbox.close()
             self._sandbox = None
 
-    # -- judging ---------------------------------------------------------------
+    # -- the contract ----------------------------------------------------------
 
-    def judge(self, check: Check) -> Verdict:
-        blocked = self._blocked(check)
-        if blocked is not None:
-            return blocked
-        if check.phase in ("import", "definition"):
-            return self._verdict(check, [check.judge(self.imported())], judged=1)
-        if check.phase == "init":
-            return self._verdict(check, [check.judge(self.initialized())], judged=1)
-        calls = self.calls()
-        if check.phase == "session":
-            return self._verdict(check, [check.judge(self.evidence())], judged=1)
-        notes = self._rejections(check, calls)
-        judged = [c for c in calls if c.rejected is None]
-        if not judged:
-            reason = f"no request body reached run(): all {len(calls)} were refused before run() saw them"
-            return Verdict("skipped", reason=reason, warnings=notes)
-        if check.name != "run_accepts_valid_input":
-            # The other per-call checks judge what run() returned.
-            judged = [c for c in judged if c.death is None and c.error is None]
-            if not judged:
-                return Verdict(
-                    "skipped", reason="run() returned for none of the bodies", blocked_by="run_accepts_valid_input"
-                )
-        violations = [check.judge(c) for c in sorted(judged, key=lambda c: len(c.body.data))]
-        return self._verdict(check, violations, judged=len(judged), extra=notes)
-
-    def _verdict(
-        self, check: Check, found: list[Violation | None], judged: int, extra: tuple[str, ...] = ()
-    ) -> Verdict:
-        violations = tuple(v for v in found if v is not None)
-        if check.advisory:
-            return Verdict("passed", judged=judged, warnings=tuple(v.headline for v in violations[:1]) + extra)
-        return Verdict("failed" if violations else "passed", violations, judged=judged, warnings=extra)
-
-    def _rejections(self, check: Check, calls: tuple[Call, ...]) -> tuple[str, ...]:
-        if check.name != "run_accepts_valid_input":
-            return ()
-        notes = [
-            f"sample body {c.body.source or c.body.text[:80]} was refused before run() saw it: {c.rejected}"
-            for c in calls
-            if c.rejected is not None
-        ]
-        if self.unsent:
-            notes.append(f"{self.unsent} bodies were not sent: the worker could not be restarted")
-        return tuple(notes)
-
-    def _blocked(self, check: Check) -> Verdict | None:
-        """Skip a check whose prerequisite failed, pointing at the check that says why."""
-        if check.phase == "import":
-            return None
+    def contract(self) -> Contract:
+        """The decorators' contract combined with the schema files given."""
         imported = self.imported()
-        if not imported.imported:
-            return Verdict("skipped", reason="the script did not import", blocked_by="module_imports")
-        if check.phase == "definition":
-            return None
-        if not imported.accepted:
-            return Verdict(
-                "skipped", reason="the server would not accept init()/run()", blocked_by="defines_init_and_run"
-            )
-        if check.phase == "init":
-            return None
+        decorators = imported.contract or Contract()
+        origins = [decorators.origin] if decorators.origin else []
+        body, output = decorators.body, decorators.output
+        if self.script.schema is not None:
+            origins.append(f"schema file {self.script.schema_origin}")
+            body = self.script.schema if body is None else {"allOf": [self.script.schema, body]}
+        if self.script.output_schema is not None:
+            output = self.script.output_schema if output is None else {"allOf": [self.script.output_schema, output]}
+        return Contract(" and ".join(origins), body, output, decorators.examples, decorators.notes)
+
+    # -- sending ---------------------------------------------------------------
+
+    def calls(self) -> tuple[Call, ...]:
+        if self._calls is None:
+            self._calls = tuple(self._gather())
+            self.close()
+        return self._calls
+
+    def evidence(self) -> Evidence:
+        return Evidence(self._imported, self._init, self._calls or ())
+
+    def _gather(self) -> list[Call]:
         init = self.initialized()
         if init is None or not init.ok:
-            return Verdict("skipped", reason="init() failed", blocked_by="init_succeeds")
-        if check.phase == "call" and not self.script.bodies:
-            return Verdict(
-                "skipped",
-                reason="no request bodies to send: give --score-samples FILE, or put .json/.jsonl files"
-                " in a samples/ folder beside the script",
-            )
-        return None
+            return []
+        from .explore import Plan, explore
+        from .search import database_key
+
+        contract = self.contract()
+        plan = Plan(
+            samples=self.script.bodies,
+            contract=contract,
+            examples=self.settings.examples,
+            seed=self.settings.seed,
+            key=database_key(str(self.script.path), contract),
+            volatile=self.settings.volatile_keys,
+        )
+        if contract.output is not None:
+            from .strategies import validator
+
+            self._output_validator = validator(contract.output)
+        calls, notes = explore(self._send, plan)
+        self.notes += notes
+        if self._lost:
+            self.notes.append(f"{self._lost} bodies were not sent: the worker could not be restarted")
+        return calls
+
+    def _send(self, body: Body, phase: Phase) -> Call:
+        if self._sandbox is None and not self._restart():
+            self._lost += 1
+            return Call(body, rejected=_NOT_SENT, phase=phase)
+        assert self._sandbox is not None
+        reply = self._sandbox.ask("call", body, self.settings.timeout, timeout=self.settings.timeout)
+        if not isinstance(reply, Call):
+            self._sandbox.close()
+            self._sandbox = None  # the next body goes to a replacement worker
+            return Call(body, death=_as_death(reply), incarnation=self._incarnation, phase=phase)
+        call = replace(reply, incarnation=self._incarnation, phase=phase)
+        if phase in VALID_PHASES and self._output_validator is not None:
+            call = replace(call, output_problem=self._output_problem(call))
+        return call
+
+    def _restart(self) -> bool:
+        """A replacement worker, unless the last one could not start or too many died."""
+        if self._lost or self._incarnation >= MAX_RESTARTS:
+            return False
+        _, init = self._boot()
+        if init is not None and init.ok:
+            return True
+        self.close()
+        return False
+
+    def _output_problem(self, call: Call) -> str | None:
+        response = call.response
+        if response is None or not response.is_json or not 200 <= response.status < 300 or call.returned_response:
+            return None
+        import json
+
+        try:
+            value = json.loads(response.body)
+        except (ValueError, RecursionError):
+            return None  # output_is_strict_json says why
+        error = next(iter(sorted(self._output_validator.iter_errors(value), key=lambda e: e.path)), None)
+        if error is None:
+            return None
+        where = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
+        return f"{where}: {error.message}"
 
 
 def _as_death(reply: object) -> Death:

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from .checks import Check
 from .report import Failure, render
-from .runner import ScriptRun, Verdict
-from .settings import Script, Settings, plan
+from .runner import ScriptRun
+from .verdicts import Verdict, judge
+from .settings import Script, Settings, check_satisfiable, plan
 
 
 class ContractSession:
@@ -25,6 +26,11 @@ class ContractSession:
         self._runs: dict[Path, ScriptRun] = {}
         self._order: list[Path] = []
         self._pending: Counter[Path] = Counter()
+
+    def verify(self) -> None:
+        """The checks of the user's input that need Hypothesis (after start-up)."""
+        for script in self.scripts.values():
+            check_satisfiable(script)
 
     def wants(self, path: Path) -> bool:
         return path.resolve() in self.scripts
@@ -50,7 +56,7 @@ class ContractSession:
             following = self._order.index(path) + 1
             if following < len(self._order):
                 self.run(self._order[following]).start()
-        return self.run(path).judge(check)
+        return judge(check, self.run(path))
 
     def done(self, path: Path) -> None:
         """One scheduled check of ``path`` finished; stop its worker after the last."""

@@ -6,23 +6,29 @@ Precedence is command line > ini file > default, as in pytest-timeout.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
+from .compare import parse_volatile
 from .errors import UsageError
 from .observations import Body
 from .samples import load_samples
 
-Kind = Literal["paths", "path", "seconds"]
+Kind = Literal["paths", "path", "seconds", "count", "text"]
 
 #: Managed online endpoints answer 408 after 5 s unless request_timeout_ms says otherwise.
 DEFAULT_TIMEOUT = 5.0
 DEFAULT_INIT_TIMEOUT = 120.0
+DEFAULT_EXAMPLES = 100
 #: Sample bodies found beside a script when --score-samples is not given.
 SAMPLES_FOLDER = "samples"
+#: Contract files found beside a script when --score-schema / --score-output-schema are not given.
+REQUEST_SCHEMA_FILE = "request.schema.json"
+RESPONSE_SCHEMA_FILE = "response.schema.json"
 
 
 @dataclass(frozen=True)
@@ -87,7 +93,52 @@ INIT_TIMEOUT = Option(
     f"longest importing the script plus init() may take (default {DEFAULT_INIT_TIMEOUT:g})",
 )
 
-OPTIONS: tuple[Option, ...] = (SCORE, MODEL_DIR, SAMPLES, APP_ROOT, TIMEOUT, INIT_TIMEOUT)
+SCHEMA = Option(
+    "score_schema",
+    "--score-schema",
+    "score_schema",
+    "path",
+    "FILE",
+    "JSON Schema of a valid request body (drafts 4 to 2020-12), bodies are generated from it;"
+    f" default: {REQUEST_SCHEMA_FILE} beside each script",
+)
+OUTPUT_SCHEMA = Option(
+    "score_output_schema",
+    "--score-output-schema",
+    "score_output_schema",
+    "path",
+    "FILE",
+    f"JSON Schema every response body to a valid request must satisfy; default: {RESPONSE_SCHEMA_FILE} beside each script",
+)
+EXAMPLES = Option(
+    "score_examples",
+    "--score-examples",
+    "score_examples",
+    "count",
+    "N",
+    f"how many valid bodies Hypothesis generates per script (default {DEFAULT_EXAMPLES}; 0: none)",
+)
+VOLATILE_KEYS = Option(
+    "score_volatile_keys",
+    "--score-volatile-keys",
+    "score_volatile_keys",
+    "text",
+    "PATHS",
+    "response paths allowed to differ when a body is sent again, e.g. request_id,meta.timestamp",
+)
+
+OPTIONS: tuple[Option, ...] = (
+    SCORE,
+    MODEL_DIR,
+    SAMPLES,
+    SCHEMA,
+    OUTPUT_SCHEMA,
+    APP_ROOT,
+    TIMEOUT,
+    INIT_TIMEOUT,
+    EXAMPLES,
+    VOLATILE_KEYS,
+)
 
 
 @dataclass(frozen=True)
@@ -100,6 +151,12 @@ class Settings:
     app_root: Path | None = None
     timeout: float = DEFAULT_TIMEOUT
     init_timeout: float = DEFAULT_INIT_TIMEOUT
+    schema: Path | None = None
+    output_schema: Path | None = None
+    examples: int = DEFAULT_EXAMPLES
+    #: Hypothesis seed; None: Hypothesis decides (derandomized under its ci profile).
+    seed: int | None = None
+    volatile_keys: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -113,6 +170,10 @@ class Script:
     samples_origin: str
     #: How the user named the script, for reproduce commands.
     shown_as: str
+    #: The request body and output schema files, parsed and checked.
+    schema: dict[str, Any] | None = None
+    output_schema: dict[str, Any] | None = None
+    schema_origin: str = ""
 
 
 def script_path(value: str, base: Path) -> Path:
@@ -135,6 +196,25 @@ def folder(value: str, base: Path, what: str) -> Path:
     return path
 
 
+def count(value: object, flag: str) -> int:
+    try:
+        number = int(str(value))
+    except ValueError:
+        raise UsageError(f"{flag} {value}: not a whole number.") from None
+    if number < 0:
+        raise UsageError(f"{flag} {value}: must be 0 or more.")
+    return number
+
+
+def existing_file(value: str, base: Path, what: str) -> Path:
+    path = base / value
+    if not path.exists():
+        raise UsageError(f"{value}: the {what} does not exist.")
+    if path.is_dir():
+        raise UsageError(f"{value}: the {what} is a folder, not a file.")
+    return path
+
+
 def seconds(value: object, flag: str) -> float:
     try:
         number = float(str(value))
@@ -153,6 +233,11 @@ def resolve(
     app_root: str | None = None,
     timeout: object = None,
     init_timeout: object = None,
+    schema: str | None = None,
+    output_schema: str | None = None,
+    examples: object = None,
+    seed: int | None = None,
+    volatile_keys: str | None = None,
     base: Path,
     flag_prefix: str = "--score-",
 ) -> Settings:
@@ -179,6 +264,11 @@ def resolve(
         init_timeout=(
             seconds(init_timeout, flag(INIT_TIMEOUT)) if init_timeout not in (None, "") else DEFAULT_INIT_TIMEOUT
         ),
+        schema=existing_file(schema, base, "request schema") if schema else None,
+        output_schema=existing_file(output_schema, base, "output schema") if output_schema else None,
+        examples=count(examples, flag(EXAMPLES)) if examples not in (None, "") else DEFAULT_EXAMPLES,
+        seed=seed,
+        volatile_keys=parse_volatile(volatile_keys or ""),
     )
 
 
@@ -193,7 +283,72 @@ def plan(settings: Settings, path: Path, invocation_dir: Path) -> Script:
         samples = path.parent / SAMPLES_FOLDER
     bodies = load_samples(samples, relative_to=invocation_dir) if samples is not None else ()
     origin = _shown(samples, invocation_dir) if samples is not None else ""
-    return Script(path, app_root, bodies, origin, _shown(path, invocation_dir))
+    schema_file = settings.schema or _beside(path, REQUEST_SCHEMA_FILE)
+    output_file = settings.output_schema or _beside(path, RESPONSE_SCHEMA_FILE)
+    schema = _load_schema(schema_file, invocation_dir) if schema_file else None
+    output = _load_schema(output_file, invocation_dir) if output_file else None
+    if schema is not None and schema_file is not None:
+        _check_samples(bodies, schema, _shown(schema_file, invocation_dir))
+    return Script(
+        path,
+        app_root,
+        bodies,
+        origin,
+        _shown(path, invocation_dir),
+        schema=schema,
+        output_schema=output,
+        schema_origin=_shown(schema_file, invocation_dir) if schema_file else "",
+    )
+
+
+def _beside(script: Path, name: str) -> Path | None:
+    candidate = script.parent / name
+    return candidate if candidate.is_file() else None
+
+
+def _load_schema(path: Path, invocation_dir: Path) -> dict[str, Any]:
+    """Parse and check a schema file: one that is not JSON or not a valid schema is a usage error."""
+    from . import strategies
+
+    shown = _shown(path, invocation_dir)
+    text = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        schema = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{shown}: line {exc.lineno} is not valid JSON ({exc.msg}, column {exc.colno}).") from None
+    if not isinstance(schema, (dict, bool)):
+        raise UsageError(f"{shown}: a JSON Schema is an object (or true/false), not a {type(schema).__name__}.")
+    if isinstance(schema, bool):
+        schema = {} if schema else {"not": {}}
+    try:
+        strategies.validator(schema)
+    except strategies.SchemaError as exc:
+        raise UsageError(f"{shown}: {exc}") from None
+    return schema
+
+
+def check_satisfiable(script: Script) -> None:
+    """A request schema that no body satisfies is a usage error.
+
+    Separate from plan(): it draws examples with Hypothesis, which must not run
+    while pytest is still configuring (Hypothesis warns about slow plugins).
+    """
+    from . import strategies
+
+    if script.schema is not None and not strategies.is_satisfiable(script.schema):
+        raise UsageError(f"{script.schema_origin}: no request body can satisfy this schema.")
+
+
+def _check_samples(bodies: tuple[Body, ...], schema: dict[str, Any], schema_shown: str) -> None:
+    """A sample that the request schema refuses is a usage error: one of the two is wrong."""
+    from . import strategies
+
+    check = strategies.validator(schema)
+    for body in bodies:
+        error = next(iter(check.iter_errors(json.loads(body.data))), None)
+        if error is not None:
+            where = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
+            raise UsageError(f"{body.source}: the sample does not satisfy {schema_shown} at {where}: {error.message}.")
 
 
 def _shown(path: Path, invocation_dir: Path) -> str:

@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parent.parent
 EXAMPLES_DIR = REPO / "examples"
 ALL_CHECKS = tuple(check.name for check in CHECKS)
 #: Checks that need a working init(): skipped, not failed, when init() fails.
-NEED_INIT = tuple(check.name for check in CHECKS if check.phase in ("call", "session"))
+NEED_INIT = tuple(check.name for check in CHECKS if check.phase in ("call", "invalid", "repeat", "session"))
 #: "PASSED examples/x/score.py::check" / "FAILED examples/x/score.py::check - headline" (pytest -rA).
 SUMMARY_LINE = re.compile(r"^(PASSED|FAILED|ERROR) (\S+)", re.MULTILINE)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import random
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -61,6 +62,23 @@ def _value(config: pytest.Config, option: options.Option) -> str | None:
     return from_ini
 
 
+def _seed(config: pytest.Config) -> int | None:
+    """Hypothesis's own --hypothesis-seed; else one we pick and show, unless the
+    loaded profile is derandomized (Hypothesis's ci profile), which needs none."""
+    given = config.getoption("hypothesis_seed", default=None)
+    if given is not None:
+        try:
+            return int(given)
+        except ValueError:
+            return int.from_bytes(str(given).encode()[:8], "big")
+    from hypothesis import settings as hypothesis_settings
+
+    profile = hypothesis_settings.default
+    if profile is not None and profile.derandomize:
+        return None
+    return random.SystemRandom().randrange(2**32)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     from_cli: list[str] = config.getoption(options.SCORE.dest) or []
     scripts = from_cli or [os.path.relpath(p, config.invocation_params.dir) for p in config.getini(options.SCORE.ini)]
@@ -76,6 +94,11 @@ def pytest_configure(config: pytest.Config) -> None:
             app_root=_value(config, options.APP_ROOT),
             timeout=_value(config, options.TIMEOUT),
             init_timeout=_value(config, options.INIT_TIMEOUT),
+            schema=_value(config, options.SCHEMA),
+            output_schema=_value(config, options.OUTPUT_SCHEMA),
+            examples=_value(config, options.EXAMPLES),
+            volatile_keys=_value(config, options.VOLATILE_KEYS),
+            seed=_seed(config),
             base=config.invocation_params.dir,
         )
         session = ContractSession(settings, config.invocation_params.dir)
@@ -84,6 +107,17 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[SESSION] = session
     config.add_cleanup(session.close)
     _collect_scripts(config, [str(p) for p in settings.scripts], only=bool(from_cli))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # After Hypothesis's own sessionstart: from here on it may draw examples.
+    contract = session.config.stash.get(SESSION, None)
+    if contract is not None:
+        try:
+            contract.verify()
+        except UsageError as exc:
+            raise pytest.UsageError(str(exc)) from None
 
 
 def _collect_scripts(config: pytest.Config, scripts: list[str], only: bool) -> None:
@@ -108,9 +142,16 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
 
     server = package_version("azureml-inference-server-http") or "not installed"
     schema = package_version("inference-schema") or "not installed"
+    seed = session.settings.seed
+    search = (
+        f"Hypothesis seed {seed} (repeat with --hypothesis-seed={seed})"
+        if seed is not None
+        else "Hypothesis derandomized (its ci profile)"
+    )
     return [
         f"score-contract {__version__}: azureml-inference-server-http {server}, inference-schema {schema}",
         f"scoring scripts: {', '.join(s.shown_as for s in session.scripts.values())}",
+        f"score-contract: {session.settings.examples} generated bodies a script; {search}",
     ]
 
 

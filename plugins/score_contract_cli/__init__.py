@@ -40,9 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check scoring scripts; arguments after -- go to pytest (e.g. -- --junitxml=report.xml).",
     )
     check.add_argument("scripts", nargs="+", metavar="SCRIPT", help="scoring script(s) to check")
-    check.add_argument(
-        "--samples", dest=options.SAMPLES.dest, metavar=options.SAMPLES.metavar, help=options.SAMPLES.help
-    )
+    for option in (options.SAMPLES, options.SCHEMA, options.OUTPUT_SCHEMA, options.EXAMPLES, options.VOLATILE_KEYS):
+        flag = option.flag.replace("--score-", "--")
+        check.add_argument(flag, dest=option.dest, metavar=option.metavar, help=option.help)
+    check.add_argument("--seed", help="Hypothesis seed (pytest's --hypothesis-seed)")
     _add_common(check)
 
     replay = commands.add_parser(
@@ -79,10 +80,12 @@ def _check(args: argparse.Namespace, extra: list[str]) -> int:
     pytest_args: list[str] = []
     for script in args.scripts:
         pytest_args += [options.SCORE.flag, script]
-    for option in (options.SAMPLES, options.MODEL_DIR, options.APP_ROOT, options.TIMEOUT, options.INIT_TIMEOUT):
-        value = getattr(args, option.dest)
-        if value is not None:
+    for option in options.OPTIONS:
+        value = getattr(args, option.dest, None)
+        if value is not None and option is not options.SCORE:
             pytest_args += [option.flag, value]
+    if args.seed is not None:
+        pytest_args += ["--hypothesis-seed", args.seed]
     # Only the scripts named here, whatever the project's ini file lists.
     return int(pytest.main([*pytest_args, "-o", f"{options.SCORE.ini}=", *extra]))
 

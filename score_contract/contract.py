@@ -1,0 +1,275 @@
+"""A script's contract: which request bodies are valid, and what answers must look like.
+
+From inference-schema decorators the contract is read off the decorator objects
+themselves (each ``@input_schema`` wrapper keeps its parameter name, parameter
+type, ``optional`` and ``convert_to_provided_type``), not from the generated
+swagger, which is unfaithful (AZUREML_SERVER_FACTS.md): top-level parameters are
+not required there, numpy inner dimensions are unconstrained, and extra pandas
+columns or empty batches pass the swagger but are refused at run time.
+
+The result is a JSON Schema per body, so that decorator contracts and schema
+files feed one generator (:mod:`score_contract.strategies`). A body the
+decorators' own conversion refuses is still not valid, whatever the schema
+says: the runner discards such bodies when run() never saw them.
+
+The decorator part runs in the worker (where the objects live); everything
+returned is plain data.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Mirrors the bounds strategies.py draws from when a schema gives none.
+_INT_RANGES = {
+    "int8": (-(2**7), 2**7 - 1),
+    "int16": (-(2**15), 2**15 - 1),
+    "int32": (-(2**31), 2**31 - 1),
+    "uint8": (0, 2**8 - 1),
+    "uint16": (0, 2**16 - 1),
+    "uint32": (0, 2**32 - 1),
+}
+
+
+@dataclass(frozen=True)
+class Contract:
+    """The valid-input domain of one script, as JSON Schemas."""
+
+    #: Where it came from, for the report ("inference-schema decorators", "schema file x.json").
+    origin: str = ""
+    #: JSON Schema every valid request body satisfies; None when nothing says.
+    body: dict[str, Any] | None = None
+    #: JSON Schema every response body to a valid request must satisfy.
+    output: dict[str, Any] | None = None
+    #: The decorators' own samples, as a request body.
+    examples: tuple[object, ...] = ()
+    #: What the report should say about the contract (e.g. orients not generated).
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+# -- reading the decorators (in the worker) -------------------------------------
+
+
+@dataclass(frozen=True)
+class _Parameter:
+    name: str
+    param_type: Any
+    optional: bool
+    convert: bool
+
+
+def _decorated_parameters(run: Any) -> list[_Parameter]:
+    """Walk the chain of wrapt wrappers input_schema put around run()."""
+    found = []
+    wrapper = run
+    while hasattr(wrapper, "_self_wrapper") and hasattr(wrapper, "__wrapped__"):
+        nonlocals = inspect.getclosurevars(wrapper._self_wrapper).nonlocals
+        if "param_name" in nonlocals and "param_type" in nonlocals:
+            found.append(
+                _Parameter(
+                    nonlocals["param_name"],
+                    nonlocals["param_type"],
+                    bool(nonlocals.get("optional", False)),
+                    bool(nonlocals.get("convert_to_provided_type", True)),
+                )
+            )
+        wrapper = wrapper.__wrapped__
+    return found
+
+
+def from_decorators(run: Any, parameters: tuple[inspect.Parameter, ...]) -> Contract:
+    """The body contract of an ``@input_schema`` run() (and its ``@output_schema``)."""
+    decorated = {p.name: p for p in _decorated_parameters(run)}
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    example: dict[str, Any] = {}
+    notes: list[str] = []
+    for parameter in parameters:
+        entry = decorated.get(parameter.name)
+        if entry is None:
+            schema: dict[str, Any] = {}
+        else:
+            schema, sample = parameter_schema(entry.param_type, notes)
+            example[parameter.name] = sample
+            if entry.optional:
+                # The decorator skips conversion of a falsy value: null passes.
+                schema = {"anyOf": [schema, {"type": "null"}]}
+        properties[parameter.name] = schema
+        # input_parsers.ObjectInput: a key without a Python default must be sent,
+        # whatever optional=True says (measured: 400).
+        if parameter.default is inspect.Parameter.empty:
+            required.append(parameter.name)
+    body = {"type": "object", "properties": properties, "required": required}
+    examples = (example,) if len(example) == len(decorated) and _is_json(example) else ()
+    return Contract(
+        origin="inference-schema decorators",
+        body=body,
+        output=_output_schema(run),
+        examples=examples,
+        notes=tuple(notes),
+    )
+
+
+def parameter_schema(param_type: Any, notes: list[str]) -> tuple[dict[str, Any], object]:
+    """JSON Schema for one inference-schema parameter type, and its sample as JSON."""
+    kind = type(param_type).__name__
+    if kind == "NumpyParameterType":
+        return _numpy_schema(param_type), param_type.sample_input.tolist()
+    if kind == "PandasParameterType":
+        return _pandas_schema(param_type, notes)
+    if kind == "StandardPythonParameterType":
+        return _standard_schema(param_type.sample_input, notes)
+    notes.append(f"{kind}: its inputs are not generated")
+    return {}, None
+
+
+def _standard_schema(sample: Any, notes: list[str]) -> tuple[dict[str, Any], object]:
+    """A dict sample's keys are required and typed like the sample; lists typed like their items."""
+    if type(sample).__name__.endswith("ParameterType"):
+        return parameter_schema(sample, notes)
+    if isinstance(sample, dict):
+        properties, example = {}, {}
+        for key, value in sample.items():
+            properties[str(key)], example[str(key)] = _standard_schema(value, notes)
+        return {"type": "object", "properties": properties, "required": list(properties)}, example
+    if isinstance(sample, (list, tuple)):
+        items = [_standard_schema(item, notes) for item in sample]
+        if not items:
+            return {"type": "array"}, []
+        schemas = _distinct([schema for schema, _ in items])
+        item_schema = schemas[0] if len(schemas) == 1 else {"anyOf": schemas}
+        return {"type": "array", "items": item_schema}, [example for _, example in items]
+    if isinstance(sample, bool):
+        return {"type": "boolean"}, sample
+    if isinstance(sample, int):
+        return {"type": "integer"}, sample
+    if isinstance(sample, float):
+        # StandardPythonParameterType lets an int through where a float is expected.
+        return {"type": "number"}, sample
+    if isinstance(sample, str):
+        return {"type": "string"}, sample
+    if sample is None:
+        return {"type": "null"}, None
+    name = type(sample).__name__
+    if name == "datetime":
+        return {"type": "string", "format": "date-time"}, sample.isoformat()
+    if name == "time":
+        return {"type": "string", "format": "time"}, sample.isoformat()
+    notes.append(f"a {name} sample: its inputs are not generated")
+    return {}, None
+
+
+def _dtype_schema(dtype: Any) -> dict[str, Any]:
+    kind = dtype.kind
+    if kind == "b":
+        return {"type": "boolean"}
+    if kind in "iu":
+        schema: dict[str, Any] = {"type": "integer"}
+        low_high = _INT_RANGES.get(dtype.name)
+        if low_high is not None:
+            schema.update(minimum=low_high[0], maximum=low_high[1])
+        elif kind == "u":
+            schema["minimum"] = 0
+        return schema
+    if kind == "f":
+        return {"type": "number"}
+    if kind == "M":
+        return {"type": "string", "format": "date-time"}
+    return {"type": "string"}
+
+
+def _numpy_schema(param_type: Any) -> dict[str, Any]:
+    """NumpyParameterType: the sample's number of dims, every dim but the first as in the sample."""
+    sample = param_type.sample_input
+    dtype = sample.dtype
+    if dtype.names:
+        leaf: dict[str, Any] = {
+            "type": "array",
+            "prefixItems": [_dtype_schema(dtype[name]) for name in dtype.names],
+            "minItems": len(dtype.names),
+            "maxItems": len(dtype.names),
+        }
+    elif param_type.enforce_column_type:
+        leaf = _dtype_schema(dtype)
+    else:
+        leaf = {"type": ["number", "boolean"]} if dtype.kind in "biuf" else {"type": "string"}
+    schema = leaf
+    for size in reversed(sample.shape[1:]):
+        dim: dict[str, Any] = {"type": "array", "items": schema}
+        if param_type.enforce_shape:
+            dim.update(minItems=size, maxItems=size)
+        schema = dim
+    outer: dict[str, Any] = {"type": "array", "items": schema}
+    if sample.ndim > 1 and param_type.enforce_shape:
+        # An empty batch parses as a 1-d array: refused for a sample of 2 or more dims.
+        outer["minItems"] = 1
+    return outer
+
+
+def _pandas_schema(param_type: Any, notes: list[str]) -> tuple[dict[str, Any], object]:
+    """PandasParameterType: the sample's columns and their dtypes, for its orient."""
+    frame = param_type.sample_input
+    sample = json.loads(frame.to_json(orient=param_type.orient, date_format="iso"))
+    columns = {str(c): _dtype_schema(frame.dtypes[c]) if param_type.enforce_column_type else {} for c in frame.columns}
+    if param_type.orient == "records":
+        row: dict[str, Any] = {"type": "object", "properties": columns, "required": list(columns)}
+        if param_type.enforce_shape:
+            row["additionalProperties"] = False
+        return {"type": "array", "items": row, "minItems": 1}, sample
+    if param_type.orient == "split":
+        data_row: dict[str, Any] = {"type": "array", "prefixItems": list(columns.values())}
+        if param_type.enforce_shape:
+            data_row.update(minItems=len(columns), maxItems=len(columns))
+        schema = {
+            "type": "object",
+            "properties": {
+                "columns": {"const": list(columns)},
+                "data": {"type": "array", "items": data_row, "minItems": 1},
+            },
+            "required": ["columns", "data"],
+            "additionalProperties": False,
+        }
+        return schema, {key: value for key, value in sample.items() if key != "index"}
+    notes.append(f"PandasParameterType with orient={param_type.orient!r}: only its sample is sent")
+    return {}, sample
+
+
+def _output_schema(run: Any) -> dict[str, Any] | None:
+    """@output_schema keeps no parameter object, only the swagger it generated."""
+    import sys
+
+    schema_util = sys.modules.get("inference_schema.schema_util")
+    if schema_util is None:
+        return None
+    swagger = schema_util.get_output_schema(run)
+    if swagger == {"type": "object"}:  # what it answers when there is no output schema
+        return None
+    stripped: dict[str, Any] = _strip_examples(swagger)
+    return stripped
+
+
+def _strip_examples(schema: Any) -> Any:
+    if isinstance(schema, dict):
+        return {k: _strip_examples(v) for k, v in schema.items() if k not in ("example", "format")}
+    if isinstance(schema, list):
+        return [_strip_examples(v) for v in schema]
+    return schema
+
+
+def _distinct(schemas: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: list[dict[str, Any]] = []
+    for schema in schemas:
+        if schema not in seen:
+            seen.append(schema)
+    return seen
+
+
+def _is_json(value: object) -> bool:
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError):
+        return False
+    return True

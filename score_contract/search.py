@@ -1,0 +1,147 @@
+"""Search a script's valid-input domain with Hypothesis, and shrink what breaks it.
+
+Imported only when a script is searched (Hypothesis costs ~0.3 s to import).
+Hypothesis is used as intended: ``@given`` over the contract's strategy, its
+example database (a failure found once is tried first next time), the settings
+profile the user loaded (the ``ci`` profile is deterministic), an explicit seed
+when one is given. Each broken check raises its own exception type, so that
+Hypothesis tracks one failure per check and shrinks each to its smallest body
+instead of sliding from one failure to another while shrinking.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from hypothesis import HealthCheck, Verbosity, assume, given, settings
+from hypothesis import seed as fixed_seed
+from hypothesis.database import ExampleDatabase
+
+from .observations import Call
+
+
+class ContractBreak(Exception):
+    """A body that broke a check; one subclass per check."""
+
+    check = ""
+
+    def __init__(self, call: Call) -> None:
+        super().__init__(call.body.text[:200])
+        self.call = call
+
+
+_BREAKS: dict[str, type[ContractBreak]] = {}
+
+
+def _break_for(check: str) -> type[ContractBreak]:
+    if check not in _BREAKS:
+        _BREAKS[check] = type(f"Broke_{check}", (ContractBreak,), {"check": check})
+    return _BREAKS[check]
+
+
+@dataclass
+class Outcome:
+    """What the search sent: calls that held, and the smallest one per broken check."""
+
+    passed: list[Call] = field(default_factory=list)
+    #: (check, call): the smallest body found for each check that broke.
+    smallest_failures: list[tuple[str, Call]] = field(default_factory=list)
+    #: Generated bodies that the server or the decorators refused before run().
+    refused: int = 0
+    #: A failure that did not happen again when Hypothesis replayed it.
+    flaky: list[str] = field(default_factory=list)
+
+
+def database_key(script: str, contract: object) -> str:
+    """One key per script and contract: a changed contract starts a fresh search."""
+    digest = hashlib.sha256(f"{script}\n{contract!r}".encode()).hexdigest()[:20]
+    return f"score_contract_{digest}"
+
+
+class KeyedDatabase(ExampleDatabase):
+    """The user's example database, every key prefixed (public ExampleDatabase API)."""
+
+    def __init__(self, database: ExampleDatabase, prefix: bytes) -> None:
+        super().__init__()
+        self.database = database
+        self.prefix = prefix + b"."
+
+    def save(self, key: bytes, value: bytes) -> None:
+        self.database.save(self.prefix + key, value)
+
+    def fetch(self, key: bytes) -> Iterable[bytes]:
+        return self.database.fetch(self.prefix + key)
+
+    def delete(self, key: bytes, value: bytes) -> None:
+        self.database.delete(self.prefix + key, value)
+
+    def move(self, src: bytes, dest: bytes, value: bytes) -> None:
+        self.database.move(self.prefix + src, self.prefix + dest, value)
+
+
+def search(
+    strategy: Any,
+    send: Callable[[object], Call | None],
+    first_broken_check: Callable[[Call], str | None],
+    *,
+    examples: int,
+    seed: int | None,
+    key: str,
+) -> Outcome:
+    """Send ``examples`` bodies drawn from ``strategy``; shrink every broken check.
+
+    ``send`` returns None for a body refused before run() saw it: that body is
+    not valid after all, and Hypothesis is told to discard it.
+    """
+    outcome = Outcome()
+
+    # Hypothesis keys its database by the test function's source, which is this
+    # one function for every script: give each script its own corner of it.
+    profile = settings.default
+    database = profile.database if profile is not None else None
+    @settings(
+        parent=profile,
+        database=KeyedDatabase(database, key.encode()) if database is not None else None,
+        max_examples=examples,
+        deadline=None,
+        # Bodies go to another process: slow by Hypothesis's measure, and
+        # refusals by the decorators count as filtering.
+        suppress_health_check=list(HealthCheck),
+        report_multiple_bugs=True,
+        verbosity=Verbosity.quiet,
+        print_blob=False,
+    )
+    @given(strategy)
+    def probe(value: object) -> None:
+        call = send(value)
+        if call is None:
+            outcome.refused += 1
+        assume(call is not None)
+        assert call is not None
+        broken = first_broken_check(call)
+        if broken is not None:
+            raise _break_for(broken)(call)
+        outcome.passed.append(call)
+
+    runner = fixed_seed(seed)(probe) if seed is not None else probe
+    try:
+        runner()
+    except BaseException as raised:  # ContractBreak, or a group of them
+        _collect(raised, outcome)
+    return outcome
+
+
+def _collect(raised: BaseException, outcome: Outcome) -> None:
+    if isinstance(raised, ContractBreak):
+        outcome.smallest_failures.append((raised.check, raised.call))
+        return
+    group = getattr(raised, "exceptions", None)
+    if group is None:
+        raise raised
+    if "Flaky" in type(raised).__name__:
+        outcome.flaky.append(str(raised).splitlines()[0])
+    for member in group:
+        _collect(member, outcome)

@@ -1,0 +1,120 @@
+"""What each check concludes about one script, from the evidence a ScriptRun gathered.
+
+A check whose prerequisite failed is skipped with a pointer to the check that
+says why; a per-call check judges the calls of its phase, smallest body first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from .checks import Check, Violation
+from .observations import VALID_PHASES, Call
+from .runner import ScriptRun
+
+Outcome = Literal["passed", "failed", "skipped"]
+
+_PHASES_OF = {"call": VALID_PHASES, "invalid": ("invalid",), "repeat": ("repeat",)}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a check concluded about one script."""
+
+    outcome: Outcome
+    #: Every violation found, the one to show first (smallest body) first.
+    violations: tuple[Violation, ...] = ()
+    #: How many observations the check judged (bodies, for per-call checks).
+    judged: int = 0
+    #: Why the check was skipped, and which check explains it.
+    reason: str = ""
+    blocked_by: str = ""
+    #: Advisory findings and notes, shown as warnings.
+    warnings: tuple[str, ...] = ()
+
+
+def judge(check: Check, run: ScriptRun) -> Verdict:
+    blocked = _blocked(check, run)
+    if blocked is not None:
+        return blocked
+    if check.phase in ("import", "definition"):
+        return _verdict(check, [check.judge(run.imported())], judged=1)
+    if check.phase == "init":
+        return _verdict(check, [check.judge(run.initialized())], judged=1)
+    calls = run.calls()
+    if check.phase == "session":
+        return _verdict(check, [check.judge(run.evidence())], judged=1)
+    notes = _notes(check, run, calls)
+    mine = [c for c in calls if c.phase in _PHASES_OF[check.phase]]
+    judged = [c for c in mine if c.rejected is None]
+    if not mine:
+        if check.phase == "call":
+            return Verdict("skipped", reason=_NO_BODIES, warnings=notes)
+        return Verdict("skipped", reason="no valid body got an answer to send again", blocked_by="run_accepts_valid_input")
+    if not judged:
+        reason = f"no {_what(check)} reached run(): all {len(mine)} were refused before run() saw them"
+        return Verdict("skipped", reason=reason, warnings=notes)
+    if check.phase == "call" and check.name != "run_accepts_valid_input":
+        # The other checks of valid bodies judge what run() returned.
+        judged = [c for c in judged if c.death is None and c.error is None]
+        if not judged:
+            return Verdict("skipped", reason="run() returned for no body", blocked_by="run_accepts_valid_input")
+    violations = [check.judge(c) for c in sorted(judged, key=lambda c: len(c.body.data))]
+    return _verdict(check, violations, judged=len(judged), extra=notes)
+
+
+_NO_BODIES = (
+    "no request bodies to send: put .json/.jsonl files in a samples/ folder beside the script"
+    " (or give --score-samples), or give a contract: @input_schema or --score-schema FILE"
+)
+
+
+def _what(check: Check) -> str:
+    return {"call": "valid body", "invalid": "invalid body", "repeat": "body sent again"}[check.phase]
+
+
+def _verdict(check: Check, found: list[Violation | None], judged: int, extra: tuple[str, ...] = ()) -> Verdict:
+    violations = tuple(v for v in found if v is not None)
+    if check.advisory:
+        return Verdict("passed", judged=judged, warnings=tuple(v.headline for v in violations[:1]) + extra)
+    return Verdict("failed" if violations else "passed", violations, judged=judged, warnings=extra)
+
+
+def _notes(check: Check, run: ScriptRun, calls: tuple[Call, ...]) -> tuple[str, ...]:
+    """What the report says once, on run_accepts_valid_input: refusals and how far the search went."""
+    if check.name != "run_accepts_valid_input":
+        return ()
+    notes = [
+        f"{c.body.source or c.body.text[:80]} was refused before run() saw it: {c.rejected}"
+        for c in calls
+        if c.rejected is not None and c.phase in ("sample", "example")
+    ]
+    contract = run.contract()
+    if contract.body is None:
+        sent = sum(1 for c in calls if c.phase == "sample")
+        notes.append(
+            f"no contract: only the {sent} sample bodies were sent, valid inputs were not explored."
+            " Decorate run() with @input_schema or give --score-schema FILE (a JSON Schema of the request body)."
+        )
+    notes += list(contract.notes) + run.notes
+    return tuple(notes)
+
+
+def _blocked(check: Check, run: ScriptRun) -> Verdict | None:
+    """Skip a check whose prerequisite failed, pointing at the check that says why."""
+    if check.phase == "import":
+        return None
+    imported = run.imported()
+    if not imported.imported:
+        return Verdict("skipped", reason="the script did not import", blocked_by="module_imports")
+    if check.phase == "definition":
+        return None
+    if not imported.accepted:
+        return Verdict("skipped", reason="the server would not accept init()/run()", blocked_by="defines_init_and_run")
+    if check.phase == "init":
+        return None
+    init = run.initialized()
+    if init is None or not init.ok:
+        return Verdict("skipped", reason="init() failed", blocked_by="init_succeeds")
+    return None

@@ -1,0 +1,130 @@
+"""The search finds what samples miss: every kind of defect, caught with default
+settings in a real broken script, reported with its smallest body; no correct
+script fails; the same seed gives the same verdict twice."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from score_contract.checks import CHECKS
+from tests.conftest import REPO
+from tests.test_contract_matrix import EXPECTED as MATRIX_EXPECTED
+from tests.test_contract_matrix import Matrix, failure_section, matrix  # noqa: F401 - the fixture
+
+FUZZ = REPO / "tests" / "fuzz"
+SEED = "20261125"
+
+#: script -> (the one check it breaks, text its smallest failing body must show)
+BROKEN: dict[str, tuple[str, str]] = {
+    "empty_batch": ("run_accepts_valid_input", '{"data": []}'),
+    "single_row": ("run_accepts_valid_input", '{"data": [[0'),
+    "largest_batch": ("run_accepts_valid_input", '{"data": [{"amount": 0}, '),
+    "optional_key": ("run_accepts_valid_input", '{"scores": []}'),
+    "new_enum_value": ("run_accepts_valid_input", '"plan": "premium"'),
+    "negative_number": ("run_accepts_valid_input", '"income": 0'),
+    "non_ascii": ("run_accepts_valid_input", '{"texts": ["'),
+    "pandas_column_dtype": ("run_accepts_valid_input", '"visits": 0'),
+    "output_mismatch": ("output_matches_schema", '{"texts": ["'),
+    "hangs_on_invalid": ("run_handles_invalid_input", ""),
+    "exits_on_invalid": ("run_handles_invalid_input", ""),
+    "degraded_after_error": ("answers_are_repeatable", '{"data": []}'),
+    "random_answer": ("answers_are_repeatable", '{"data": [1.0, 2.0]}'),
+}
+CORRECT = ("good_batch", "good_numpy", "good_pandas", "good_texts", "good_volatile")
+
+
+@dataclass
+class Session:
+    outcomes: dict[tuple[str, str], tuple[str, str]]
+    output: str
+    seconds: float
+
+
+def run_session(junit: Path) -> Session:
+    import time
+
+    args = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", f"--junitxml={junit}", "-rf"]
+    for name in (*BROKEN, *CORRECT):
+        args += ["--score", f"tests/fuzz/{name}/score.py"]
+    # Default search settings; a short timeout only makes hangs quicker to see.
+    args += ["--score-timeout", "1", "--score-volatile-keys", "request_id", f"--hypothesis-seed={SEED}"]
+    started = time.perf_counter()
+    done = subprocess.run(args, cwd=REPO, capture_output=True, text=True, timeout=600)
+    outcomes = {}
+    for case in ET.parse(junit).iter("testcase"):
+        script = case.get("classname", "").split(".")[-2]
+        outcome, message = "passed", ""
+        for child in case:
+            if child.tag in ("failure", "skipped", "error"):
+                outcome, message = child.tag, child.get("message", "")
+        outcomes[(script, case.get("name", ""))] = (outcome, message)
+    return Session(outcomes, done.stdout + done.stderr, time.perf_counter() - started)
+
+
+@pytest.fixture(scope="module")
+def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Session:
+    return run_session(tmp_path_factory.mktemp("fuzz") / "junit.xml")
+
+
+@pytest.mark.parametrize("script", sorted(BROKEN))
+def test_each_defect_breaks_exactly_its_check(fuzzed: Session, script: str) -> None:
+    check, _ = BROKEN[script]
+    failed = {name for (s, name), (outcome, _) in fuzzed.outcomes.items() if s == script and outcome == "failure"}
+    assert failed == {check}, fuzzed.output[-3000:]
+
+
+@pytest.mark.parametrize("script", sorted(BROKEN))
+def test_the_failure_shows_the_smallest_body_and_a_replay_command(fuzzed: Session, script: str) -> None:
+    check, body = BROKEN[script]
+    section = failure_section(fuzzed.output, f"tests/fuzz/{script}/score.py::{check}")
+    shown = re.search(r"^  smallest failing body \(([^)]*)\): (.*)$", section, re.MULTILINE)
+    assert shown is not None, section
+    assert body in shown.group(2), section
+    assert f"reproduce: score-contract replay tests/fuzz/{script}/score.py" in section
+
+
+def test_the_smallest_bodies_are_small(fuzzed: Session) -> None:
+    sections = {s: failure_section(fuzzed.output, f"tests/fuzz/{s}/score.py::{c}") for s, (c, _) in BROKEN.items()}
+    assert '(shrunk from a boundary of the contract): {"data": [' in sections["largest_batch"]
+    # 33 rows: the first that overflows the 32-row buffer.
+    body = re.search(r"smallest failing body \([^)]*\): (.*)", sections["largest_batch"])
+    assert body is not None and "(505 bytes)" in body.group(1)
+    assert "smallest failing body (a boundary of the contract): {\"data\": [[0, 0, 0]]}" in sections["single_row"]
+
+
+@pytest.mark.parametrize("script", CORRECT)
+def test_no_correct_script_fails(fuzzed: Session, script: str) -> None:
+    outcomes = {name: outcome for (s, name), (outcome, _) in fuzzed.outcomes.items() if s == script}
+    assert outcomes == {check.name: "passed" for check in CHECKS}
+
+
+def test_the_same_seed_gives_the_same_verdict_twice(fuzzed: Session, tmp_path: Path) -> None:
+    again = run_session(tmp_path / "again.xml")
+    assert {k: v[0] for k, v in again.outcomes.items()} == {k: v[0] for k, v in fuzzed.outcomes.items()}
+    # The headlines (smallest bodies included) too, but where the script itself is random.
+    random = ("random_answer", "answers_are_repeatable")
+    assert {k: v for k, v in again.outcomes.items() if k != random} == {
+        k: v for k, v in fuzzed.outcomes.items() if k != random
+    }
+
+
+def test_the_seed_is_in_the_report_header(fuzzed: Session) -> None:
+    assert f"Hypothesis seed {SEED} (repeat with --hypothesis-seed={SEED})" in fuzzed.output
+
+
+def test_every_check_has_a_correct_script_that_passes_it_and_a_broken_one_that_fails_it(
+    fuzzed: Session, matrix: Matrix
+) -> None:
+    for check in CHECKS:
+        seen = {outcome for (_, name), (outcome, _) in fuzzed.outcomes.items() if name == check.name}
+        seen |= {matrix.outcomes[(script, check.name)][0] for script in MATRIX_EXPECTED}
+        assert "passed" in seen, check.name
+        if not check.advisory:
+            assert "failure" in seen, check.name
