@@ -198,10 +198,9 @@ def _numpy_schema(param_type: Any) -> dict[str, Any]:
         leaf = {"type": ["number", "boolean"]} if dtype.kind in "biuf" else {"type": "string"}
     schema = leaf
     for size in reversed(sample.shape[1:]):
-        dim: dict[str, Any] = {"type": "array", "items": schema}
-        if param_type.enforce_shape:
-            dim.update(minItems=size, maxItems=size)
-        schema = dim
+        # Even without enforce_shape, rows must be as long as each other (numpy
+        # refuses ragged arrays), which JSON Schema cannot say: keep the sample's.
+        schema = {"type": "array", "items": schema, "minItems": size, "maxItems": size}
     outer: dict[str, Any] = {"type": "array", "items": schema}
     if sample.ndim > 1 and param_type.enforce_shape:
         # An empty batch parses as a 1-d array: refused for a sample of 2 or more dims.
