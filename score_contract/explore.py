@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
+from typing import Any
 
 from .checks import CHECKS, Check
 from .compare import first_difference
@@ -133,21 +134,27 @@ def _shrink_failures(send: Send, calls: list[Call], schema: dict[str, object]) -
         smallest = min(failing, key=lambda c: len(c.body.data))
         if smallest.phase == "generated":
             continue
-        found: list[Call] = []
-
-        def still_fails(candidate: object, check_: Check = check, first: Call = smallest) -> bool:
-            if not valid.is_valid(candidate):
-                return False
-            call = send(Body.from_json(candidate, f"shrunk from {first.body.source}"), first.phase)
-            if call.rejected is None and check_.judge(call):
-                found.append(call)
-                return True
-            return False
-
+        still_fails, found = _still_fails(send, check, smallest, valid)
         budget = shrink.BUDGET if smallest.death is None else shrink.BUDGET // 10
         shrink.shrink(json.loads(smallest.body.data), still_fails, budget)
         shrunk += found[-1:]
     return shrunk
+
+
+def _still_fails(send: Send, check: Check, first: Call, valid: Any) -> tuple[Callable[[object], bool], list[Call]]:
+    """A predicate for the shrinker, and the list where it keeps the calls that still failed."""
+    found: list[Call] = []
+
+    def still_fails(candidate: object) -> bool:
+        if not valid.is_valid(candidate):
+            return False
+        call = send(Body.from_json(candidate, f"shrunk from {first.body.source}"), first.phase)
+        if call.rejected is None and check.judge(call):
+            found.append(call)
+            return True
+        return False
+
+    return still_fails, found
 
 
 def _send_invalid(send: Send, schema: dict[str, object] | None) -> list[Call]:

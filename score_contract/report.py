@@ -11,8 +11,8 @@ from pathlib import Path
 
 from .checks import Check, Violation
 from .observations import Body
-from .verdicts import Verdict
 from .settings import DEFAULT_INIT_TIMEOUT, DEFAULT_TIMEOUT, Script, Settings
+from .verdicts import Verdict
 
 _BODY_PREVIEW = 500
 _INLINE_BODY_LIMIT = 500

@@ -14,8 +14,8 @@ from pathlib import Path
 from .checks import Check
 from .report import Failure, render
 from .runner import ScriptRun
-from .verdicts import Verdict, judge
 from .settings import Script, Settings, check_satisfiable, plan
+from .verdicts import Verdict, judge
 
 
 class ContractSession:

@@ -1,7 +1,12 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -20,3 +25,41 @@ def copy_script(pytester: pytest.Pytester) -> Callable[..., Path]:
         return target / "score.py"
 
     return copy
+
+
+@dataclass
+class Outcomes:
+    """One pytest --score session run in a subprocess, read back from its JUnit file."""
+
+    #: (script folder name, check) -> (passed | failure | skipped | error, message)
+    outcomes: dict[tuple[str, str], tuple[str, str]]
+    output: str
+    returncode: int
+    seconds: float
+
+
+def run_contract_session(args: list[str], junit: Path) -> Outcomes:
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rA", f"--junitxml={junit}", *args]
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=600)
+    seconds = time.perf_counter() - started
+    outcomes = {}
+    for case in ET.parse(junit).iter("testcase"):
+        script = case.get("classname", "").split(".")[-2]
+        outcome, message = "passed", ""
+        for child in case:
+            if child.tag in ("failure", "skipped", "error"):
+                outcome, message = child.tag, child.get("message", "")
+        outcomes[(script, case.get("name", ""))] = (outcome, message)
+    return Outcomes(outcomes, done.stdout + done.stderr, done.returncode, seconds)
+
+
+@pytest.fixture(scope="session")
+def matrix(tmp_path_factory: pytest.TempPathFactory) -> Outcomes:
+    """One session over the scripts of tests/scripts, hanging and crashing ones included."""
+    from tests.test_contract_matrix import EXPECTED
+
+    args = [arg for name in sorted(EXPECTED) for arg in ("--score", f"tests/scripts/{name}/score.py")]
+    args += ["--score-timeout", "1", "--score-init-timeout", "3"]
+    args += ["--score-model-dir", "tests/scripts/init_needs_model_dir/model"]
+    return run_contract_session(args, tmp_path_factory.mktemp("matrix") / "junit.xml")

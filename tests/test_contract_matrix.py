@@ -4,14 +4,11 @@ broken ones that fail it, and one session survives scripts that exit, segfault o
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-import xml.etree.ElementTree as ET
 
 import pytest
 
 from score_contract.checks import CHECKS
-from tests.conftest import REPO
+from tests.conftest import Outcomes
 
 ALL_CHECKS = [c.name for c in CHECKS]
 LIFECYCLE = ["module_imports", "defines_init_and_run", "import_does_not_call_init"]
@@ -38,10 +35,7 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
         for name in ("no_run", "no_init", "run_varargs", "run_kwargs", "run_only_headers", "rawhttp_and_schema")
     },
     "init_at_import": ({"import_does_not_call_init"}, set()),
-    **{
-        name: ({"init_succeeds"}, set(AFTER_INIT))
-        for name in ("init_raises", "init_hangs", "init_segfaults")
-    },
+    **{name: ({"init_succeeds"}, set(AFTER_INIT)) for name in ("init_raises", "init_hangs", "init_segfaults")},
     "run_fails_on_empty_batch": ({"run_accepts_valid_input"}, set()),
     "run_hangs": ({"run_accepts_valid_input"}, set()),
     "run_exits": ({"run_accepts_valid_input"}, set()),
@@ -60,42 +54,8 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
 }
 
 
-class Matrix:
-    def __init__(self, outcomes: dict[tuple[str, str], tuple[str, str]], output: str, returncode: int) -> None:
-        self.outcomes = outcomes
-        self.output = output
-        self.returncode = returncode
-
-
-@pytest.fixture(scope="module")
-def matrix(tmp_path_factory: pytest.TempPathFactory) -> Matrix:
-    """One pytest session over every script in tests/scripts (with hanging and crashing ones)."""
-    junit = tmp_path_factory.mktemp("matrix") / "junit.xml"
-    args = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rA", f"--junitxml={junit}"]
-    for name in sorted(EXPECTED):
-        args += ["--score", f"tests/scripts/{name}/score.py"]
-    args += [
-        "--score-timeout",
-        "1",
-        "--score-init-timeout",
-        "3",
-        "--score-model-dir",
-        "tests/scripts/init_needs_model_dir/model",
-    ]
-    done = subprocess.run(args, cwd=REPO, capture_output=True, text=True, timeout=300)
-    outcomes = {}
-    for case in ET.parse(junit).iter("testcase"):
-        script = case.get("classname", "").split(".")[-2]
-        outcome, message = "passed", ""
-        for child in case:
-            if child.tag in ("failure", "skipped", "error"):
-                outcome, message = child.tag, child.get("message", "")
-        outcomes[(script, case.get("name", ""))] = (outcome, message)
-    return Matrix(outcomes, done.stdout + done.stderr, done.returncode)
-
-
 @pytest.mark.parametrize("script", sorted(EXPECTED))
-def test_each_check_holds_or_breaks_as_expected(matrix: Matrix, script: str) -> None:
+def test_each_check_holds_or_breaks_as_expected(matrix: Outcomes, script: str) -> None:
     failing, skipped = EXPECTED[script]
     seen = {check: matrix.outcomes[(script, check)][0] for check in ALL_CHECKS}
     expected = {
@@ -104,7 +64,7 @@ def test_each_check_holds_or_breaks_as_expected(matrix: Matrix, script: str) -> 
     assert seen == expected
 
 
-def test_the_session_survives_crashing_and_hanging_scripts(matrix: Matrix) -> None:
+def test_the_session_survives_crashing_and_hanging_scripts(matrix: Outcomes) -> None:
     assert matrix.returncode == 1
     assert len(matrix.outcomes) == len(EXPECTED) * len(CHECKS)
     assert "internal error" not in matrix.output.lower()
@@ -119,7 +79,7 @@ def failure_section(output: str, nodeid: str) -> str:
     return output[start : start + following.start()] if following else output[start:]
 
 
-def test_a_failure_shows_the_smallest_failing_body_and_how_to_reproduce_it(matrix: Matrix) -> None:
+def test_a_failure_shows_the_smallest_failing_body_and_how_to_reproduce_it(matrix: Outcomes) -> None:
     section = failure_section(matrix.output, "tests/scripts/run_fails_on_empty_batch/score.py::run_accepts_valid_input")
     lines = section.splitlines()
     assert lines[0] == "ZeroDivisionError: division by zero"
@@ -151,7 +111,11 @@ def test_a_failure_shows_the_smallest_failing_body_and_how_to_reproduce_it(matri
             "init_succeeds",
             "init() raised FileNotFoundError: [Errno 2] No such file or directory: '/Users/alice/models/model.pkl'",
         ),
-        ("numpy_output", "output_is_json_encodable", "run() returned numpy.int64 at $.count, which the server cannot encode: HTTP 500"),
+        (
+            "numpy_output",
+            "output_is_json_encodable",
+            "run() returned numpy.int64 at $.count, which the server cannot encode: HTTP 500",
+        ),
         ("nan_output", "output_is_strict_json", "the response body is not strict JSON: NaN at $.mean"),
         ("response_404", "response_status_is_2xx", "run() answered a valid request with HTTP 404"),
         ("init_twice", "init_runs_once", "run() called init() once more while handling a request"),
@@ -165,13 +129,13 @@ def test_a_failure_shows_the_smallest_failing_body_and_how_to_reproduce_it(matri
         ("shadowed_config", "module_imports", "ImportError: attempted relative import with no known parent package"),
     ],
 )
-def test_the_headline_says_what_broke(matrix: Matrix, script: str, check: str, headline: str) -> None:
+def test_the_headline_says_what_broke(matrix: Outcomes, script: str, check: str, headline: str) -> None:
     outcome, message = matrix.outcomes[(script, check)]
     assert outcome == "failure"
     assert headline in message
 
 
-def test_advisories_and_refused_samples_are_warnings_on_the_script(matrix: Matrix) -> None:
+def test_advisories_and_refused_samples_are_warnings_on_the_script(matrix: Outcomes) -> None:
     assert (
         "tests/scripts/double_encoded/score.py:1: ScoreContractWarning:"
         " run() returned a JSON string; the server encodes it again (double encoding)"
@@ -183,6 +147,6 @@ def test_advisories_and_refused_samples_are_warnings_on_the_script(matrix: Matri
     ) in matrix.output
 
 
-def test_a_user_module_shadowed_by_the_servers_gets_a_hint(matrix: Matrix) -> None:
+def test_a_user_module_shadowed_by_the_servers_gets_a_hint(matrix: Outcomes) -> None:
     section = failure_section(matrix.output, "tests/scripts/shadowed_config/score.py::module_imports")
     assert "hint: the server's own modules come before the app root on sys.path and replace your config.py" in section

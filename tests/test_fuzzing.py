@@ -5,18 +5,14 @@ script fails; the same seed gives the same verdict twice."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from score_contract.checks import CHECKS
-from tests.conftest import REPO
+from tests.conftest import REPO, Outcomes, run_contract_session
 from tests.test_contract_matrix import EXPECTED as MATRIX_EXPECTED
-from tests.test_contract_matrix import Matrix, failure_section, matrix  # noqa: F401 - the fixture
+from tests.test_contract_matrix import failure_section
 
 FUZZ = REPO / "tests" / "fuzz"
 SEED = "20261125"
@@ -40,48 +36,27 @@ BROKEN: dict[str, tuple[str, str]] = {
 CORRECT = ("good_batch", "good_numpy", "good_pandas", "good_texts", "good_volatile")
 
 
-@dataclass
-class Session:
-    outcomes: dict[tuple[str, str], tuple[str, str]]
-    output: str
-    seconds: float
-
-
-def run_session(junit: Path) -> Session:
-    import time
-
-    args = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", f"--junitxml={junit}", "-rf"]
-    for name in (*BROKEN, *CORRECT):
-        args += ["--score", f"tests/fuzz/{name}/score.py"]
+def run_session(junit: Path) -> Outcomes:
+    args = [arg for name in (*BROKEN, *CORRECT) for arg in ("--score", f"tests/fuzz/{name}/score.py")]
     # Default search settings; a short timeout only makes hangs quicker to see.
     args += ["--score-timeout", "1", "--score-volatile-keys", "request_id", f"--hypothesis-seed={SEED}"]
-    started = time.perf_counter()
-    done = subprocess.run(args, cwd=REPO, capture_output=True, text=True, timeout=600)
-    outcomes = {}
-    for case in ET.parse(junit).iter("testcase"):
-        script = case.get("classname", "").split(".")[-2]
-        outcome, message = "passed", ""
-        for child in case:
-            if child.tag in ("failure", "skipped", "error"):
-                outcome, message = child.tag, child.get("message", "")
-        outcomes[(script, case.get("name", ""))] = (outcome, message)
-    return Session(outcomes, done.stdout + done.stderr, time.perf_counter() - started)
+    return run_contract_session(args, junit)
 
 
 @pytest.fixture(scope="module")
-def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Session:
+def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Outcomes:
     return run_session(tmp_path_factory.mktemp("fuzz") / "junit.xml")
 
 
 @pytest.mark.parametrize("script", sorted(BROKEN))
-def test_each_defect_breaks_exactly_its_check(fuzzed: Session, script: str) -> None:
+def test_each_defect_breaks_exactly_its_check(fuzzed: Outcomes, script: str) -> None:
     check, _ = BROKEN[script]
     failed = {name for (s, name), (outcome, _) in fuzzed.outcomes.items() if s == script and outcome == "failure"}
     assert failed == {check}, fuzzed.output[-3000:]
 
 
 @pytest.mark.parametrize("script", sorted(BROKEN))
-def test_the_failure_shows_the_smallest_body_and_a_replay_command(fuzzed: Session, script: str) -> None:
+def test_the_failure_shows_the_smallest_body_and_a_replay_command(fuzzed: Outcomes, script: str) -> None:
     check, body = BROKEN[script]
     section = failure_section(fuzzed.output, f"tests/fuzz/{script}/score.py::{check}")
     shown = re.search(r"^  smallest failing body \(([^)]*)\): (.*)$", section, re.MULTILINE)
@@ -90,22 +65,22 @@ def test_the_failure_shows_the_smallest_body_and_a_replay_command(fuzzed: Sessio
     assert f"reproduce: score-contract replay tests/fuzz/{script}/score.py" in section
 
 
-def test_the_smallest_bodies_are_small(fuzzed: Session) -> None:
+def test_the_smallest_bodies_are_small(fuzzed: Outcomes) -> None:
     sections = {s: failure_section(fuzzed.output, f"tests/fuzz/{s}/score.py::{c}") for s, (c, _) in BROKEN.items()}
     assert '(shrunk from a boundary of the contract): {"data": [' in sections["largest_batch"]
     # 33 rows: the first that overflows the 32-row buffer.
     body = re.search(r"smallest failing body \([^)]*\): (.*)", sections["largest_batch"])
     assert body is not None and "(505 bytes)" in body.group(1)
-    assert "smallest failing body (a boundary of the contract): {\"data\": [[0, 0, 0]]}" in sections["single_row"]
+    assert 'smallest failing body (a boundary of the contract): {"data": [[0, 0, 0]]}' in sections["single_row"]
 
 
 @pytest.mark.parametrize("script", CORRECT)
-def test_no_correct_script_fails(fuzzed: Session, script: str) -> None:
+def test_no_correct_script_fails(fuzzed: Outcomes, script: str) -> None:
     outcomes = {name: outcome for (s, name), (outcome, _) in fuzzed.outcomes.items() if s == script}
     assert outcomes == {check.name: "passed" for check in CHECKS}
 
 
-def test_the_same_seed_gives_the_same_verdict_twice(fuzzed: Session, tmp_path: Path) -> None:
+def test_the_same_seed_gives_the_same_verdict_twice(fuzzed: Outcomes, tmp_path: Path) -> None:
     again = run_session(tmp_path / "again.xml")
     assert {k: v[0] for k, v in again.outcomes.items()} == {k: v[0] for k, v in fuzzed.outcomes.items()}
     # The headlines (smallest bodies included) too, but where the script itself is random.
@@ -115,12 +90,12 @@ def test_the_same_seed_gives_the_same_verdict_twice(fuzzed: Session, tmp_path: P
     }
 
 
-def test_the_seed_is_in_the_report_header(fuzzed: Session) -> None:
+def test_the_seed_is_in_the_report_header(fuzzed: Outcomes) -> None:
     assert f"Hypothesis seed {SEED} (repeat with --hypothesis-seed={SEED})" in fuzzed.output
 
 
 def test_every_check_has_a_correct_script_that_passes_it_and_a_broken_one_that_fails_it(
-    fuzzed: Session, matrix: Matrix
+    fuzzed: Outcomes, matrix: Outcomes
 ) -> None:
     for check in CHECKS:
         seen = {outcome for (_, name), (outcome, _) in fuzzed.outcomes.items() if name == check.name}

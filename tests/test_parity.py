@@ -277,7 +277,7 @@ def test_engine_answers_like_the_official_app(case: str, official_boots: dict[st
     assert boot.exit_code is None, f"the official app did not boot:\n{boot.log}"
     assert len(boot.answers) == len(bodies), boot.log
     differences: list[str] = []
-    for body, call, answer in zip(bodies, calls, boot.answers):
+    for body, call, answer in zip(bodies, calls, boot.answers, strict=True):
         assert isinstance(call, Call), call
         differences += _differences(body, call, answer)
     assert not differences, f"{len(differences)} of {len(bodies)} bodies answered differently:\n" + "\n".join(
