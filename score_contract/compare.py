@@ -22,9 +22,7 @@ def parse_volatile(text: str) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(part for part in item.strip().split(".")) for item in text.split(",") if item.strip())
 
 
-def first_difference(
-    first: HttpResponse, again: HttpResponse, volatile: Iterable[tuple[str, ...]] = ()
-) -> str | None:
+def first_difference(first: HttpResponse, again: HttpResponse, volatile: Iterable[tuple[str, ...]] = ()) -> str | None:
     """Where ``again`` differs from ``first``, e.g. ``$.scores[0]: 0.25 → 0.75``; None when the same."""
     if first.status != again.status:
         return f"status: {first.status} → {again.status}"
@@ -33,7 +31,9 @@ def first_difference(
     except (ValueError, RecursionError):
         if first.body == again.body:
             return None
-        return f"body: {_short(first.body.decode('utf-8', 'replace'))} → {_short(again.body.decode('utf-8', 'replace'))}"
+        return (
+            f"body: {_short(first.body.decode('utf-8', 'replace'))} → {_short(again.body.decode('utf-8', 'replace'))}"
+        )
     return _diff(a, b, "$", (), tuple(volatile))
 
 

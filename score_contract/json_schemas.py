@@ -44,16 +44,45 @@ _DRAFTS: dict[Any, referencing.Specification[Any]] = {
 
 # Keywords that tell the type when "type" is absent (the generators then make only those types).
 _TYPE_KEYWORDS = {
-    "object": {"properties", "required", "additionalProperties", "patternProperties", "propertyNames",
-               "minProperties", "maxProperties", "dependentRequired", "dependentSchemas", "unevaluatedProperties"},
+    "object": {
+        "properties",
+        "required",
+        "additionalProperties",
+        "patternProperties",
+        "propertyNames",
+        "minProperties",
+        "maxProperties",
+        "dependentRequired",
+        "dependentSchemas",
+        "unevaluatedProperties",
+    },
     "array": {"items", "prefixItems", "contains", "minItems", "maxItems", "uniqueItems", "unevaluatedItems"},
     "string": {"minLength", "maxLength", "pattern", "format"},
     "number": {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"},
 }
 
-ANNOTATIONS = {"title", "description", "default", "examples", "$comment", "$id", "id", "$schema", "$anchor",
-                "$defs", "definitions", "readOnly", "writeOnly", "deprecated", "$dynamicAnchor", "$recursiveAnchor",
-                "$vocabulary", "contentMediaType", "contentEncoding", "contentSchema"}
+ANNOTATIONS = {
+    "title",
+    "description",
+    "default",
+    "examples",
+    "$comment",
+    "$id",
+    "id",
+    "$schema",
+    "$anchor",
+    "$defs",
+    "definitions",
+    "readOnly",
+    "writeOnly",
+    "deprecated",
+    "$dynamicAnchor",
+    "$recursiveAnchor",
+    "$vocabulary",
+    "contentMediaType",
+    "contentEncoding",
+    "contentSchema",
+}
 
 
 class SchemaError(ValueError):
@@ -98,8 +127,7 @@ class Reader:
     def __init__(self, check: Any) -> None:
         self.check = check
         cls = type(check)
-        self.refs_replace = cls in (jsonschema.Draft4Validator, jsonschema.Draft6Validator,
-                                    jsonschema.Draft7Validator)
+        self.refs_replace = cls in (jsonschema.Draft4Validator, jsonschema.Draft6Validator, jsonschema.Draft7Validator)
         self.items_array = self.refs_replace or cls is jsonschema.Draft201909Validator
         self.draft4 = cls is jsonschema.Draft4Validator
         self.spec = _DRAFTS[cls]
@@ -123,8 +151,11 @@ class Reader:
                 resolver = self._enter(schema, resolver)
                 if isinstance(schema.get("$ref"), str):
                     self._lookup(schema["$ref"], resolver, path)
-                stack.extend((value, f"{path}.{key}", resolver) for key, value in schema.items()
-                             if key not in ("enum", "const", "default", "examples"))
+                stack.extend(
+                    (value, f"{path}.{key}", resolver)
+                    for key, value in schema.items()
+                    if key not in ("enum", "const", "default", "examples")
+                )
 
     def _enter(self, schema: Schema, resolver: Resolver) -> Resolver:
         """The resolver inside ``schema``: a subschema with its own $id is a new base for relative $refs."""
@@ -137,8 +168,10 @@ class Reader:
             return resolver.lookup(ref)
         except Unresolvable:
             where = f" at {path}" if path else ""
-            raise SchemaError(f"the schema's $ref {ref!r}{where} cannot be resolved inside the document "
-                              "(remote references are not fetched).") from None
+            raise SchemaError(
+                f"the schema's $ref {ref!r}{where} cannot be resolved inside the document "
+                "(remote references are not fetched)."
+            ) from None
 
     def expand(self, sub: Sub) -> Sub | None:
         """The subschema with its $ref followed and allOf folded in, in 2020-12 terms.
@@ -173,7 +206,7 @@ class Reader:
                     return Sub(False, resolver, trail, False)
                 if part.schema is not True:
                     merged = merge(merged, part.schema)
-                followed += part.trail[len(trail):]  # keep counting the $refs each branch followed
+                followed += part.trail[len(trail) :]  # keep counting the $refs each branch followed
             return self.expand(Sub(merged, resolver, followed, False))
         return Sub(schema, resolver, trail, exact)
 
@@ -282,12 +315,18 @@ def merge(a: Mapping[str, Any], b: Mapping[str, Any]) -> dict[str, Any]:
             out[key] = {**mine, **{k: {"allOf": [mine[k], v]} if k in mine else v for k, v in value.items()}}
         elif key == "dependentRequired":
             out[key] = {**mine, **{k: list(dict.fromkeys([*mine.get(k, []), *v])) for k, v in value.items()}}
-        elif key in ("items", "contains", "additionalProperties", "propertyNames", "unevaluatedItems",
-                     "unevaluatedProperties"):
+        elif key in (
+            "items",
+            "contains",
+            "additionalProperties",
+            "propertyNames",
+            "unevaluatedItems",
+            "unevaluatedProperties",
+        ):
             out[key] = {"allOf": [mine, value]}
         elif key == "prefixItems":
             both = [{"allOf": [x, y]} for x, y in zip(mine, value, strict=False)]
-            out[key] = both + list(mine[len(both):]) + list(value[len(both):])
+            out[key] = both + list(mine[len(both) :]) + list(value[len(both) :])
         elif key == "enum":
             keep = {freeze(v) for v in value}
             out[key] = [v for v in mine if freeze(v) in keep]

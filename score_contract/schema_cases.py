@@ -67,10 +67,13 @@ def unknown_key_values(reader: Reader, minimal: Minimal, limit: int) -> list[tup
         key = fresh_key(node.schema)
         place_of_key = reader.property(node, key)
         check = reader.local(place_of_key.schema)
-        extra = next((v for v in ("unexpected", cases.simplest(place_of_key)) if v is not NO_VALUE and check.is_valid(v)),
-                     NO_VALUE)
-        if extra is not NO_VALUE and not found.add(f"unknown key {key!r}{within(path)}",
-                                                   put(base, path, {**value, key: extra})):
+        extra = next(
+            (v for v in ("unexpected", cases.simplest(place_of_key)) if v is not NO_VALUE and check.is_valid(v)),
+            NO_VALUE,
+        )
+        if extra is not NO_VALUE and not found.add(
+            f"unknown key {key!r}{within(path)}", put(base, path, {**value, key: extra})
+        ):
             break
     return found.items
 
@@ -220,9 +223,13 @@ class Cases:
             branches = self.reader.branches(node)
             simplest = [self.simplest(b, rich) for rich in (False, True) for b in branches]
             return [v for v in simplest if v is not NO_VALUE] + [
-                edge for b in branches if self.reader.local(b.schema).is_valid(value) for edge in self.edges(b, value)]
-        other_types = [self.simplest(self.reader.child(node, {**schema, "type": t}), rich=True)
-                       for t in self.reader.types(schema) if t != _type_of(value)]
+                edge for b in branches if self.reader.local(b.schema).is_valid(value) for edge in self.edges(b, value)
+            ]
+        other_types = [
+            self.simplest(self.reader.child(node, {**schema, "type": t}), rich=True)
+            for t in self.reader.types(schema)
+            if t != _type_of(value)
+        ]
         if isinstance(value, bool):
             mine: list[object] = [False, True]
         elif isinstance(value, (int, float)):
@@ -308,7 +315,7 @@ def put(value: object, path: Path, new: object) -> object:
     if isinstance(value, dict):
         return {**value, str(head): put(value[head], rest, new)}
     assert isinstance(value, list) and isinstance(head, int)
-    return [*value[:head], put(value[head], rest, new), *value[head + 1:]]
+    return [*value[:head], put(value[head], rest, new), *value[head + 1 :]]
 
 
 def _type_of(value: object) -> str:

@@ -16,14 +16,37 @@ from typing import Any
 from .json_schemas import TYPES, Reader, Sub, int_range
 from .schema_cases import NO_VALUE, Cases, Found, Minimal, Path, fresh_key, place, put, within
 
-FORMAT_MISTAKES = {"date": "2000-13-45", "date-time": "2000-01-01 25:00", "time": "25:00:00", "email": "nobody",
-                   "uuid": "not-a-uuid", "ipv4": "256.0.0.1", "ipv6": "::g", "hostname": "-bad-", "uri": "not a uri"}
-_SAMPLES: dict[str, object] = {"null": None, "boolean": True, "integer": 1, "number": 1.5, "string": "text",
-                               "array": [], "object": {}}
+FORMAT_MISTAKES = {
+    "date": "2000-13-45",
+    "date-time": "2000-01-01 25:00",
+    "time": "25:00:00",
+    "email": "nobody",
+    "uuid": "not-a-uuid",
+    "ipv4": "256.0.0.1",
+    "ipv6": "::g",
+    "hostname": "-bad-",
+    "uri": "not a uri",
+}
+_SAMPLES: dict[str, object] = {
+    "null": None,
+    "boolean": True,
+    "integer": 1,
+    "number": 1.5,
+    "string": "text",
+    "array": [],
+    "object": {},
+}
 # Inside the body, the wrong types most likely sent by mistake (null first); the body itself gets every type.
 _LIKELY_MIXUPS = ("null", "string", "integer", "number", "array", "object", "boolean")
-_NOUNS = {"null": "null", "boolean": "a boolean", "integer": "an integer", "number": "a number",
-          "string": "a string", "array": "an array", "object": "an object"}
+_NOUNS = {
+    "null": "null",
+    "boolean": "a boolean",
+    "integer": "an integer",
+    "number": "a number",
+    "string": "a string",
+    "array": "an array",
+    "object": "an object",
+}
 
 
 def invalid_values(reader: Reader, minimal: Minimal, limit: int) -> list[tuple[str, object]]:
@@ -49,9 +72,12 @@ def _mistakes(cases: Cases, sub: Sub, value: object, path: Path) -> list[tuple[s
     if "type" in schema:
         allowed = cases.reader.types(schema)
         expected = " or ".join(_NOUNS[t] for t in allowed)
-        wrong = [t for t in (TYPES if not path else _LIKELY_MIXUPS) if t not in allowed
-                 and not (t == "integer" and "number" in allowed)]
-        out += [(f"{where} is {_NOUNS[t]}, not {expected}", _SAMPLES[t]) for t in wrong[:None if not path else 3]]
+        wrong = [
+            t
+            for t in (TYPES if not path else _LIKELY_MIXUPS)
+            if t not in allowed and not (t == "integer" and "number" in allowed)
+        ]
+        out += [(f"{where} is {_NOUNS[t]}, not {expected}", _SAMPLES[t]) for t in wrong[: None if not path else 3]]
     if "const" in schema:
         out.append((f"{where} is {_show('other')} where const is {_show(schema['const'])}", "other"))
     if "enum" in schema:
@@ -70,31 +96,38 @@ def _mistakes(cases: Cases, sub: Sub, value: object, path: Path) -> list[tuple[s
 
 def _object_mistakes(schema: dict[str, Any], value: dict[str, object], path: Path) -> list[tuple[str, object]]:
     inside = within(path)
-    out: list[tuple[str, object]] = [(f"missing required key {key!r}{inside}", {k: v for k, v in value.items()
-                                                                                if k != key})
-                                     for key in schema.get("required", []) if key in value]
+    out: list[tuple[str, object]] = [
+        (f"missing required key {key!r}{inside}", {k: v for k, v in value.items() if k != key})
+        for key in schema.get("required", [])
+        if key in value
+    ]
     for keyword in ("additionalProperties", "unevaluatedProperties"):
         if schema.get(keyword) is False:
             key = fresh_key(schema)
             out.append((f"unknown key {key!r}{inside} where {keyword} is false", {**value, key: "unexpected"}))
     return out
 
+
 def _array_mistakes(cases: Cases, node: Sub, value: list[object], path: Path) -> list[tuple[str, object]]:
     schema, out = node.schema, list[tuple[str, object]]()
     has = f"{place(path)} has " if path else ""
     low, high = schema.get("minItems", 0), schema.get("maxItems")
     if low > 0:
-        out.append((f"{has}{low - 1} items where minItems is {low}", value[:low - 1]))
+        out.append((f"{has}{low - 1} items where minItems is {low}", value[: low - 1]))
     filler = value[-1] if value else cases.simplest(cases.reader.item(node, 0))
     if high is not None and filler is not NO_VALUE:
-        longer = value[:high + 1] + [filler] * (high + 1 - len(value))
+        longer = value[: high + 1] + [filler] * (high + 1 - len(value))
         out.append((f"{has}{high + 1} items where maxItems is {high}", longer))
     if schema.get("uniqueItems") and value:
         out.append((f"{has}a repeated item where uniqueItems is true", [*value, value[0]]))
     if schema.get("items") is False and filler is not NO_VALUE:
         fixed = len(schema.get("prefixItems", []))
-        out.append((f"{has}{fixed + 1} items where only {fixed} are allowed", value[:fixed] + [filler] * (
-            fixed + 1 - len(value[:fixed]))))
+        out.append(
+            (
+                f"{has}{fixed + 1} items where only {fixed} are allowed",
+                value[:fixed] + [filler] * (fixed + 1 - len(value[:fixed])),
+            )
+        )
     return out
 
 
@@ -102,8 +135,9 @@ def _number_mistakes(schema: dict[str, Any], where: str) -> list[tuple[str, obje
     out: list[tuple[str, object]] = []
     for keyword, sign in (("minimum", -1), ("maximum", 1)):
         if keyword in schema:
-            out.append((f"{where} is {schema[keyword] + sign} where {keyword} is {schema[keyword]}",
-                        schema[keyword] + sign))
+            out.append(
+                (f"{where} is {schema[keyword] + sign} where {keyword} is {schema[keyword]}", schema[keyword] + sign)
+            )
         exclusive = "exclusive" + keyword[0].upper() + keyword[1:]
         if isinstance(schema.get(exclusive), (int, float)):
             out.append((f"{where} is {schema[exclusive]} where {exclusive} is {schema[exclusive]}", schema[exclusive]))

@@ -102,6 +102,7 @@ def search(
     # one function for every script: give each script its own corner of it.
     profile = settings.default
     database = profile.database if profile is not None else None
+
     @settings(
         parent=profile,
         database=KeyedDatabase(database, key.encode()) if database is not None else None,

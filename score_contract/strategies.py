@@ -33,8 +33,15 @@ from hypothesis.strategies import SearchStrategy
 from . import schema_cases, schema_mistakes
 from .json_schemas import ANNOTATIONS, Reader, Schema, SchemaError, Sub, float_range, freeze, int_range, validator
 
-__all__ = ["SchemaError", "boundary_values", "invalid_values", "is_satisfiable", "unknown_key_values",
-           "valid_values", "validator"]
+__all__ = [
+    "SchemaError",
+    "boundary_values",
+    "invalid_values",
+    "is_satisfiable",
+    "unknown_key_values",
+    "valid_values",
+    "validator",
+]
 
 # Where the schema gives no bounds. A contract derived from samples never has bounds, yet beyond these JSON clients
 # and numpy disagree: integers past 2**53 lose precision as JavaScript numbers and as float64, and floats near the
@@ -46,8 +53,13 @@ FLOAT_SPAN = 1e9
 _CHARS = st.characters(codec="utf-8")
 
 # pandas' nanosecond timestamps cover 1677-2262 only; stay well inside.
-_DATETIMES = st.datetimes(datetime(1900, 1, 1), datetime(2199, 12, 31), timezones=st.sampled_from(
-    [timezone.utc, timezone(timedelta(hours=1)), timezone(timedelta(hours=-5)), timezone(timedelta(hours=5.5))]))
+_DATETIMES = st.datetimes(
+    datetime(1900, 1, 1),
+    datetime(2199, 12, 31),
+    timezones=st.sampled_from(
+        [timezone.utc, timezone(timedelta(hours=1)), timezone(timedelta(hours=-5)), timezone(timedelta(hours=5.5))]
+    ),
+)
 _FORMATS: dict[str, SearchStrategy[str]] = {
     "date": st.dates(date(1900, 1, 1), date(2199, 12, 31)).map(date.isoformat),
     "date-time": _DATETIMES.map(datetime.isoformat),
@@ -61,15 +73,42 @@ _FORMATS: dict[str, SearchStrategy[str]] = {
 }
 
 # Keywords read approximately (or only checked): a subschema with any of them is filtered where it applies.
-_APPROXIMATE = frozenset({
-    "not", "if", "then", "else", "anyOf", "oneOf", "dependentSchemas", "unevaluatedProperties", "unevaluatedItems",
-    "contains", "minContains", "maxContains", "uniqueItems", "multipleOf", "pattern", "format", "propertyNames",
-    "patternProperties", "minProperties", "maxProperties", "$dynamicRef", "$recursiveRef",
-})
+_APPROXIMATE = frozenset(
+    {
+        "not",
+        "if",
+        "then",
+        "else",
+        "anyOf",
+        "oneOf",
+        "dependentSchemas",
+        "unevaluatedProperties",
+        "unevaluatedItems",
+        "contains",
+        "minContains",
+        "maxContains",
+        "uniqueItems",
+        "multipleOf",
+        "pattern",
+        "format",
+        "propertyNames",
+        "patternProperties",
+        "minProperties",
+        "maxProperties",
+        "$dynamicRef",
+        "$recursiveRef",
+    }
+)
 
 # Hypothesis run for the few examples that are drawn rather than built: no database, same answer every time.
-_FIND = settings(database=None, derandomize=True, max_examples=50, deadline=None,
-                 phases=[Phase.generate, Phase.shrink], suppress_health_check=list(HealthCheck))
+_FIND = settings(
+    database=None,
+    derandomize=True,
+    max_examples=50,
+    deadline=None,
+    phases=[Phase.generate, Phase.shrink],
+    suppress_health_check=list(HealthCheck),
+)
 
 
 def valid_values(schema: Schema) -> SearchStrategy[object]:
@@ -93,8 +132,11 @@ def is_satisfiable(schema: Schema) -> bool:
     if strategy is None:
         return False
     try:
-        find(strategy.filter(check.is_valid), lambda _: True,
-             settings=settings(_FIND, max_examples=20, phases=[Phase.generate]))
+        find(
+            strategy.filter(check.is_valid),
+            lambda _: True,
+            settings=settings(_FIND, max_examples=20, phases=[Phase.generate]),
+        )
     except (NoSuchExample, Unsatisfiable):
         return False
     return True
@@ -142,8 +184,11 @@ def _floats(schema: dict[str, Any]) -> SearchStrategy[float] | None:
     low, low_open, high, high_open = float_range(schema)
     low = low if low is not None else -FLOAT_SPAN if high is None or high > -FLOAT_SPAN else high - FLOAT_SPAN
     high = high if high is not None else FLOAT_SPAN if low < FLOAT_SPAN else low + FLOAT_SPAN
-    if low > high or (low == high and (low_open or high_open)) or (low_open and high_open and
-                                                                   math.nextafter(low, math.inf) >= high):
+    if (
+        low > high
+        or (low == high and (low_open or high_open))
+        or (low_open and high_open and math.nextafter(low, math.inf) >= high)
+    ):
         return None
     return st.floats(low, high, exclude_min=low_open, exclude_max=high_open, allow_nan=False, allow_infinity=False)
 
@@ -151,8 +196,11 @@ def _floats(schema: dict[str, Any]) -> SearchStrategy[float] | None:
 def _multiples(schema: dict[str, Any], step: float, integer: bool) -> SearchStrategy[Any] | None:
     low, _, high, _ = float_range(schema)
     span = INT_SPAN if integer else int(FLOAT_SPAN)
-    ks = _integers(None if low is None else math.ceil(low / step), None if high is None else math.floor(high / step),
-                   span=max(1, int(span // step)))
+    ks = _integers(
+        None if low is None else math.ceil(low / step),
+        None if high is None else math.floor(high / step),
+        span=max(1, int(span // step)),
+    )
     if ks is None:
         return None
     # jsonschema divides, so a float step accepts only some of its multiples; the filter keeps those.
@@ -161,10 +209,16 @@ def _multiples(schema: dict[str, Any], step: float, integer: bool) -> SearchStra
 
 # What a `true` schema allows; small, since such a value only fills a place the schema leaves open.
 _ANY_JSON: SearchStrategy[object] = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(-INT_SPAN, INT_SPAN), st.floats(-FLOAT_SPAN, FLOAT_SPAN),
-              st.text(_CHARS, max_size=20)),
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-INT_SPAN, INT_SPAN),
+        st.floats(-FLOAT_SPAN, FLOAT_SPAN),
+        st.text(_CHARS, max_size=20),
+    ),
     lambda kids: st.lists(kids, max_size=3) | st.dictionaries(st.text(_CHARS, max_size=10), kids, max_size=3),
-    max_leaves=8)
+    max_leaves=8,
+)
 
 
 def _as_dict(schema: Schema) -> dict[str, Any]:
@@ -194,8 +248,14 @@ class _Builder:
             options = [s for s in map(self.build, self.reader.branches(node)) if s is not None]
         else:
             makers: dict[str, Callable[[Sub], SearchStrategy[Any] | None]] = {
-                "null": lambda _: st.none(), "boolean": lambda _: st.booleans(), "integer": self._integer,
-                "number": self._number, "string": self._string, "array": self._array, "object": self._object}
+                "null": lambda _: st.none(),
+                "boolean": lambda _: st.booleans(),
+                "integer": self._integer,
+                "number": self._number,
+                "string": self._string,
+                "array": self._array,
+                "object": self._object,
+            }
             options = [s for s in (makers[t](node) for t in self.reader.types(schema)) if s is not None]
         if not options:
             return None
@@ -250,7 +310,8 @@ class _Builder:
             return None
         tail = st.lists(rest, min_size=max(0, low - wanted), max_size=None if high is None else high - wanted)
         return st.tuples(st.lists(head, min_size=wanted, max_size=wanted, unique_by=unique), tail).map(
-            lambda parts: parts[0] + parts[1])
+            lambda parts: parts[0] + parts[1]
+        )
 
     def _object(self, node: Sub) -> SearchStrategy[dict[str, object]] | None:
         schema = node.schema
@@ -283,8 +344,11 @@ class _Builder:
                         out[need] = draw(strategy)
             missing = max(0, low - len(out))
             if extras is not None and (missing or map_like):
-                entries = draw(st.lists(extras, min_size=missing, max_size=None if map_like else missing,
-                                        unique_by=lambda kv: kv[0]))
+                entries = draw(
+                    st.lists(
+                        extras, min_size=missing, max_size=None if map_like else missing, unique_by=lambda kv: kv[0]
+                    )
+                )
                 out.update((k, v) for k, v in entries if k not in out)
             return out
 
@@ -337,15 +401,17 @@ def _pattern(pattern: str, low: int = 0, high: int | None = None) -> SearchStrat
         before = draw(st.text(_CHARS, max_size=room)) if free_start else ""
         room = None if room is None else room - len(before)
         need = max(0, low - len(middle) - len(before))
-        after = draw(st.text(_CHARS, min_size=need if room is None else min(need, room), max_size=room)) \
-            if free_end else ""
+        after = (
+            draw(st.text(_CHARS, min_size=need if room is None else min(need, room), max_size=room)) if free_end else ""
+        )
         return before + middle + after
 
     return strings()
 
 
-def _prefixed(prefix: list[SearchStrategy[object] | None], rest: SearchStrategy[object] | None, low: int,
-              high: int | None) -> SearchStrategy[list[object]] | None:
+def _prefixed(
+    prefix: list[SearchStrategy[object] | None], rest: SearchStrategy[object] | None, low: int, high: int | None
+) -> SearchStrategy[list[object]] | None:
     """Arrays whose first items follow prefixItems; the rest follow items, once every prefix item is there."""
     available = next((i for i, s in enumerate(prefix) if s is None), len(prefix))
     longest = available if high is None else min(available, high)
@@ -357,8 +423,9 @@ def _prefixed(prefix: list[SearchStrategy[object] | None], rest: SearchStrategy[
         count = draw(st.integers(min(low, len(prefix)), longest))
         out = [draw(s) for s in prefix[:count] if s is not None]
         if count == len(prefix) and rest is not None:
-            out += draw(st.lists(rest, min_size=max(0, low - count),
-                                 max_size=None if high is None else max(0, high - count)))
+            out += draw(
+                st.lists(rest, min_size=max(0, low - count), max_size=None if high is None else max(0, high - count))
+            )
         return out
 
     return arrays()

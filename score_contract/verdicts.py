@@ -51,7 +51,9 @@ def judge(check: Check, run: ScriptRun) -> Verdict:
     if not mine:
         if check.phase == "call":
             return Verdict("skipped", reason=_NO_BODIES, warnings=notes)
-        return Verdict("skipped", reason="no valid body got an answer to send again", blocked_by="run_accepts_valid_input")
+        return Verdict(
+            "skipped", reason="no valid body got an answer to send again", blocked_by="run_accepts_valid_input"
+        )
     if not judged:
         reason = f"no {_what(check)} reached run(): all {len(mine)} were refused before run() saw them"
         return Verdict("skipped", reason=reason, warnings=notes)

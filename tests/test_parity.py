@@ -328,4 +328,3 @@ def test_the_comparison_sees_a_difference() -> None:
     other = official_app.Answer(200, (("Content-Type", "text/html"),), b"{}")
     assert _differences(body, call, same) == []
     assert _differences(body, call, other) != []
-

@@ -128,10 +128,7 @@ def test_the_short_summary_carries_the_headline(pytester: pytest.Pytester, copy_
     copy_script("run_fails_on_empty_batch")
     result = pytester.runpytest("--score", "run_fails_on_empty_batch/score.py", "-rf", "-vv")
     result.stdout.fnmatch_lines(
-        [
-            "FAILED run_fails_on_empty_batch/score.py::run_accepts_valid_input"
-            " - ZeroDivisionError: division by zero"
-        ]
+        ["FAILED run_fails_on_empty_batch/score.py::run_accepts_valid_input - ZeroDivisionError: division by zero"]
     )
 
 

@@ -33,147 +33,326 @@ D2019 = "https://json-schema.org/draft/2019-09/schema"
 D2020 = "https://json-schema.org/draft/2020-12/schema"
 
 ROW = {"type": "array", "minItems": 10, "maxItems": 10, "items": {"type": "number"}}
-ML_BODY = {"type": "object", "properties": {"data": {"type": "array", "minItems": 1, "maxItems": 50, "items": ROW}},
-           "required": ["data"], "additionalProperties": False}
+ML_BODY = {
+    "type": "object",
+    "properties": {"data": {"type": "array", "minItems": 1, "maxItems": 50, "items": ROW}},
+    "required": ["data"],
+    "additionalProperties": False,
+}
 AZURE_BODY = {
     "type": "object",
     "required": ["input_data"],
-    "properties": {"input_data": {
-        "type": "object",
-        "required": ["columns", "data"],
-        "properties": {
-            "columns": {"type": "array", "items": {"enum": ["age", "income", "city"]}, "uniqueItems": True,
-                        "minItems": 3, "maxItems": 3},
-            "index": {"type": "array", "items": {"type": "integer", "minimum": 0}},
-            "data": {"type": "array", "minItems": 1, "items": {
-                "type": "array", "prefixItems": [{"type": "integer", "minimum": 0, "maximum": 120},
-                                                 {"type": ["number", "null"]}, {"type": "string", "maxLength": 20}],
-                "minItems": 3, "items": False}},
-        },
-        "additionalProperties": False,
-    }},
+    "properties": {
+        "input_data": {
+            "type": "object",
+            "required": ["columns", "data"],
+            "properties": {
+                "columns": {
+                    "type": "array",
+                    "items": {"enum": ["age", "income", "city"]},
+                    "uniqueItems": True,
+                    "minItems": 3,
+                    "maxItems": 3,
+                },
+                "index": {"type": "array", "items": {"type": "integer", "minimum": 0}},
+                "data": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {
+                        "type": "array",
+                        "prefixItems": [
+                            {"type": "integer", "minimum": 0, "maximum": 120},
+                            {"type": ["number", "null"]},
+                            {"type": "string", "maxLength": 20},
+                        ],
+                        "minItems": 3,
+                        "items": False,
+                    },
+                },
+            },
+            "additionalProperties": False,
+        }
+    },
 }
-TREE = {"type": "object", "properties": {"value": {"type": "integer"}, "children": {"type": "array",
-                                                                                    "items": {"$ref": "#"}}},
-        "required": ["value"]}
-RECORDS = {"type": "array", "minItems": 1, "items": {
-    "type": "object", "properties": {"age": {"type": "integer", "minimum": 0, "maximum": 120},
-                                     "income": {"type": "number", "minimum": 0},
-                                     "city": {"type": "string", "minLength": 1}},
-    "required": ["age"]}}
+TREE = {
+    "type": "object",
+    "properties": {"value": {"type": "integer"}, "children": {"type": "array", "items": {"$ref": "#"}}},
+    "required": ["value"],
+}
+RECORDS = {
+    "type": "array",
+    "minItems": 1,
+    "items": {
+        "type": "object",
+        "properties": {
+            "age": {"type": "integer", "minimum": 0, "maximum": 120},
+            "income": {"type": "number", "minimum": 0},
+            "city": {"type": "string", "minLength": 1},
+        },
+        "required": ["age"],
+    },
+}
 
 CORPUS: dict[str, Any] = {
     "typical ML body": ML_BODY,
     "typical ML body, draft 7": {"$schema": D7, **ML_BODY},
     "Azure input_data body": AZURE_BODY,
     "records orient": RECORDS,
-    "numpy 3-d batch": {"type": "array", "minItems": 1, "maxItems": 4, "items": {
-        "type": "array", "minItems": 2, "maxItems": 2, "items": {"type": "array", "minItems": 3, "maxItems": 3,
-                                                                   "items": {"type": "integer"}}}},
+    "numpy 3-d batch": {
+        "type": "array",
+        "minItems": 1,
+        "maxItems": 4,
+        "items": {
+            "type": "array",
+            "minItems": 2,
+            "maxItems": 2,
+            "items": {"type": "array", "minItems": 3, "maxItems": 3, "items": {"type": "integer"}},
+        },
+    },
     "recursive tree through #": TREE,
-    "recursive tree through $defs": {"$ref": "#/$defs/node", "$defs": {"node": {
-        "type": "object", "properties": {"name": {"type": "string"},
-                                         "kids": {"type": "array", "items": {"$ref": "#/$defs/node"}}},
-        "required": ["name"], "additionalProperties": False}}},
-    "recursive list through definitions, draft 7": {"$schema": D7, "definitions": {"cell": {"anyOf": [
-        {"type": "null"}, {"type": "object", "properties": {"head": {"type": "integer"},
-                                                            "tail": {"$ref": "#/definitions/cell"}},
-                           "required": ["head", "tail"]}]}}, "$ref": "#/definitions/cell"},
-    "anchored pattern": {"type": "object", "properties": {"code": {"type": "string",
-                                                                   "pattern": r"^[A-Z]{3}-\d{4}$"}},
-                         "required": ["code"]},
+    "recursive tree through $defs": {
+        "$ref": "#/$defs/node",
+        "$defs": {
+            "node": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string"},
+                    "kids": {"type": "array", "items": {"$ref": "#/$defs/node"}},
+                },
+                "required": ["name"],
+                "additionalProperties": False,
+            }
+        },
+    },
+    "recursive list through definitions, draft 7": {
+        "$schema": D7,
+        "definitions": {
+            "cell": {
+                "anyOf": [
+                    {"type": "null"},
+                    {
+                        "type": "object",
+                        "properties": {"head": {"type": "integer"}, "tail": {"$ref": "#/definitions/cell"}},
+                        "required": ["head", "tail"],
+                    },
+                ]
+            }
+        },
+        "$ref": "#/definitions/cell",
+    },
+    "anchored pattern": {
+        "type": "object",
+        "properties": {"code": {"type": "string", "pattern": r"^[A-Z]{3}-\d{4}$"}},
+        "required": ["code"],
+    },
     "unanchored pattern": {"type": "string", "pattern": r"\d", "maxLength": 8},
-    "formats": {"type": "object", "required": ["day", "at", "clock", "mail", "id", "v4", "v6", "link"],
-                "properties": {"day": {"type": "string", "format": "date"},
-                               "at": {"type": "string", "format": "date-time"},
-                               "clock": {"type": "string", "format": "time"},
-                               "mail": {"type": "string", "format": "email"},
-                               "id": {"type": "string", "format": "uuid"},
-                               "v4": {"type": "string", "format": "ipv4"},
-                               "v6": {"type": "string", "format": "ipv6"},
-                               "link": {"type": "string", "format": "uri"}}},
-    "exclusive bounds as flags, draft 4": {"$schema": D4, "type": "object", "properties": {
-        "n": {"type": "integer", "minimum": 3, "exclusiveMinimum": True, "maximum": 10},
-        "x": {"type": "number", "minimum": 0, "maximum": 1, "exclusiveMaximum": True}}, "required": ["n", "x"]},
-    "exclusive bounds as numbers, draft 6": {"$schema": D6, "type": "object", "properties": {
-        "n": {"type": "integer", "exclusiveMinimum": 3, "maximum": 10},
-        "x": {"type": "number", "minimum": 0, "exclusiveMaximum": 1}}, "required": ["n", "x"]},
-    "multipleOf": {"type": "object", "properties": {"i": {"type": "integer", "multipleOf": 3, "minimum": -10,
-                                                          "maximum": 10},
-                                                    "half": {"type": "number", "multipleOf": 0.5},
-                                                    "cents": {"type": "number", "multipleOf": 0.01, "minimum": 0}}},
-    "tuple as items array, draft 7": {"$schema": D7, "type": "array", "items": [{"type": "string"},
-                                                                                {"type": "integer"}],
-                                      "additionalItems": False, "minItems": 1},
-    "tuple as items array, draft 2019-09": {"$schema": D2019, "type": "array", "items": [{"type": "boolean"}],
-                                            "additionalItems": {"type": "number", "maximum": 0}},
-    "tuple as prefixItems, draft 2020-12": {"$schema": D2020, "type": "array",
-                                            "prefixItems": [{"type": "string"}, {"type": "integer"}],
-                                            "items": False, "minItems": 1},
-    "contains with minContains": {"type": "array", "items": {"type": "integer"}, "maxItems": 6,
-                                  "contains": {"minimum": 100}, "minContains": 2},
+    "formats": {
+        "type": "object",
+        "required": ["day", "at", "clock", "mail", "id", "v4", "v6", "link"],
+        "properties": {
+            "day": {"type": "string", "format": "date"},
+            "at": {"type": "string", "format": "date-time"},
+            "clock": {"type": "string", "format": "time"},
+            "mail": {"type": "string", "format": "email"},
+            "id": {"type": "string", "format": "uuid"},
+            "v4": {"type": "string", "format": "ipv4"},
+            "v6": {"type": "string", "format": "ipv6"},
+            "link": {"type": "string", "format": "uri"},
+        },
+    },
+    "exclusive bounds as flags, draft 4": {
+        "$schema": D4,
+        "type": "object",
+        "properties": {
+            "n": {"type": "integer", "minimum": 3, "exclusiveMinimum": True, "maximum": 10},
+            "x": {"type": "number", "minimum": 0, "maximum": 1, "exclusiveMaximum": True},
+        },
+        "required": ["n", "x"],
+    },
+    "exclusive bounds as numbers, draft 6": {
+        "$schema": D6,
+        "type": "object",
+        "properties": {
+            "n": {"type": "integer", "exclusiveMinimum": 3, "maximum": 10},
+            "x": {"type": "number", "minimum": 0, "exclusiveMaximum": 1},
+        },
+        "required": ["n", "x"],
+    },
+    "multipleOf": {
+        "type": "object",
+        "properties": {
+            "i": {"type": "integer", "multipleOf": 3, "minimum": -10, "maximum": 10},
+            "half": {"type": "number", "multipleOf": 0.5},
+            "cents": {"type": "number", "multipleOf": 0.01, "minimum": 0},
+        },
+    },
+    "tuple as items array, draft 7": {
+        "$schema": D7,
+        "type": "array",
+        "items": [{"type": "string"}, {"type": "integer"}],
+        "additionalItems": False,
+        "minItems": 1,
+    },
+    "tuple as items array, draft 2019-09": {
+        "$schema": D2019,
+        "type": "array",
+        "items": [{"type": "boolean"}],
+        "additionalItems": {"type": "number", "maximum": 0},
+    },
+    "tuple as prefixItems, draft 2020-12": {
+        "$schema": D2020,
+        "type": "array",
+        "prefixItems": [{"type": "string"}, {"type": "integer"}],
+        "items": False,
+        "minItems": 1,
+    },
+    "contains with minContains": {
+        "type": "array",
+        "items": {"type": "integer"},
+        "maxItems": 6,
+        "contains": {"minimum": 100},
+        "minContains": 2,
+    },
     "contains, draft 6": {"$schema": D6, "type": "array", "contains": {"type": "string", "const": "x"}},
     "uniqueItems": {"type": "array", "items": {"enum": [1, 2, 3, "a"]}, "uniqueItems": True, "minItems": 2},
-    "dependencies, draft 7": {"$schema": D7, "type": "object", "properties": {
-        "card": {"type": "string"}, "billing": {"type": "string"}, "cvv": {"type": "integer"}},
-        "dependencies": {"card": ["billing"], "cvv": {"required": ["card"]}}},
-    "dependentRequired and dependentSchemas": {"type": "object", "properties": {
-        "card": {"type": "string"}, "billing": {"type": "string"}, "cvv": {"type": "integer"}},
-        "dependentRequired": {"card": ["billing"]}, "dependentSchemas": {"cvv": {"required": ["card"]}}},
-    "patternProperties, no other keys": {"type": "object", "patternProperties": {"^x-": {"type": "integer"}},
-                                         "properties": {"name": {"type": "string"}},
-                                         "additionalProperties": False},
-    "map with propertyNames": {"type": "object", "additionalProperties": {"type": "number"},
-                               "propertyNames": {"pattern": "^[a-z]+$"}, "minProperties": 1, "maxProperties": 3},
-    "oneOf with const tags": {"oneOf": [
-        {"type": "object", "properties": {"kind": {"const": "circle"}, "r": {"type": "number", "minimum": 0}},
-         "required": ["kind", "r"]},
-        {"type": "object", "properties": {"kind": {"const": "rect"}, "w": {"type": "integer"},
-                                          "h": {"type": "integer"}}, "required": ["kind", "w", "h"]}]},
-    "nullable types": {"type": "object", "properties": {"score": {"type": ["number", "null"]},
-                                                        "label": {"type": ["string", "integer"], "maxLength": 3}}},
+    "dependencies, draft 7": {
+        "$schema": D7,
+        "type": "object",
+        "properties": {"card": {"type": "string"}, "billing": {"type": "string"}, "cvv": {"type": "integer"}},
+        "dependencies": {"card": ["billing"], "cvv": {"required": ["card"]}},
+    },
+    "dependentRequired and dependentSchemas": {
+        "type": "object",
+        "properties": {"card": {"type": "string"}, "billing": {"type": "string"}, "cvv": {"type": "integer"}},
+        "dependentRequired": {"card": ["billing"]},
+        "dependentSchemas": {"cvv": {"required": ["card"]}},
+    },
+    "patternProperties, no other keys": {
+        "type": "object",
+        "patternProperties": {"^x-": {"type": "integer"}},
+        "properties": {"name": {"type": "string"}},
+        "additionalProperties": False,
+    },
+    "map with propertyNames": {
+        "type": "object",
+        "additionalProperties": {"type": "number"},
+        "propertyNames": {"pattern": "^[a-z]+$"},
+        "minProperties": 1,
+        "maxProperties": 3,
+    },
+    "oneOf with const tags": {
+        "oneOf": [
+            {
+                "type": "object",
+                "properties": {"kind": {"const": "circle"}, "r": {"type": "number", "minimum": 0}},
+                "required": ["kind", "r"],
+            },
+            {
+                "type": "object",
+                "properties": {"kind": {"const": "rect"}, "w": {"type": "integer"}, "h": {"type": "integer"}},
+                "required": ["kind", "w", "h"],
+            },
+        ]
+    },
+    "nullable types": {
+        "type": "object",
+        "properties": {"score": {"type": ["number", "null"]}, "label": {"type": ["string", "integer"], "maxLength": 3}},
+    },
     "anyOf of types": {"anyOf": [{"type": "string", "minLength": 1}, {"type": "integer", "minimum": 0}]},
-    "allOf with $ref": {"$defs": {"base": {"type": "object", "properties": {"id": {"type": "integer"}},
-                                           "required": ["id"]}},
-                        "allOf": [{"$ref": "#/$defs/base"}, {"properties": {"tag": {"type": "string",
-                                                                                    "maxLength": 4}},
-                                                             "required": ["tag"]}]},
+    "allOf with $ref": {
+        "$defs": {"base": {"type": "object", "properties": {"id": {"type": "integer"}}, "required": ["id"]}},
+        "allOf": [
+            {"$ref": "#/$defs/base"},
+            {"properties": {"tag": {"type": "string", "maxLength": 4}}, "required": ["tag"]},
+        ],
+    },
     "not": {"type": "integer", "minimum": 0, "maximum": 20, "not": {"multipleOf": 2}},
-    "if then else": {"type": "object", "required": ["country", "postal"], "properties": {
-        "country": {"enum": ["US", "CA"]}, "postal": {"type": "string"}},
+    "if then else": {
+        "type": "object",
+        "required": ["country", "postal"],
+        "properties": {"country": {"enum": ["US", "CA"]}, "postal": {"type": "string"}},
         "if": {"properties": {"country": {"const": "US"}}},
         "then": {"properties": {"postal": {"pattern": r"^\d{5}$"}}},
-        "else": {"properties": {"postal": {"pattern": r"^[A-Z]\d[A-Z] \d[A-Z]\d$"}}}},
-    "unevaluatedProperties": {"type": "object", "allOf": [{"properties": {"a": {"type": "integer"}}}],
-                              "properties": {"b": {"type": "boolean"}}, "unevaluatedProperties": False},
-    "boolean schemas": {"type": "object", "properties": {"anything": True, "never": False,
-                                                         "empty": {"type": "array", "items": False}}},
+        "else": {"properties": {"postal": {"pattern": r"^[A-Z]\d[A-Z] \d[A-Z]\d$"}}},
+    },
+    "unevaluatedProperties": {
+        "type": "object",
+        "allOf": [{"properties": {"a": {"type": "integer"}}}],
+        "properties": {"b": {"type": "boolean"}},
+        "unevaluatedProperties": False,
+    },
+    "boolean schemas": {
+        "type": "object",
+        "properties": {"anything": True, "never": False, "empty": {"type": "array", "items": False}},
+    },
     "true schema": True,
-    "const and enum of objects": {"type": "object", "properties": {
-        "mode": {"const": {"fast": True}}, "unit": {"enum": [{"si": 1}, {"si": 0}, None]}}, "required": ["mode"]},
-    "lengths and non-ASCII": {"type": "object", "properties": {"name": {"type": "string", "minLength": 2,
-                                                                          "maxLength": 5}},
-                              "required": ["name"]},
-    "$ref siblings apply, draft 2019-09": {"$schema": D2019, "$defs": {"s": {"type": "string"}},
-                                           "$ref": "#/$defs/s", "maxLength": 3},
-    "$ref siblings ignored, draft 7": {"$schema": D7, "definitions": {"s": {"type": "string"}},
-                                       "$ref": "#/definitions/s", "maxLength": 3},
-    "$anchor reference": {"$defs": {"pos": {"$anchor": "positive", "type": "integer", "minimum": 1}},
-                          "type": "array", "items": {"$ref": "#positive"}, "maxItems": 3},
+    "const and enum of objects": {
+        "type": "object",
+        "properties": {"mode": {"const": {"fast": True}}, "unit": {"enum": [{"si": 1}, {"si": 0}, None]}},
+        "required": ["mode"],
+    },
+    "lengths and non-ASCII": {
+        "type": "object",
+        "properties": {"name": {"type": "string", "minLength": 2, "maxLength": 5}},
+        "required": ["name"],
+    },
+    "$ref siblings apply, draft 2019-09": {
+        "$schema": D2019,
+        "$defs": {"s": {"type": "string"}},
+        "$ref": "#/$defs/s",
+        "maxLength": 3,
+    },
+    "$ref siblings ignored, draft 7": {
+        "$schema": D7,
+        "definitions": {"s": {"type": "string"}},
+        "$ref": "#/definitions/s",
+        "maxLength": 3,
+    },
+    "$anchor reference": {
+        "$defs": {"pos": {"$anchor": "positive", "type": "integer", "minimum": 1}},
+        "type": "array",
+        "items": {"$ref": "#positive"},
+        "maxItems": 3,
+    },
     "type inferred from keywords": {"properties": {"a": {"minimum": 0, "maximum": 5}}, "required": ["a"]},
-    "minProperties beyond the named keys": {"type": "object", "properties": {"a": {"type": "integer"}},
-                                            "minProperties": 2},
+    "minProperties beyond the named keys": {
+        "type": "object",
+        "properties": {"a": {"type": "integer"}},
+        "minProperties": 2,
+    },
     "string enum with a type": {"type": "string", "enum": ["cat", "dog", 3]},
-    "embedded $id resource": {"$defs": {"inner": {
-        "$id": "https://example.com/inner.json", "$defs": {"y": {"type": "string", "maxLength": 2}},
-        "type": "object", "properties": {"y": {"$ref": "#/$defs/y"}}, "required": ["y"]}},
-        "type": "object", "properties": {"i": {"$ref": "https://example.com/inner.json"}}, "required": ["i"]},
-    "recursive JSON value through anyOf": {"$defs": {"j": {"anyOf": [
-        {"type": ["null", "boolean", "number", "string"]}, {"type": "array", "items": {"$ref": "#/$defs/j"}},
-        {"type": "object", "additionalProperties": {"$ref": "#/$defs/j"}}]}}, "$ref": "#/$defs/j"},
-    "$dynamicRef tree": {"$id": "https://example.com/tree", "$dynamicAnchor": "node", "type": "object",
-                         "properties": {"data": True, "children": {"type": "array",
-                                                                   "items": {"$dynamicRef": "#node"}}}},
+    "embedded $id resource": {
+        "$defs": {
+            "inner": {
+                "$id": "https://example.com/inner.json",
+                "$defs": {"y": {"type": "string", "maxLength": 2}},
+                "type": "object",
+                "properties": {"y": {"$ref": "#/$defs/y"}},
+                "required": ["y"],
+            }
+        },
+        "type": "object",
+        "properties": {"i": {"$ref": "https://example.com/inner.json"}},
+        "required": ["i"],
+    },
+    "recursive JSON value through anyOf": {
+        "$defs": {
+            "j": {
+                "anyOf": [
+                    {"type": ["null", "boolean", "number", "string"]},
+                    {"type": "array", "items": {"$ref": "#/$defs/j"}},
+                    {"type": "object", "additionalProperties": {"$ref": "#/$defs/j"}},
+                ]
+            }
+        },
+        "$ref": "#/$defs/j",
+    },
+    "$dynamicRef tree": {
+        "$id": "https://example.com/tree",
+        "$dynamicAnchor": "node",
+        "type": "object",
+        "properties": {"data": True, "children": {"type": "array", "items": {"$dynamicRef": "#node"}}},
+    },
     "unique free-form objects": {"type": "array", "items": {"type": "object"}, "uniqueItems": True, "minItems": 3},
     "not a string": {"not": {"type": "string"}},
 }
@@ -183,8 +362,12 @@ UNSATISFIABLE: dict[str, Any] = {
     "integer minimum above maximum": {"type": "integer", "minimum": 3, "maximum": 2},
     "empty enum": {"enum": []},
     "contradictory allOf types": {"allOf": [{"type": "string"}, {"type": "integer"}]},
-    "contradictory allOf properties": {"type": "object", "required": ["a"], "properties": {"a": {"type": "integer"}},
-                                       "allOf": [{"properties": {"a": {"type": "string"}}}]},
+    "contradictory allOf properties": {
+        "type": "object",
+        "required": ["a"],
+        "properties": {"a": {"type": "integer"}},
+        "allOf": [{"properties": {"a": {"type": "string"}}}],
+    },
     "minLength above maxLength": {"type": "string", "minLength": 5, "maxLength": 2},
     "minItems above maxItems": {"type": "array", "minItems": 3, "maxItems": 1},
     "required key that is false": {"type": "object", "required": ["a"], "properties": {"a": False}},
@@ -207,8 +390,9 @@ INVALID_SCHEMAS: dict[str, Any] = {
     "draft 3": {"$schema": "http://json-schema.org/draft-03/schema#"},
 }
 
-EXAMPLES = settings(max_examples=30, deadline=None, derandomize=True, database=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+EXAMPLES = settings(
+    max_examples=30, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 def _round_trips(value: object) -> bool:
@@ -287,8 +471,11 @@ def test_every_enum_member_and_const_is_a_boundary() -> None:
 
 
 def test_optional_keys_are_absent_and_present_one_at_a_time_and_all_together() -> None:
-    schema = {"type": "object", "required": ["a"], "properties": {"a": {"const": 1}, "b": {"const": 2},
-                                                                  "c": {"const": 3}}}
+    schema = {
+        "type": "object",
+        "required": ["a"],
+        "properties": {"a": {"const": 1}, "b": {"const": 2}, "c": {"const": 3}},
+    }
     values = boundary_values(schema)
     for expected in ({"a": 1}, {"a": 1, "b": 2}, {"a": 1, "c": 3}, {"a": 1, "b": 2, "c": 3}):
         assert expected in values
@@ -322,8 +509,12 @@ def test_the_boundary_list_is_capped() -> None:
 
 
 def test_invalid_values_read_as_what_is_wrong() -> None:
-    schema = {"type": "object", "required": ["data"], "additionalProperties": False,
-              "properties": {"data": {"type": "array", "maxItems": 2, "items": {"type": "number", "minimum": 0}}}}
+    schema = {
+        "type": "object",
+        "required": ["data"],
+        "additionalProperties": False,
+        "properties": {"data": {"type": "array", "maxItems": 2, "items": {"type": "number", "minimum": 0}}},
+    }
     found = dict(invalid_values(schema))
     assert found["missing required key 'data'"] == {}
     assert found["'data' is a string, not an array"] == {"data": "text"}
@@ -352,8 +543,7 @@ def test_unknown_keys_are_offered_only_where_additional_properties_allows_them()
 
 
 def test_valid_values_never_invent_keys_the_schema_does_not_name() -> None:
-    schema = {"type": "object", "properties": {"a": {"type": "integer"}, "b": {"type": "string"}},
-              "required": ["a"]}
+    schema = {"type": "object", "properties": {"a": {"type": "integer"}, "b": {"type": "string"}}, "required": ["a"]}
 
     @EXAMPLES
     @given(valid_values(schema))
@@ -380,11 +570,17 @@ def test_an_unanchored_pattern_is_searched_not_fully_matched() -> None:
 
 
 def test_the_strategies_module_imports_nothing_else_of_the_engine() -> None:
-    code = ("import sys, score_contract.strategies; "
-            "print(sorted(m for m in sys.modules if m.startswith('score_contract.')))")
+    code = (
+        "import sys, score_contract.strategies; "
+        "print(sorted(m for m in sys.modules if m.startswith('score_contract.')))"
+    )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert ast.literal_eval(loaded) == ["score_contract.json_schemas", "score_contract.schema_cases",
-                                        "score_contract.schema_mistakes", "score_contract.strategies"]
+    assert ast.literal_eval(loaded) == [
+        "score_contract.json_schemas",
+        "score_contract.schema_cases",
+        "score_contract.schema_mistakes",
+        "score_contract.strategies",
+    ]
 
 
 def test_valid_values_rejects_an_invalid_schema() -> None:
