@@ -37,6 +37,8 @@ class ScriptRun:
         self.notes: list[str] = []
         #: Bodies not sent because no replacement worker could be started.
         self._lost = 0
+        #: Workers done with, not yet reaped.
+        self._retired: list[Sandbox] = []
 
     # -- lifecycle -------------------------------------------------------------
 
@@ -73,8 +75,10 @@ class ScriptRun:
 
     def close(self) -> None:
         if self._sandbox is not None:
-            self._sandbox.close()
+            self._retired.append(self._sandbox)
             self._sandbox = None
+        while self._retired:
+            self._retired.pop().close()
 
     # -- the contract ----------------------------------------------------------
 
@@ -96,7 +100,11 @@ class ScriptRun:
     def calls(self) -> tuple[Call, ...]:
         if self._calls is None:
             self._calls = tuple(self._gather())
-            self.close()
+            if self._sandbox is not None:
+                # Done with it: let it exit while the checks are judged; close() reaps it.
+                self._sandbox.release()
+                self._retired.append(self._sandbox)
+                self._sandbox = None
         return self._calls
 
     def evidence(self) -> Evidence:

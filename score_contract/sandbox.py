@@ -138,6 +138,14 @@ class Sandbox:
         except (ProcessLookupError, PermissionError):
             pass
 
+    def release(self) -> None:
+        """Ask an idle worker to leave, without waiting for it (close() reaps it later)."""
+        if self._process.poll() is None and not self._pending:
+            try:
+                self._commands.send(("quit", ()))
+            except OSError:
+                pass
+
     def close(self) -> None:
         """Stop the worker and everything it started (its whole process group)."""
         if self._process.poll() is None and not self._pending:
