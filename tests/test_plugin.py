@@ -248,3 +248,58 @@ def test_a_broken_samples_folder_beside_the_script_is_a_usage_error(
     result = pytester.runpytest("--score", "good/score.py")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["ERROR: good/samples/broken.json: line 1 is not valid JSON (*"])
+
+
+@pytest.mark.parametrize(
+    ("schema", "message"),
+    [
+        (
+            '{"type": "strin"}',
+            "ERROR: request.json: the schema is invalid: 'strin' is not valid under any of the given schemas at $.type.",
+        ),
+        (
+            '{"type" "object"}',
+            "ERROR: request.json: line 1 is not valid JSON (Expecting ':' delimiter, column 9).",
+        ),
+        (
+            '{"type": "integer", "minimum": 3, "maximum": 2}',
+            "ERROR: request.json: no request body can satisfy this schema.",
+        ),
+        (
+            '{"type": "object", "required": ["rows"]}',
+            "ERROR: good/samples/batch.json: the sample does not satisfy request.json at $: 'rows' is a required property.",
+        ),
+    ],
+    ids=["invalid-schema", "not-json", "unsatisfiable", "sample-outside-the-schema"],
+)
+def test_a_bad_request_schema_is_a_usage_error_naming_the_file(
+    pytester: pytest.Pytester, copy_script: Callable[..., Path], schema: str, message: str
+) -> None:
+    copy_script("good")
+    if "rows" not in schema:
+        for sample in (pytester.path / "good" / "samples").iterdir():
+            sample.unlink()
+        (pytester.path / "good" / "samples").rmdir()
+    (pytester.path / "request.json").write_text(schema)
+    result = pytester.runpytest("--score", "good/score.py", "--score-schema", "request.json")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([message])
+    assert "Traceback" not in result.stderr.str() + result.stdout.str()
+
+
+def test_schema_files_beside_the_script_are_its_contract(
+    pytester: pytest.Pytester, copy_script: Callable[..., Path]
+) -> None:
+    copy_script("good")
+    (pytester.path / "good" / "request.schema.json").write_text(
+        '{"type": "object", "required": ["data"], "properties": {"data": {"type": "array", "maxItems": 3,'
+        ' "items": {"type": "array", "maxItems": 2, "items": {"type": "number", "minimum": -10, "maximum": 10}}}}}'
+    )
+    (pytester.path / "good" / "response.schema.json").write_text(
+        '{"type": "object", "required": ["predictions", "confidence"]}'
+    )
+    result = pytester.runpytest("--score", "good/score.py", "--hypothesis-seed=3", "-rf")
+    result.assert_outcomes(failed=1, passed=len(CHECKS) - 1)
+    result.stdout.fnmatch_lines(
+        ["FAILED good/score.py::output_matches_schema - the response body does not match the output schema:*"]
+    )
