@@ -298,7 +298,7 @@ def test_schema_files_beside_the_script_are_its_contract(
     (pytester.path / "good" / "response.schema.json").write_text(
         '{"type": "object", "required": ["predictions", "confidence"]}'
     )
-    result = pytester.runpytest("--score", "good/score.py", "--hypothesis-seed=3", "-rf")
+    result = pytester.runpytest("--score", "good/score.py", "--hypothesis-seed=3", "-rf", "-vv")
     result.assert_outcomes(failed=1, passed=len(CHECKS) - 1)
     result.stdout.fnmatch_lines(
         ["FAILED good/score.py::output_matches_schema - the response body does not match the output schema:*"]
