@@ -38,6 +38,8 @@ GENERIC_INVALID: tuple[tuple[str, bytes, str], ...] = (
 )
 #: How many earlier bodies are sent again at the end.
 REPEATS = 20
+#: Invalid bodies stop after this many made run() hang.
+MAX_INVALID_HANGS = 2
 
 
 @dataclass(frozen=True)
@@ -164,7 +166,14 @@ def _send_invalid(send: Send, schema: dict[str, object] | None) -> list[Call]:
 
         bodies += [Body.from_json(value, f"invalid: {what}") for what, value in strategies.invalid_values(schema)]
         bodies += [Body.from_json(value, f"valid, but {what}") for what, value in strategies.unknown_key_values(schema)]
-    return [send(body, "invalid") for body in bodies]
+    calls: list[Call] = []
+    for body in bodies:
+        call = send(body, "invalid")
+        calls.append(call)
+        # Each hang costs a whole timeout: two are evidence enough.
+        if sum(1 for c in calls if c.timed_out or (c.death and c.death.hung_after)) >= MAX_INVALID_HANGS:
+            break
+    return calls
 
 
 def _send_again(send: Send, calls: list[Call], plan: Plan) -> list[Call]:
