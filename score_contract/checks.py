@@ -18,7 +18,20 @@ from .observations import Body, Call, Death, Evidence, ImportResult, InitResult
 
 #: What a check judges: the import, init(), each call with a valid body, each
 #: call with an invalid body, each body sent again, or the whole evidence.
-Phase = Literal["import", "definition", "init", "call", "invalid", "repeat", "session"]
+Phase = Literal[
+    "import",
+    "definition",
+    "init",
+    "call",
+    "invalid",
+    "repeat",
+    "session",
+    # --score-server: the official server's boot, each valid and invalid body over HTTP, the whole exchange.
+    "server-boot",
+    "server-valid",
+    "server-invalid",
+    "server-session",
+]
 
 
 @dataclass(frozen=True)

@@ -85,3 +85,49 @@ def _replay(sandbox: Sandbox, settings: Settings, body: bytes | None, out: TextI
             broken = _problem(check.judge(Evidence(imported, init, (call,))), out) or broken
     ok = call.response is not None and 200 <= call.response.status < 300
     return 0 if ok and not broken else 1
+
+
+def replay_on_server(settings: Settings, body: bytes | None, out: TextIO) -> int:
+    """The same through the official server (on 127.0.0.1): boot it, send one body, stop it."""
+    import requests
+
+    from .server import OfficialServer
+    from .server_checks import relevant_lines
+
+    (script,) = settings.scripts
+    server = OfficialServer(
+        script,
+        settings.app_root or script.parent,
+        settings.model_dir,
+        workers=settings.server_workers,
+        scoring_timeout=settings.timeout,
+    )
+    try:
+        boot = server.wait_ready(settings.init_timeout)
+        if not boot.ready:
+            out.write(f"the official server did not become ready: {boot.problem}\n")
+            out.write(_indented("\n".join(relevant_lines(boot.log))) + "\n")
+            return 1
+        out.write(f"the official server is ready on {server.url} after {boot.seconds:.2f} s\n")
+        if body is None:
+            return 0
+        request = Body(body, "--body")
+        out.write(f"\nPOST /score  Content-Type: {request.content_type}\n{request.text}\n\n")
+        offset = server.log_size()
+        try:
+            response = server.post(request, settings.timeout + 5)
+        except requests.RequestException as exc:
+            out.write(f"no answer: {type(exc).__name__}: {exc}\n")
+            out.write(_indented("\n".join(relevant_lines(server.log_since(offset)))) + "\n")
+            return 1
+        out.write(f"HTTP {response.status}\n")
+        for name, value in response.headers:
+            if name.lower() in _SHOWN_HEADERS:
+                out.write(f"{name}: {value}\n")
+        out.write(f"\n{response.body.decode('utf-8', 'replace')}\n")
+        lines = relevant_lines(server.log_since(offset))
+        if lines:
+            out.write("\nthe server's log, trimmed:\n" + _indented("\n".join(lines)) + "\n")
+        return 0 if 200 <= response.status < 300 else 1
+    finally:
+        server.stop()

@@ -35,9 +35,11 @@ def shown_path(path: Path, invocation_dir: Path) -> str:
         return str(path)
 
 
-def reproduce_command(script: Script, settings: Settings, invocation_dir: Path, body: Body | None) -> str:
+def reproduce_command(
+    script: Script, settings: Settings, invocation_dir: Path, body: Body | None, server: bool = False
+) -> str:
     """One shell command that replays what failed, with the options that matter."""
-    words = ["score-contract", "replay", script.shown_as]
+    words = ["score-contract", "replay", script.shown_as, *(["--server"] if server else [])]
     if settings.model_dir is not None:
         words += ["--model-dir", shown_path(settings.model_dir, invocation_dir)]
     if settings.app_root is not None:
@@ -78,6 +80,7 @@ def render(check: Check, verdict: Verdict, script: Script, settings: Settings, i
             lines.append(f"{failing} of {verdict.judged} bodies break this contract")
     if first.details:
         lines.append(first.details)
-    lines.append(f"reproduce: {reproduce_command(script, settings, invocation_dir, first.body)}")
+    server = check.phase.startswith("server-")
+    lines.append(f"reproduce: {reproduce_command(script, settings, invocation_dir, first.body, server)}")
     text = first.headline + "\n" + _indent("\n".join(lines))
     return Failure(first.headline, text)

@@ -9,12 +9,16 @@ replaces it, init() included, and the remaining bodies go to the new one.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .contract import Contract
 from .observations import VALID_PHASES, Body, Call, Death, Evidence, ImportResult, InitResult, Phase
 from .sandbox import Sandbox
 from .settings import Script, Settings
+
+if TYPE_CHECKING:
+    from .server import OfficialServer
+    from .server_checks import ServerEvidence
 
 #: After this many worker restarts the remaining bodies are not sent.
 MAX_RESTARTS = 20
@@ -39,6 +43,8 @@ class ScriptRun:
         self._lost = 0
         #: Workers done with, not yet reaped.
         self._retired: list[Sandbox] = []
+        self._server: OfficialServer | None = None
+        self._server_evidence: ServerEvidence | None = None
 
     # -- lifecycle -------------------------------------------------------------
 
@@ -74,6 +80,9 @@ class ScriptRun:
         return self._init
 
     def close(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
         if self._sandbox is not None:
             self._retired.append(self._sandbox)
             self._sandbox = None
@@ -99,6 +108,7 @@ class ScriptRun:
 
     def calls(self) -> tuple[Call, ...]:
         if self._calls is None:
+            self._start_server()
             self._calls = tuple(self._gather())
             if self._sandbox is not None:
                 # Done with it: let it exit while the checks are judged; close() reaps it.
@@ -106,6 +116,40 @@ class ScriptRun:
                 self._retired.append(self._sandbox)
                 self._sandbox = None
         return self._calls
+
+    # -- the official server ---------------------------------------------------
+
+    def _start_server(self) -> None:
+        """Boot it now: its start-up overlaps the in-process search."""
+        if self.settings.server and self._server is None and self._server_evidence is None:
+            from .server import OfficialServer
+
+            self._server = OfficialServer(
+                self.script.path,
+                self.script.app_root,
+                self.settings.model_dir,
+                workers=self.settings.server_workers,
+                scoring_timeout=self.settings.timeout,
+            )
+
+    def server_evidence(self) -> ServerEvidence:
+        if self._server_evidence is None:
+            calls = self.calls()
+            from .endtoend import exchange
+
+            assert self._server is not None
+            imported = self.imported()
+            self._server_evidence = exchange(
+                self._server,
+                calls,
+                boot_timeout=self.settings.init_timeout,
+                timeout=self.settings.timeout,
+                decorated=imported.mode == "schema",
+                contract=self.contract().body,
+                volatile=self.settings.volatile_keys,
+            )
+            self._server = None
+        return self._server_evidence
 
     def evidence(self) -> Evidence:
         return Evidence(self._imported, self._init, self._calls or ())

@@ -18,7 +18,7 @@ from .errors import UsageError
 from .observations import Body
 from .samples import load_samples
 
-Kind = Literal["paths", "path", "seconds", "count", "text"]
+Kind = Literal["paths", "path", "seconds", "count", "text", "flag"]
 
 #: Managed online endpoints answer 408 after 5 s unless request_timeout_ms says otherwise.
 DEFAULT_TIMEOUT = 5.0
@@ -127,6 +127,23 @@ VOLATILE_KEYS = Option(
     "response paths allowed to differ when a body is sent again, e.g. request_id,meta.timestamp",
 )
 
+SERVER = Option(
+    "score_server",
+    "--score-server",
+    "score_server",
+    "flag",
+    "",
+    "also boot the official server (azmlinfsrv, on 127.0.0.1) for each script and check it over real HTTP",
+)
+SERVER_WORKERS = Option(
+    "score_server_workers",
+    "--score-server-workers",
+    "score_server_workers",
+    "count",
+    "N",
+    "worker processes of the official server (its --worker_count; default 1)",
+)
+
 OPTIONS: tuple[Option, ...] = (
     SCORE,
     MODEL_DIR,
@@ -138,6 +155,8 @@ OPTIONS: tuple[Option, ...] = (
     INIT_TIMEOUT,
     EXAMPLES,
     VOLATILE_KEYS,
+    SERVER,
+    SERVER_WORKERS,
 )
 
 
@@ -157,6 +176,9 @@ class Settings:
     #: Hypothesis seed; None: Hypothesis decides (derandomized under its ci profile).
     seed: int | None = None
     volatile_keys: tuple[tuple[str, ...], ...] = ()
+    #: Boot the official server too, with this many workers.
+    server: bool = False
+    server_workers: int = 1
 
 
 @dataclass(frozen=True)
@@ -238,6 +260,8 @@ def resolve(
     examples: object = None,
     seed: int | None = None,
     volatile_keys: str | None = None,
+    server: bool = False,
+    server_workers: object = None,
     base: Path,
     flag_prefix: str = "--score-",
 ) -> Settings:
@@ -269,7 +293,28 @@ def resolve(
         examples=count(examples, flag(EXAMPLES)) if examples not in (None, "") else DEFAULT_EXAMPLES,
         seed=seed,
         volatile_keys=parse_volatile(volatile_keys or ""),
+        server=_server_available(server, flag(SERVER)),
+        server_workers=workers(server_workers, flag(SERVER_WORKERS)),
     )
+
+
+def _server_available(wanted: bool, flag: str) -> bool:
+    from .server import server_installed
+
+    if wanted and not server_installed():
+        raise UsageError(
+            f"{flag} boots the official server, which is not installed: pip install azureml-inference-server-http"
+        )
+    return wanted
+
+
+def workers(value: object, flag: str) -> int:
+    if value in (None, ""):
+        return 1
+    number = count(value, flag)
+    if number < 1:
+        raise UsageError(f"{flag} {value}: the server needs at least 1 worker.")
+    return number
 
 
 def plan(settings: Settings, path: Path, invocation_dir: Path) -> Script:

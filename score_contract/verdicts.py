@@ -35,6 +35,9 @@ class Verdict:
 
 
 def judge(check: Check, run: ScriptRun) -> Verdict:
+    if check.phase.startswith("server-"):
+        # The official server is judged on its own evidence, whatever happened in-process.
+        return _judge_server(check, run)
     blocked = _blocked(check, run)
     if blocked is not None:
         return blocked
@@ -72,6 +75,22 @@ _NO_BODIES = (
 )
 
 
+def _judge_server(check: Check, run: ScriptRun) -> Verdict:
+    evidence = run.server_evidence()
+    if check.phase == "server-boot":
+        return _verdict(check, [check.judge(evidence.boot)], judged=1)
+    if not evidence.boot.ready:
+        return Verdict("skipped", reason="the official server did not start", blocked_by="server_becomes_ready")
+    if check.phase == "server-session":
+        return _verdict(check, [check.judge(evidence)], judged=1)
+    exchanges = evidence.valid if check.phase == "server-valid" else evidence.invalid
+    if not exchanges:
+        what = "valid body got a 2xx in-process" if check.phase == "server-valid" else "invalid body was sent"
+        return Verdict("skipped", reason=f"no {what}: nothing to send to the server")
+    violations = [check.judge(e) for e in sorted(exchanges, key=lambda e: len(e.body.data))]
+    return _verdict(check, violations, judged=len(exchanges))
+
+
 def _what(check: Check) -> str:
     return {"call": "valid body", "invalid": "invalid body", "repeat": "body sent again"}[check.phase]
 
@@ -79,7 +98,8 @@ def _what(check: Check) -> str:
 def _verdict(check: Check, found: list[Violation | None], judged: int, extra: tuple[str, ...] = ()) -> Verdict:
     violations = tuple(v for v in found if v is not None)
     if check.advisory:
-        return Verdict("passed", judged=judged, warnings=tuple(v.headline for v in violations[:1]) + extra)
+        shown = tuple(f"{v.headline}\n{v.details}" if v.details else v.headline for v in violations[:1])
+        return Verdict("passed", judged=judged, warnings=shown + extra)
     return Verdict("failed" if violations else "passed", violations, judged=judged, warnings=extra)
 
 

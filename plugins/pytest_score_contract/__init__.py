@@ -43,6 +43,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                 option.flag, action="append", dest=option.dest, default=[], metavar=option.metavar, help=option.help
             )
             parser.addini(option.ini, type="paths", default=[], help=option.help)
+        elif option.kind == "flag":
+            group.addoption(option.flag, action="store_true", dest=option.dest, default=None, help=option.help)
+            parser.addini(option.ini, type="bool", default=False, help=option.help)
         else:
             group.addoption(option.flag, dest=option.dest, default=None, metavar=option.metavar, help=option.help)
             parser.addini(option.ini, type="string", default="", help=option.help)
@@ -99,6 +102,8 @@ def pytest_configure(config: pytest.Config) -> None:
             examples=_value(config, options.EXAMPLES),
             volatile_keys=_value(config, options.VOLATILE_KEYS),
             seed=_seed(config),
+            server=bool(config.getoption(options.SERVER.dest) or config.getini(options.SERVER.ini)),
+            server_workers=_value(config, options.SERVER_WORKERS),
             base=config.invocation_params.dir,
         )
         session = ContractSession(settings, config.invocation_params.dir)
@@ -152,6 +157,11 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
         f"score-contract {__version__}: azureml-inference-server-http {server}, inference-schema {schema}",
         f"scoring scripts: {', '.join(s.shown_as for s in session.scripts.values())}",
         f"score-contract: {session.settings.examples} generated bodies a script; {search}",
+        *(
+            [f"score-contract: the official server too, {session.settings.server_workers} worker(s), on 127.0.0.1"]
+            if session.settings.server
+            else []
+        ),
     ]
 
 
@@ -201,7 +211,12 @@ class ScoreFile(pytest.File):
     def collect(self) -> Iterator[pytest.Item]:
         from score_contract.checks import CHECKS
 
-        for check in CHECKS:
+        checks = CHECKS
+        if self.config.stash[SESSION].settings.server:
+            from score_contract.server_checks import SERVER_CHECKS
+
+            checks += SERVER_CHECKS
+        for check in checks:
             yield ScoreItem.from_parent(self, name=check.name, check=check)
 
 

@@ -44,6 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
         flag = option.flag.replace("--score-", "--")
         check.add_argument(flag, dest=option.dest, metavar=option.metavar, help=option.help)
     check.add_argument("--seed", help="Hypothesis seed (pytest's --hypothesis-seed)")
+    check.add_argument(
+        "--server", dest=options.SERVER.dest, action="store_true", default=None, help=options.SERVER.help
+    )
+    check.add_argument(
+        "--server-workers", dest=options.SERVER_WORKERS.dest, metavar="N", help=options.SERVER_WORKERS.help
+    )
     _add_common(check)
 
     replay = commands.add_parser(
@@ -55,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     source = replay.add_mutually_exclusive_group()
     source.add_argument("--body", help="the request body, as sent (e.g. '{\"data\": [[1, 2]]}')")
     source.add_argument("--body-file", metavar="FILE", help="a file holding the request body, sent byte for byte")
+    replay.add_argument(
+        "--server", action="store_true", help="through the official server (azmlinfsrv on 127.0.0.1), not in-process"
+    )
     _add_common(replay)
     return parser
 
@@ -82,8 +91,9 @@ def _check(args: argparse.Namespace, extra: list[str]) -> int:
         pytest_args += [options.SCORE.flag, script]
     for option in options.OPTIONS:
         value = getattr(args, option.dest, None)
-        if value is not None and option is not options.SCORE:
-            pytest_args += [option.flag, value]
+        if value is None or option is options.SCORE:
+            continue
+        pytest_args += [option.flag] if option.kind == "flag" else [option.flag, value]
     if args.seed is not None:
         pytest_args += ["--hypothesis-seed", args.seed]
     # Only the scripts named here, whatever the project's ini file lists.
@@ -91,7 +101,7 @@ def _check(args: argparse.Namespace, extra: list[str]) -> int:
 
 
 def _replay(args: argparse.Namespace) -> int:
-    from score_contract.replay import replay
+    from score_contract.replay import replay, replay_on_server
 
     settings = options.resolve(
         scripts=[args.script],
@@ -101,6 +111,7 @@ def _replay(args: argparse.Namespace) -> int:
         init_timeout=args.score_init_timeout,
         base=Path.cwd(),
         flag_prefix="--",
+        server=args.server,
     )
     body: bytes | None
     if args.body_file is not None:
@@ -112,7 +123,7 @@ def _replay(args: argparse.Namespace) -> int:
         body = args.body.encode("utf-8")
     else:
         body = None
-    return replay(settings, body, sys.stdout)
+    return (replay_on_server if args.server else replay)(settings, body, sys.stdout)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,94 @@
+"""Send what the in-process run sent to the official server, over real HTTP.
+
+The server is started when the in-process search starts (its boot overlaps
+the search), and is stopped as soon as the last body has been sent.
+"""
+
+from __future__ import annotations
+
+from .observations import VALID_PHASES, Call
+from .server import OfficialServer
+from .server_checks import Exchange, ServerEvidence
+
+#: At most this many valid and this many invalid bodies go over HTTP.
+MAX_BODIES = 200
+_GRACE = 5.0
+
+
+def exchange(
+    server: OfficialServer,
+    calls: tuple[Call, ...],
+    *,
+    boot_timeout: float,
+    timeout: float,
+    decorated: bool,
+    contract: dict[str, object] | None,
+    volatile: tuple[tuple[str, ...], ...],
+) -> ServerEvidence:
+    try:
+        boot = server.wait_ready(boot_timeout)
+        if not boot.ready:
+            return ServerEvidence(boot)
+        accepted = _distinct(
+            c
+            for c in calls
+            if c.phase in VALID_PHASES
+            and c.rejected is None
+            and c.response is not None
+            and 200 <= c.response.status < 300
+        )
+        invalid = _distinct(c for c in calls if c.phase == "invalid")
+        valid_exchanges = tuple(_send(server, c, timeout, volatile) for c in accepted[:MAX_BODIES])
+        invalid_exchanges = tuple(_send(server, c, timeout, volatile) for c in invalid[:MAX_BODIES])
+        swagger = tuple((v, server.get(f"/swagger.json?version={v}")) for v in ("2", "3")) if server.alive() else ()
+        invalid_examples: tuple[tuple[str, object], ...] = ()
+        if decorated and contract is not None:
+            from .strategies import invalid_values
+
+            invalid_examples = tuple(invalid_values(contract))
+        return ServerEvidence(boot, valid_exchanges, invalid_exchanges, swagger, decorated, contract, invalid_examples)
+    finally:
+        server.stop()
+
+
+def _distinct(calls: object) -> list[Call]:
+    seen: set[bytes] = set()
+    kept = []
+    for call in calls:  # type: ignore[attr-defined]
+        if call.body.data not in seen:
+            seen.add(call.body.data)
+            kept.append(call)
+    return kept
+
+
+def _send(server: OfficialServer, call: Call, timeout: float, volatile: tuple[tuple[str, ...], ...]) -> Exchange:
+    import requests
+
+    boots, offset = server.worker_boots(), server.log_size()
+    try:
+        answer = server.post(call.body, timeout + _GRACE)
+    except requests.RequestException as exc:
+        return Exchange(
+            call.body,
+            call.response,
+            error=_describe(exc, server),
+            respawned=server.worker_boots() - boots,
+            log=server.log_since(offset),
+            volatile=volatile,
+        )
+    respawned = server.worker_boots() - boots
+    return Exchange(
+        call.body,
+        call.response,
+        answer,
+        respawned=respawned,
+        log=server.log_since(offset) if respawned else "",
+        volatile=volatile,
+    )
+
+
+def _describe(exc: Exception, server: OfficialServer) -> str:
+    name = type(exc).__name__
+    if not server.alive():
+        return f"{name}; the server exited with code {server.exit_code()}"
+    return f"{name}: {str(exc)[:200]}"

@@ -1,0 +1,216 @@
+"""The official inference server (``azmlinfsrv``) running one script, on loopback.
+
+The azmlinfsrv CLI binds 0.0.0.0 and has no host flag, so it is never launched
+as it is: a launcher sets ``amlserver.DEFAULT_HOST`` to 127.0.0.1 before
+``amlserver.run()``, and puts the Python bin folder first on sys.path as the
+console script would. The server runs in a session and process group of its
+own and is stopped with the whole group: SIGTERM, then SIGKILL (killing only
+the master leaves its worker holding the port).
+
+Ready means the first 200 on ``GET /``: the port accepts connections long
+before init() has finished (AZUREML_SERVER_FACTS.md).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from .observations import Body, HttpResponse
+
+HOST = "127.0.0.1"
+LAUNCHER = (
+    "import os, sys; sys.path[0] = os.path.dirname(sys.executable);"
+    " import azureml_inference_server_http.amlserver as server;"
+    f" server.DEFAULT_HOST = {HOST!r};"
+    " sys.argv = ['azmlinfsrv', *sys.argv[1:]];"
+    " server.run()"
+)
+#: gunicorn logs this each time it starts a worker (a respawn loop repeats it).
+_BOOTING = re.compile(rb"Booting worker with pid: (\d+)")
+#: Worker boots seen with no readiness that make a respawn loop.
+RESPAWN_LOOP = 3
+_LOG_TAIL = 6000
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return int(probe.getsockname()[1])
+
+
+def server_installed() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("azureml_inference_server_http") is not None
+
+
+@dataclass(frozen=True)
+class Boot:
+    """How starting the server went."""
+
+    ready: bool
+    seconds: float
+    port: int
+    exit_code: int | None = None
+    #: How many times gunicorn started a worker before the server was ready (or gave up).
+    worker_boots: int = 0
+    #: Why it is not ready, in one sentence.
+    problem: str = ""
+    log: str = ""
+
+
+class OfficialServer:
+    """One ``azmlinfsrv`` process group serving one script on 127.0.0.1."""
+
+    def __init__(
+        self,
+        script: Path,
+        app_root: Path,
+        model_dir: Path | None,
+        *,
+        workers: int = 1,
+        scoring_timeout: float | None = None,
+        port: int | None = None,
+    ) -> None:
+        self.script = script
+        self.app_root = app_root
+        self.port = port or free_port()
+        self.url = f"http://{HOST}:{self.port}"
+        self._log: IO[bytes] = tempfile.TemporaryFile(prefix="score-contract-server-")
+        args = [sys.executable, "-c", LAUNCHER, "--entry_script", str(script), "--port", str(self.port)]
+        if model_dir is not None:
+            args += ["--model_dir", str(model_dir)]
+        if workers != 1:
+            args += ["--worker_count", str(workers)]
+        env = dict(os.environ)
+        # gunicorn >= 25.1 shares a control socket under ~/.gunicorn/: parallel servers need it off.
+        env["GUNICORN_CMD_ARGS"] = (env.get("GUNICORN_CMD_ARGS", "") + " --no-control-socket").strip()
+        if scoring_timeout is not None:
+            env["SCORING_TIMEOUT_MS"] = str(int(scoring_timeout * 1000))
+        self.started = time.perf_counter()
+        self._process = subprocess.Popen(
+            args,
+            cwd=app_root,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self._session: Any = None
+
+    # -- readiness -------------------------------------------------------------
+
+    def wait_ready(self, timeout: float) -> Boot:
+        """Poll ``GET /`` until the first 200, the process exits, a respawn loop shows, or time runs out."""
+        import requests
+
+        deadline = self.started + timeout
+        session = self.http()
+        while True:
+            if self._process.poll() is not None:
+                return self._boot(False, f"the server exited with code {self._process.returncode}")
+            boots = self.worker_boots()
+            if boots >= RESPAWN_LOOP:
+                return self._boot(False, f"gunicorn started a worker {boots} times: it dies while booting")
+            if time.perf_counter() > deadline:
+                return self._boot(False, f"not ready after {timeout:g} s")
+            try:
+                if session.get(self.url + "/", timeout=max(0.05, min(1.0, deadline - time.perf_counter()))).ok:
+                    return self._boot(True)
+            except requests.RequestException:
+                pass
+            time.sleep(0.02)
+
+    def _boot(self, ready: bool, problem: str = "") -> Boot:
+        return Boot(
+            ready=ready,
+            seconds=time.perf_counter() - self.started,
+            port=self.port,
+            exit_code=self._process.poll(),
+            worker_boots=self.worker_boots(),
+            problem=problem,
+            log="" if ready else self.log_tail(),
+        )
+
+    # -- HTTP ------------------------------------------------------------------
+
+    def http(self) -> Any:
+        if self._session is None:
+            import requests
+
+            self._session = requests.Session()
+            # Loopback only: no proxy from the environment may sit in between.
+            self._session.trust_env = False
+        return self._session
+
+    def post(self, body: Body, timeout: float) -> HttpResponse:
+        """POST /score as a plain HTTP client would; raises requests' errors."""
+        headers = {"Content-Type": body.content_type} if body.content_type else {}
+        answer = self.http().post(self.url + "/score", data=body.data, headers=headers, timeout=timeout)
+        return HttpResponse(answer.status_code, tuple(answer.headers.items()), answer.content)
+
+    def get(self, path: str, timeout: float = 10) -> HttpResponse:
+        answer = self.http().get(self.url + path, timeout=timeout)
+        return HttpResponse(answer.status_code, tuple(answer.headers.items()), answer.content)
+
+    # -- the process -----------------------------------------------------------
+
+    def worker_boots(self) -> int:
+        return len(_BOOTING.findall(self._read_log()))
+
+    def alive(self) -> bool:
+        return self._process.poll() is None
+
+    def exit_code(self) -> int | None:
+        return self._process.poll()
+
+    def _read_log(self) -> bytes:
+        try:
+            self._log.flush()
+            self._log.seek(0)
+            return self._log.read()
+        except (OSError, ValueError):
+            return b""
+
+    def log_tail(self, size: int = _LOG_TAIL) -> str:
+        data = self._read_log()[-size:]
+        text = data.decode("utf-8", "replace")
+        return text.split("\n", 1)[-1] if len(data) == size else text
+
+    def log_since(self, offset: int) -> str:
+        return self._read_log()[offset:].decode("utf-8", "replace")
+
+    def log_size(self) -> int:
+        return len(self._read_log())
+
+    def stop(self) -> None:
+        """SIGTERM to the whole process group, wait, then SIGKILL; close the log."""
+        if self._session is not None:
+            self._session.close()
+            self._session = None
+        self._signal_group(signal.SIGTERM)
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._signal_group(signal.SIGKILL)
+            self._process.wait()
+        # The master has gone: anything left in its group (a worker) goes too.
+        self._signal_group(signal.SIGKILL)
+        self._log.close()
+
+    def _signal_group(self, sig: signal.Signals) -> None:
+        try:
+            os.killpg(self._process.pid, sig)
+        except (ProcessLookupError, PermissionError):
+            pass
