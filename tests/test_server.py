@@ -1,0 +1,203 @@
+"""--score-server: the official server boots each script on 127.0.0.1, answers as
+the in-process run did, survives invalid bodies, serves its swagger, and leaves
+nothing behind."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from score_contract.checks import CHECKS
+from score_contract.server import HOST, OfficialServer
+from score_contract.server_checks import SERVER_CHECKS
+from tests.conftest import REPO, SCRIPTS, Outcomes, run_contract_session
+from tests.test_contract_matrix import failure_section
+
+SERVER = REPO / "tests" / "server"
+ALL = [c.name for c in (*CHECKS, *SERVER_CHECKS)]
+
+
+def our_servers() -> list[psutil.Process]:
+    """Processes started from score_contract.server's launcher."""
+    found = []
+    for process in psutil.process_iter(["cmdline"]):
+        cmdline = " ".join(process.info["cmdline"] or [])
+        if "azureml_inference_server_http.amlserver as server" in cmdline:
+            found.append(process)
+    return found
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Outcomes:
+    scripts = [
+        "examples/sklearn-diabetes/score.py",
+        "examples/numpy-schema/score.py",
+        "examples/pandas-schema/score.py",
+        "examples/rawhttp-echo/score.py",
+        "tests/scripts/init_raises/score.py",
+        "tests/scripts/init_segfaults/score.py",
+        "tests/server/port_in_answer/score.py",
+        "tests/server/invalid_kills_worker/score.py",
+    ]
+    args = [arg for script in scripts for arg in ("--score", script)]
+    args += ["--score-server", "--score-model-dir", "examples/sklearn-diabetes/model"]
+    args += [
+        "--score-init-timeout",
+        "20",
+        "--score-timeout",
+        "2",
+        "-W",
+        "error::pytest.PytestUnraisableExceptionWarning",
+    ]
+    return run_contract_session(args, tmp_path_factory.mktemp("served") / "junit.xml")
+
+
+def outcomes_of(served: Outcomes, script: str) -> dict[str, str]:
+    return {name: outcome for (s, name), (outcome, _) in served.outcomes.items() if s == script}
+
+
+@pytest.mark.parametrize("example", ["sklearn-diabetes", "numpy-schema", "pandas-schema", "rawhttp-echo"])
+def test_every_correct_example_passes_through_the_official_server_too(served: Outcomes, example: str) -> None:
+    assert outcomes_of(served, example) == {name: "passed" for name in ALL}, served.output[-3000:]
+
+
+def test_a_failing_init_fails_the_boot_with_the_servers_own_traceback(served: Outcomes) -> None:
+    assert served.outcomes[("init_raises", "server_becomes_ready")][0] == "failure"
+    section = failure_section(served.output, "tests/scripts/init_raises/score.py::server_becomes_ready")
+    assert section.startswith("the official server did not become ready: the server exited with code 3")
+    assert 'File "' in section and 'init_raises/score.py", line 7, in init' in section
+    assert "FileNotFoundError: [Errno 2] No such file or directory: '/Users/alice/models/model.pkl'" in section
+    assert "Reason: Worker failed to boot." in section
+    assert "site-packages" not in section
+    assert "reproduce: score-contract replay tests/scripts/init_raises/score.py --server" in section
+
+
+def test_a_worker_that_dies_at_boot_is_a_respawn_loop_not_a_hang(served: Outcomes) -> None:
+    outcome, message = served.outcomes[("init_segfaults", "server_becomes_ready")]
+    assert outcome == "failure"
+    assert message.startswith("the official server did not become ready: gunicorn started a worker")
+    section = failure_section(served.output, "tests/scripts/init_segfaults/score.py::server_becomes_ready")
+    assert "was sent SIGSEGV!" in section
+    assert 'init_segfaults/score.py", line 5 in init' in section
+    # The other server checks point at the boot.
+    assert served.outcomes[("init_segfaults", "server_answers_like_the_engine")][0] == "skipped"
+
+
+def test_a_difference_between_engine_and_server_shows_both_answers(served: Outcomes) -> None:
+    assert outcomes_of(served, "port_in_answer")["server_answers_like_the_engine"] == "failure"
+    section = failure_section(served.output, "tests/server/port_in_answer/score.py::server_answers_like_the_engine")
+    assert section.startswith('the official server answered differently from the in-process run: $.port: "5001" → "')
+    assert 'in-process: HTTP 200 {"rows": 1, "port": "5001"}' in section
+
+
+def test_an_invalid_body_that_kills_a_worker_shows_the_respawn(served: Outcomes) -> None:
+    outcomes = outcomes_of(served, "invalid_kills_worker")
+    assert outcomes["server_survives_invalid_input"] == "failure"
+    assert outcomes["run_handles_invalid_input"] == "failure"  # seen in-process too
+    section = failure_section(
+        served.output, "tests/server/invalid_kills_worker/score.py::server_survives_invalid_input"
+    )
+    assert "exited with code 1" in section or "Booting worker" in section
+
+
+def test_the_swagger_is_held_against_the_contract(served: Outcomes) -> None:
+    # Its known looseness is a warning, not a failure.
+    assert "ScoreContractWarning: the server's swagger does not match what it accepts" in served.output
+    assert "it allows bodies the server refuses: missing required key 'data'" in served.output
+
+
+def test_no_server_outlives_the_session(served: Outcomes) -> None:
+    assert our_servers() == []
+
+
+def test_the_server_listens_on_loopback_only() -> None:
+    script = SCRIPTS / "good" / "score.py"
+    server = OfficialServer(script, script.parent, None)
+    try:
+        assert server.wait_ready(30).ready
+        group = [p for master in our_servers() for p in (master, *master.children(recursive=True))]
+        listening = {
+            (c.laddr.ip, c.laddr.port)
+            for p in group
+            for c in p.net_connections(kind="tcp")
+            if c.status == psutil.CONN_LISTEN
+        }
+        assert listening == {(HOST, server.port)}
+    finally:
+        server.stop()
+    assert our_servers() == []
+    with socket.socket() as probe:
+        assert probe.connect_ex((HOST, server.port)) != 0
+
+
+def test_a_busy_port_is_a_boot_failure_not_a_hang() -> None:
+    script = SCRIPTS / "good" / "score.py"
+    with socket.socket() as taken:
+        taken.bind((HOST, 0))
+        taken.listen()
+        server = OfficialServer(script, script.parent, None, port=taken.getsockname()[1])
+        try:
+            boot = server.wait_ready(30)
+        finally:
+            server.stop()
+    assert not boot.ready
+    assert boot.problem == "the server exited with code 1"
+    assert "in use" in boot.log or "Address already in use" in boot.log
+
+
+def test_two_workers_each_run_init_once_and_that_is_fine(tmp_path: Path) -> None:
+    result = run_contract_session(
+        ["--score", "tests/scripts/good/score.py", "--score-server", "--score-server-workers", "2"],
+        tmp_path / "junit.xml",
+    )
+    assert result.returncode == 0, result.output[-2000:]
+    assert "the official server too, 2 worker(s), on 127.0.0.1" in result.output
+
+
+def test_ctrl_c_during_the_server_phase_stops_the_server(tmp_path: Path) -> None:
+    launcher = (
+        "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.executable, sys.argv[1:])"
+    )
+    command = [sys.executable, "-c", launcher, sys.executable, "-m", "pytest", "-p", "no:cacheprovider"]
+    command += ["--score", "examples/sklearn-diabetes/score.py", "--score-model-dir", "examples/sklearn-diabetes/model"]
+    command += ["--score-server", "--score-examples", "100000"]  # a long search: the server is up meanwhile
+    session = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while not our_servers():
+            assert time.monotonic() < deadline and session.poll() is None, "no server started"
+            time.sleep(0.1)
+        time.sleep(1)
+        session.send_signal(signal.SIGINT)
+        session.communicate(timeout=60)
+    finally:
+        if session.poll() is None:
+            session.kill()
+    deadline = time.monotonic() + 15
+    while our_servers() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert our_servers() == []
+
+
+def test_without_the_server_package_the_option_is_a_usage_error(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import score_contract.server
+
+    monkeypatch.setattr(score_contract.server, "server_installed", lambda: False)
+    pytester.makepyfile(score="def init():\n    pass\n\n\ndef run(data):\n    return data\n")
+    result = pytester.runpytest("--score", "score.py", "--score-server")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        [
+            "ERROR: --score-server boots the official server, which is not installed:"
+            " pip install azureml-inference-server-http"
+        ]
+    )
