@@ -108,6 +108,8 @@ class OfficialServer:
             start_new_session=True,
         )
         self._session: Any = None
+        self._scanned = 0
+        self._boots = 0
 
     # -- readiness -------------------------------------------------------------
 
@@ -167,7 +169,18 @@ class OfficialServer:
     # -- the process -----------------------------------------------------------
 
     def worker_boots(self) -> int:
-        return len(_BOOTING.findall(self._read_log()))
+        """Workers gunicorn has started so far; reads only what the log gained since the last call."""
+        size = self.log_size()
+        if size > self._scanned:
+            try:
+                self._log.seek(self._scanned)
+                chunk = self._log.read(size - self._scanned)
+            except (OSError, ValueError):
+                return self._boots
+            complete = chunk.rfind(b"\n") + 1  # a line still being written is counted next time
+            self._boots += len(_BOOTING.findall(chunk[:complete]))
+            self._scanned += complete
+        return self._boots
 
     def alive(self) -> bool:
         return self._process.poll() is None
@@ -192,7 +205,10 @@ class OfficialServer:
         return self._read_log()[offset:].decode("utf-8", "replace")
 
     def log_size(self) -> int:
-        return len(self._read_log())
+        try:
+            return os.fstat(self._log.fileno()).st_size
+        except (OSError, ValueError):
+            return 0
 
     def stop(self) -> None:
         """SIGTERM to the whole process group, wait, then SIGKILL; close the log."""
