@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .checks import Check, Violation
-from .observations import Body
+from .observations import Body, HttpResponse
 from .settings import DEFAULT_INIT_TIMEOUT, DEFAULT_TIMEOUT, Script, Settings
 from .verdicts import Verdict
 
@@ -69,8 +69,18 @@ def _body_line(violation: Violation) -> str:
     return f"smallest failing body{source}: {text}"
 
 
-def render(check: Check, verdict: Verdict, script: Script, settings: Settings, invocation_dir: Path) -> Failure:
-    """The text of a failed check; the first violation is the one shown in full."""
+def render(
+    check: Check,
+    verdict: Verdict,
+    script: Script,
+    settings: Settings,
+    invocation_dir: Path,
+    server_answer: HttpResponse | None = None,
+) -> Failure:
+    """The text of a failed check; the first violation is the one shown in full.
+
+    ``server_answer``: what the official server answered to the same body (--score-server).
+    """
     first = verdict.violations[0]
     lines = [f"contract: {check.sentence}"]
     if first.body is not None:
@@ -80,6 +90,9 @@ def render(check: Check, verdict: Verdict, script: Script, settings: Settings, i
             lines.append(f"{failing} of {verdict.judged} bodies break this contract")
     if first.details:
         lines.append(first.details)
+    if server_answer is not None:
+        text = server_answer.body[:300].decode("utf-8", "replace")
+        lines.append(f"the official server answered the same body: HTTP {server_answer.status} {text}")
     server = check.phase.startswith("server-")
     lines.append(f"reproduce: {reproduce_command(script, settings, invocation_dir, first.body, server)}")
     text = first.headline + "\n" + _indent("\n".join(lines))

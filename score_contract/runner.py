@@ -12,7 +12,17 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from .contract import Contract
-from .observations import VALID_PHASES, Body, Call, Death, Evidence, ImportResult, InitResult, Phase
+from .observations import (
+    VALID_PHASES,
+    Body,
+    Call,
+    Death,
+    Evidence,
+    HttpResponse,
+    ImportResult,
+    InitResult,
+    Phase,
+)
 from .sandbox import Sandbox
 from .settings import Script, Settings
 
@@ -115,6 +125,10 @@ class ScriptRun:
                 self._sandbox.release()
                 self._retired.append(self._sandbox)
                 self._sandbox = None
+            if self.settings.server:
+                # Now, not at the first server check: failures of the in-process
+                # checks show what the real server answered to the same body.
+                self.server_evidence()
         return self._calls
 
     # -- the official server ---------------------------------------------------
@@ -134,7 +148,7 @@ class ScriptRun:
 
     def server_evidence(self) -> ServerEvidence:
         if self._server_evidence is None:
-            calls = self.calls()
+            calls = self.calls() if self._calls is None else self._calls
             from .endtoend import exchange
 
             assert self._server is not None
@@ -150,6 +164,15 @@ class ScriptRun:
             )
             self._server = None
         return self._server_evidence
+
+    def server_answer(self, body: Body) -> HttpResponse | None:
+        """What the official server answered to ``body``, if it was sent one."""
+        if self._server_evidence is None:
+            return None
+        for exchange in (*self._server_evidence.valid, *self._server_evidence.invalid):
+            if exchange.body.data == body.data:
+                return exchange.server
+        return None
 
     def evidence(self) -> Evidence:
         return Evidence(self._imported, self._init, self._calls or ())

@@ -116,8 +116,8 @@ def server_becomes_ready(boot: Boot) -> Violation | None:
 
 
 def server_answers_like_the_engine(exchange: Exchange) -> Violation | None:
-    """Every valid body that the in-process run answered with 2xx gets the same
-    status and body from the official server over real HTTP."""
+    """Every valid body that the in-process run answered gets the same status
+    and body from the official server over real HTTP."""
     if exchange.server is None:
         return Violation(
             f"the official server did not answer: {exchange.error}", _log_excerpt(exchange.log), body=exchange.body

@@ -66,7 +66,10 @@ class ContractSession:
             self._runs[path].close()
 
     def failure(self, path: Path, check: Check, verdict: Verdict) -> Failure:
-        return render(check, verdict, self.scripts[path.resolve()], self.settings, self.invocation_dir)
+        run = self.run(path)
+        body = verdict.violations[0].body if verdict.violations else None
+        server_answer = run.server_answer(body) if body is not None and not check.phase.startswith("server-") else None
+        return render(check, verdict, self.scripts[path.resolve()], self.settings, self.invocation_dir, server_answer)
 
     def close(self) -> None:
         for run in self._runs.values():

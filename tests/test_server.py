@@ -45,6 +45,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Outcomes:
         "tests/scripts/init_segfaults/score.py",
         "tests/server/port_in_answer/score.py",
         "tests/server/invalid_kills_worker/score.py",
+        "examples/broken-numpy-output/score.py",
     ]
     args = [arg for script in scripts for arg in ("--score", script)]
     args += ["--score-server", "--score-model-dir", "examples/sklearn-diabetes/model"]
@@ -105,6 +106,16 @@ def test_an_invalid_body_that_kills_a_worker_shows_the_respawn(served: Outcomes)
         served.output, "tests/server/invalid_kills_worker/score.py::server_survives_invalid_input"
     )
     assert "exited with code 1" in section or "Booting worker" in section
+
+
+def test_an_in_process_failure_shows_what_the_real_server_answered(served: Outcomes) -> None:
+    section = failure_section(served.output, "examples/broken-numpy-output/score.py::output_is_json_encodable")
+    assert (
+        "the official server answered the same body: HTTP 500"
+        ' {"message": "An unexpected internal error occurred. Check the logs for more info."}'
+    ) in section
+    # The server agrees with the engine on that body: parity holds.
+    assert outcomes_of(served, "broken-numpy-output")["server_answers_like_the_engine"] == "passed"
 
 
 def test_the_swagger_is_held_against_the_contract(served: Outcomes) -> None:
