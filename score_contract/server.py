@@ -30,6 +30,9 @@ from .observations import Body, HttpResponse
 HOST = "127.0.0.1"
 LAUNCHER = (
     "import os, sys; sys.path[0] = os.path.dirname(sys.executable);"
+    # If the test session dies without stopping us (SIGKILL, a CI timeout), the
+    # kernel sends the master SIGTERM: gunicorn then stops its workers itself.
+    " import ctypes, signal; ctypes.CDLL(None).prctl(1, signal.SIGTERM);"
     " import azureml_inference_server_http.amlserver as server;"
     f" server.DEFAULT_HOST = {HOST!r};"
     " sys.argv = ['azmlinfsrv', *sys.argv[1:]];"

@@ -75,7 +75,19 @@ class Worker:
         return InitResult(elapsed=time.perf_counter() - started)
 
 
+def _die_with_parent() -> None:
+    """If the test session is killed outright, the kernel ends this worker too (Linux)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def main() -> None:
+    _die_with_parent()
     commands = Connection(int(sys.argv[1]), writable=False)
     results = Connection(int(sys.argv[2]), readable=False)
     # The log is a file: make sure the last lines before a crash reach it.

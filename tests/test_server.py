@@ -197,6 +197,27 @@ def test_ctrl_c_during_the_server_phase_stops_the_server(tmp_path: Path) -> None
     assert our_servers() == []
 
 
+def test_a_session_killed_outright_leaves_no_server_or_worker_behind() -> None:
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider"]
+    command += ["--score", "tests/scripts/good/score.py", "--score-server", "--score-examples", "100000"]
+    session = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not our_servers():
+            assert time.monotonic() < deadline and session.poll() is None, "no server started"
+            time.sleep(0.1)
+        children = psutil.Process(session.pid).children(recursive=True)
+        assert children
+        session.kill()  # SIGKILL: no cleanup of ours runs
+        session.wait()
+        gone, alive = psutil.wait_procs(children, timeout=15)
+        assert alive == []
+        assert our_servers() == []
+    finally:
+        if session.poll() is None:
+            session.kill()
+
+
 def test_without_the_server_package_the_option_is_a_usage_error(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
