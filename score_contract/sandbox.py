@@ -17,6 +17,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import IO, Any
 
+from .groups import signal_group, stop_group
 from .loader import server_environment
 from .observations import Death
 
@@ -98,11 +99,11 @@ class Sandbox:
     def _died(self, hung_after: float | None = None) -> Death:
         self._pending = False
         if hung_after is not None:
-            self._kill_group(signal.SIGKILL)
+            signal_group(self._process, signal.SIGKILL)
         try:
             code = self._process.wait(timeout=5)
         except subprocess.TimeoutExpired:
-            self._kill_group(signal.SIGKILL)
+            signal_group(self._process, signal.SIGKILL)
             code = self._process.wait()
         signal_name = None
         if code < 0 and hung_after is None:
@@ -132,12 +133,6 @@ class Sandbox:
             text = text.split("\n", 1)[-1]
         return text.rstrip()
 
-    def _kill_group(self, sig: signal.Signals) -> None:
-        try:
-            os.killpg(self._process.pid, sig)
-        except (ProcessLookupError, PermissionError):
-            pass
-
     def release(self) -> None:
         """Ask an idle worker to leave, without waiting for it (close() reaps it later)."""
         if self._process.poll() is None and not self._pending:
@@ -156,13 +151,7 @@ class Sandbox:
             except (OSError, subprocess.TimeoutExpired):
                 pass
         # The script may have left children in the group even after a clean exit.
-        self._kill_group(signal.SIGTERM)
-        try:
-            self._process.wait(timeout=2)
-        except subprocess.TimeoutExpired:
-            self._kill_group(signal.SIGKILL)
-            self._process.wait()
-        self._kill_group(signal.SIGKILL)
+        stop_group(self._process, grace=2)
         for handle in (self._commands, self._results):
             try:
                 handle.close()

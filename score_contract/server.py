@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -25,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from .groups import stop_group
 from .observations import Body, HttpResponse
 
 HOST = "127.0.0.1"
@@ -218,18 +218,6 @@ class OfficialServer:
         if self._session is not None:
             self._session.close()
             self._session = None
-        self._signal_group(signal.SIGTERM)
-        try:
-            self._process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self._signal_group(signal.SIGKILL)
-            self._process.wait()
-        # The master has gone: anything left in its group (a worker) goes too.
-        self._signal_group(signal.SIGKILL)
+        # gunicorn leaves within a second of SIGTERM, after in-flight requests.
+        stop_group(self._process, grace=10)
         self._log.close()
-
-    def _signal_group(self, sig: signal.Signals) -> None:
-        try:
-            os.killpg(self._process.pid, sig)
-        except (ProcessLookupError, PermissionError):
-            pass

@@ -172,6 +172,13 @@ def test_two_workers_each_run_init_once_and_that_is_fine(tmp_path: Path) -> None
     assert "the official server too, 2 worker(s), on 127.0.0.1" in result.output
 
 
+def wait_for_a_server(session: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while not our_servers():
+        assert time.monotonic() < deadline and session.poll() is None, "no server started"
+        time.sleep(0.1)
+
+
 def test_ctrl_c_during_the_server_phase_stops_the_server(tmp_path: Path) -> None:
     launcher = (
         "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.executable, sys.argv[1:])"
@@ -181,10 +188,7 @@ def test_ctrl_c_during_the_server_phase_stops_the_server(tmp_path: Path) -> None
     command += ["--score-server", "--score-examples", "100000"]  # a long search: the server is up meanwhile
     session = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 60
-        while not our_servers():
-            assert time.monotonic() < deadline and session.poll() is None, "no server started"
-            time.sleep(0.1)
+        wait_for_a_server(session)
         time.sleep(1)
         session.send_signal(signal.SIGINT)
         session.communicate(timeout=60)
@@ -202,10 +206,7 @@ def test_a_session_killed_outright_leaves_no_server_or_worker_behind() -> None:
     command += ["--score", "tests/scripts/good/score.py", "--score-server", "--score-examples", "100000"]
     session = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 60
-        while not our_servers():
-            assert time.monotonic() < deadline and session.poll() is None, "no server started"
-            time.sleep(0.1)
+        wait_for_a_server(session)
         children = psutil.Process(session.pid).children(recursive=True)
         assert children
         session.kill()  # SIGKILL: no cleanup of ours runs
