@@ -1,0 +1,210 @@
+"""The parity cases: real scoring scripts under tests/parity/<case>/score.py and
+the request bodies each one is sent.
+
+Shared by tests/test_parity.py (the engine against the official Flask app
+in-process) and tests/test_parity_http.py (the engine against the real server
+over HTTP), so that both prove the engine faithful on the same requests.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from score_contract.observations import Body, Call, ImportResult, InitResult
+from score_contract.sandbox import Sandbox
+
+PARITY = Path(__file__).resolve().parent / "parity"
+TIMEOUT = 30.0
+
+#: Headers the server adds per request (ids, timing, server version); the engine
+#: does not model them, and their values differ on every call anyway.
+PER_REQUEST_HEADERS = frozenset(
+    {"x-ms-run-fn-exec-ms", "x-request-id", "x-ms-request-id", "x-ms-client-request-id", "x-ms-server-version"}
+)
+
+
+def json_body(value: object, source: str) -> Body:
+    return Body.from_json(value, source)
+
+
+#: Sent to every script: what a careless or hostile client sends.
+ODD_BODIES = (
+    Body(b"{}", "an empty object"),
+    Body(b"[1, 2]", "a JSON list instead of an object"),
+    Body(b"", "an empty body"),
+    Body(b"{not json", "malformed JSON"),
+    Body(b"\xff\xfe", "non-UTF-8 bytes (a UTF-16 BOM)"),
+    Body(b"\xff", "a lone 0xff byte"),
+    Body(b'"just a string"', "a JSON string"),
+    Body(b"null", "JSON null"),
+    Body(b'{"data": {"a": 1}}', "JSON sent as text/plain", content_type="text/plain"),
+    Body(b"\xff\xfe", "non-UTF-8 bytes as text/plain", content_type="text/plain"),
+    Body(b'{"data": {"a": 1}}', "no Content-Type at all", content_type=""),
+    Body(b"a=1&b=2", "a form, as curl -d sends it", content_type="application/x-www-form-urlencoded"),
+    Body(b"a=%FF", "a form with a non-UTF-8 escape", content_type="application/x-www-form-urlencoded"),
+    Body(
+        b"a=" + b"x" * 500_001,
+        "a form larger than werkzeug's form memory (413)",
+        content_type="application/x-www-form-urlencoded",
+    ),
+    Body(
+        b'--XX\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--XX--\r\n',
+        "a multipart form",
+        content_type="multipart/form-data; boundary=XX",
+    ),
+    Body(b'{"data": {"a": 1}}', "multipart without a boundary", content_type="multipart/form-data"),
+    Body(b'\xef\xbb\xbf{"data": {"a": 1}}', "JSON after a UTF-8 byte order mark"),
+    Body(b"[" * 100_000, "JSON nested too deep for the decoder"),
+    Body(b'{"data": {"a": 1}}', "JSON with a charset", content_type="application/json; charset=utf-8"),
+    Body(b'{"data": {"a": 1}}', "a +json media type", content_type="application/vnd.api+json"),
+)
+
+_UNDECORATED = (json_body({"data": [1, 2, 3]}, "a valid body"), json_body({"data": [1.5], "extra": "x"}, "extra keys"))
+_STANDARD = (
+    json_body({"data": {"a": 1, "b": "x"}}, "a valid body"),
+    json_body({"data": {"a": 1, "b": "x"}, "extra": 1}, "extra top-level keys"),
+    json_body({"data": {"a": 1}}, "a key missing inside data"),
+    json_body({"data": {"a": "not an int", "c": 3}}, "wrong types and an extra key inside data"),
+    json_body({"data": 5}, "an int where a dict is expected"),
+    json_body({"data": None}, "null data"),
+    json_body({"other": 1}, "the data key missing"),
+)
+_NUMPY = (
+    json_body({"data": [[1, 2]]}, "one row"),
+    json_body({"data": [[1, 2], [3, 4.5]]}, "two rows"),
+    json_body({"data": []}, "an empty batch"),
+    json_body({"data": [[1, 2, 3]]}, "a row too wide"),
+    json_body({"data": [1, 2]}, "one dimension instead of two"),
+    json_body({"data": [["a", "b"]]}, "strings"),
+    json_body({"data": [[1, 2]], "extra": True}, "extra keys"),
+)
+_PANDAS = (
+    json_body({"data": [{"a": 1, "b": "x"}]}, "one record"),
+    json_body({"data": [{"a": 1, "b": "x"}, {"a": 2, "b": "y"}]}, "two records"),
+    json_body({"data": [{"a": 1, "b": "x", "c": 0}]}, "an extra column"),
+    json_body({"data": [{"a": 1}]}, "a missing column"),
+    json_body({"data": [{"a": "notint", "b": "x"}]}, "a string in an int column"),
+    json_body({"data": []}, "no records"),
+    json_body({"data": {"a": 1, "b": "x"}}, "an object instead of records"),
+)
+_TWO = (
+    json_body({"label": "y", "count": 3}, "both parameters"),
+    json_body({"label": "y"}, "count missing"),
+    json_body({"count": 3, "label": "y", "more": 1}, "both and an extra key"),
+)
+_SLEEPY = (json_body({"sleep": 1}, "a body that makes run() sleep past SCORING_TIMEOUT_MS"), *_UNDECORATED)
+_OPTIONAL = (
+    json_body({"data": {"a": 1}, "opt": 6}, "opt given"),
+    json_body({"data": {"a": 1}}, "opt left out"),
+    json_body({"opt": 6}, "data left out"),
+)
+
+#: Each case is a script under tests/parity/<case>/score.py and the bodies it gets
+#: besides ODD_BODIES.
+CASES: dict[str, tuple[Body, ...]] = {
+    "returns-dict": _UNDECORATED,
+    "returns-list": _UNDECORATED,
+    "returns-str": _UNDECORATED,
+    "returns-json-str": _UNDECORATED,
+    "returns-none": _UNDECORATED,
+    "returns-tuple": _UNDECORATED,
+    "returns-int": _UNDECORATED,
+    "returns-float": _UNDECORATED,
+    "returns-nan-and-infinity": _UNDECORATED,
+    "returns-numpy-int64": _UNDECORATED,
+    "returns-numpy-array": _UNDECORATED,
+    "returns-numpy-float64": _UNDECORATED,
+    "returns-decimal": _UNDECORATED,
+    "returns-set": _UNDECORATED,
+    "returns-bytes": _UNDECORATED,
+    "run-raises-value-error": _UNDECORATED,
+    "run-raises-timeout-error": _UNDECORATED,
+    "run-times-out": _SLEEPY,
+    "run-swallows-the-timeout": _SLEEPY,
+    "amlresponse-200-json": _UNDECORATED,
+    "amlresponse-200-dict": _UNDECORATED,
+    "amlresponse-204": _UNDECORATED,
+    "amlresponse-404": _UNDECORATED,
+    "amlresponse-500": _UNDECORATED,
+    "amlresponse-custom-headers": _UNDECORATED,
+    "flask-response-503": _UNDECORATED,
+    "flask-response-streamed": _UNDECORATED,
+    "flask-response-json-with-run-function-failed": _UNDECORATED,
+    "flask-jsonify": _UNDECORATED,
+    "flask-request-in-undecorated-run": _UNDECORATED,
+    "schema-standard-dict": _STANDARD,
+    "schema-numpy-2d": _NUMPY,
+    "schema-pandas-records": _PANDAS,
+    "schema-two-parameters": _TWO,
+    "schema-optional-left-out": _OPTIONAL,
+    "schema-python-default": _OPTIONAL,
+    "request-headers": _UNDECORATED,
+    "schema-request-headers": _STANDARD,
+    "schema-output-only": _UNDECORATED,
+    "rawhttp-get-data": _UNDECORATED,
+    "rawhttp-get-json": _UNDECORATED,
+    "rawhttp-form": _UNDECORATED,
+}
+
+#: Cases only the real server can answer: gunicorn's sync worker, not the Flask
+#: app, decides what goes out. A BaseException from run() leaves the app
+#: (handle_score catches Exception only) and gets gunicorn's HTML 500
+#: (responses.GUNICORN_ERROR), where the test client re-raises it.
+#: Compared over real HTTP only (tests/test_parity_http.py).
+GUNICORN_ONLY: dict[str, tuple[Body, ...]] = {
+    "run-raises-system-exit": _UNDECORATED,
+    "run-raises-keyboard-interrupt": _UNDECORATED,
+}
+
+#: Scripts the server refuses to boot: create() raises SystemExit(3), azmlinfsrv exits 3.
+REFUSED = ("boot-init-raises", "boot-run-takes-kwargs", "boot-no-init", "boot-rawhttp-and-input-schema")
+
+#: SCORING_TIMEOUT_MS for the cases that test it (the default is an hour).
+SCORING_TIMEOUTS = {"run-times-out": 0.4, "run-swallows-the-timeout": 0.4}
+
+
+def script(case: str) -> Path:
+    return PARITY / case / "score.py"
+
+
+def bodies(case: str) -> tuple[Body, ...]:
+    """What ``case`` is sent: its own bodies, then ODD_BODIES."""
+    return {**CASES, **GUNICORN_ONLY}[case] + ODD_BODIES
+
+
+def comparable(
+    headers: tuple[tuple[str, str], ...], ignored: frozenset[str] = PER_REQUEST_HEADERS
+) -> dict[str, list[str]]:
+    """Header values by lower-cased name, repeats in order, ``ignored`` names left out."""
+    values: dict[str, list[str]] = {}
+    for name, value in headers:
+        if name.lower() not in ignored:
+            values.setdefault(name.lower(), []).append(value)
+    return values
+
+
+def boot_engine(sandbox: Sandbox, path: Path) -> tuple[ImportResult, InitResult | None]:
+    """Load the script in the engine's worker and run its init(), as the server's worker boots."""
+    imported = sandbox.ask("load", str(path), str(path.parent), TIMEOUT, timeout=TIMEOUT)
+    assert isinstance(imported, ImportResult), imported
+    if not imported.accepted:
+        return imported, None
+    initialized = sandbox.ask("init", TIMEOUT, timeout=TIMEOUT)
+    assert isinstance(initialized, InitResult), initialized
+    return imported, initialized
+
+
+def engine_calls(case: str, sent: tuple[Body, ...]) -> list[Call]:
+    """The engine's answers to ``sent``, one Sandbox worker for the whole case."""
+    path = script(case)
+    sandbox = Sandbox(path, path.parent, None)
+    try:
+        imported, initialized = boot_engine(sandbox, path)
+        assert imported.accepted and initialized is not None and initialized.ok, (imported, initialized)
+        timeout = SCORING_TIMEOUTS.get(case, TIMEOUT)
+        calls = [sandbox.ask("call", body, timeout, timeout=timeout) for body in sent]
+    finally:
+        sandbox.close()
+    for call in calls:
+        assert isinstance(call, Call), call
+    return calls  # type: ignore[return-value]
