@@ -17,6 +17,11 @@ _MISSING = object()
 _SHOWN = 80
 
 
+def json_path(parts: Iterable[object]) -> str:
+    """``["data", 0, "x"]`` → ``$.data[0].x``, as the failure texts write paths."""
+    return "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
+
+
 def parse_volatile(text: str) -> tuple[tuple[str, ...], ...]:
     """``"a.b, c"`` → (("a", "b"), ("c",))."""
     return tuple(tuple(part for part in item.strip().split(".")) for item in text.split(",") if item.strip())

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from .compare import json_path
 from .contract import Contract
 from .observations import (
     VALID_PHASES,
@@ -243,7 +244,7 @@ class ScriptRun:
         error = next(iter(sorted(self._output_validator.iter_errors(value), key=lambda e: e.path)), None)
         if error is None:
             return None
-        where = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
+        where = json_path(error.absolute_path)
         return f"{where}: {error.message}"
 
 

@@ -14,7 +14,8 @@ from pathlib import Path
 from .checks import Check
 from .report import Failure, render
 from .runner import ScriptRun
-from .settings import Script, Settings, check_satisfiable, plan
+from .schema_files import check_satisfiable
+from .settings import Script, Settings, plan
 from .verdicts import Verdict, judge
 
 

@@ -6,7 +6,6 @@ Precedence is command line > ini file > default, as in pytest-timeout.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from .compare import parse_volatile
 from .errors import UsageError
 from .observations import Body
 from .samples import load_samples
+from .schema_files import check_samples, load_schema
 
 Kind = Literal["paths", "path", "seconds", "count", "text", "flag"]
 
@@ -330,10 +330,10 @@ def plan(settings: Settings, path: Path, invocation_dir: Path) -> Script:
     origin = _shown(samples, invocation_dir) if samples is not None else ""
     schema_file = settings.schema or _beside(path, REQUEST_SCHEMA_FILE)
     output_file = settings.output_schema or _beside(path, RESPONSE_SCHEMA_FILE)
-    schema = _load_schema(schema_file, invocation_dir) if schema_file else None
-    output = _load_schema(output_file, invocation_dir) if output_file else None
+    schema = load_schema(schema_file, _shown(schema_file, invocation_dir)) if schema_file else None
+    output = load_schema(output_file, _shown(output_file, invocation_dir)) if output_file else None
     if schema is not None and schema_file is not None:
-        _check_samples(bodies, schema, _shown(schema_file, invocation_dir))
+        check_samples(bodies, schema, _shown(schema_file, invocation_dir))
     return Script(
         path,
         app_root,
@@ -349,51 +349,6 @@ def plan(settings: Settings, path: Path, invocation_dir: Path) -> Script:
 def _beside(script: Path, name: str) -> Path | None:
     candidate = script.parent / name
     return candidate if candidate.is_file() else None
-
-
-def _load_schema(path: Path, invocation_dir: Path) -> dict[str, Any]:
-    """Parse and check a schema file: one that is not JSON or not a valid schema is a usage error."""
-    from . import strategies
-
-    shown = _shown(path, invocation_dir)
-    text = path.read_text(encoding="utf-8", errors="replace")
-    try:
-        schema = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{shown}: line {exc.lineno} is not valid JSON ({exc.msg}, column {exc.colno}).") from None
-    if not isinstance(schema, (dict, bool)):
-        raise UsageError(f"{shown}: a JSON Schema is an object (or true/false), not a {type(schema).__name__}.")
-    if isinstance(schema, bool):
-        schema = {} if schema else {"not": {}}
-    try:
-        strategies.validator(schema)
-    except strategies.SchemaError as exc:
-        raise UsageError(f"{shown}: {exc}") from None
-    return schema
-
-
-def check_satisfiable(script: Script) -> None:
-    """A request schema that no body satisfies is a usage error.
-
-    Separate from plan(): it draws examples with Hypothesis, which must not run
-    while pytest is still configuring (Hypothesis warns about slow plugins).
-    """
-    from . import strategies
-
-    if script.schema is not None and not strategies.is_satisfiable(script.schema):
-        raise UsageError(f"{script.schema_origin}: no request body can satisfy this schema.")
-
-
-def _check_samples(bodies: tuple[Body, ...], schema: dict[str, Any], schema_shown: str) -> None:
-    """A sample that the request schema refuses is a usage error: one of the two is wrong."""
-    from . import strategies
-
-    check = strategies.validator(schema)
-    for body in bodies:
-        error = next(iter(check.iter_errors(json.loads(body.data))), None)
-        if error is not None:
-            where = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
-            raise UsageError(f"{body.source}: the sample does not satisfy {schema_shown} at {where}: {error.message}.")
 
 
 def _shown(path: Path, invocation_dir: Path) -> str:

@@ -1,0 +1,62 @@
+"""Reading the contract files a user gives: request and response JSON Schemas.
+
+Every problem is a UsageError naming the file in one sentence: not JSON (with
+the line), not a valid schema, no body can satisfy it, a sample it refuses.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .compare import json_path
+from .errors import UsageError
+from .observations import Body
+
+if TYPE_CHECKING:
+    from .settings import Script
+
+
+def load_schema(path: Path, shown: str) -> dict[str, Any]:
+    """Parse and check a schema file: one that is not JSON or not a valid schema is a usage error."""
+    from . import strategies
+
+    text = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        schema = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{shown}: line {exc.lineno} is not valid JSON ({exc.msg}, column {exc.colno}).") from None
+    if not isinstance(schema, (dict, bool)):
+        raise UsageError(f"{shown}: a JSON Schema is an object (or true/false), not a {type(schema).__name__}.")
+    if isinstance(schema, bool):
+        schema = {} if schema else {"not": {}}
+    try:
+        strategies.validator(schema)
+    except strategies.SchemaError as exc:
+        raise UsageError(f"{shown}: {exc}") from None
+    return schema
+
+
+def check_samples(bodies: tuple[Body, ...], schema: dict[str, Any], schema_shown: str) -> None:
+    """A sample that the request schema refuses is a usage error: one of the two is wrong."""
+    from . import strategies
+
+    check = strategies.validator(schema)
+    for body in bodies:
+        error = next(iter(check.iter_errors(json.loads(body.data))), None)
+        if error is not None:
+            where = json_path(error.absolute_path)
+            raise UsageError(f"{body.source}: the sample does not satisfy {schema_shown} at {where}: {error.message}.")
+
+
+def check_satisfiable(script: Script) -> None:
+    """A request schema that no body satisfies is a usage error.
+
+    Separate from plan(): it draws examples with Hypothesis, which must not run
+    while pytest is still configuring (Hypothesis warns about slow plugins).
+    """
+    from . import strategies
+
+    if script.schema is not None and not strategies.is_satisfiable(script.schema):
+        raise UsageError(f"{script.schema_origin}: no request body can satisfy this schema.")
