@@ -149,11 +149,20 @@ CASES: dict[str, tuple[Body, ...]] = {
 #: Cases only the real server can answer: gunicorn's sync worker, not the Flask
 #: app, decides what goes out. A BaseException from run() leaves the app
 #: (handle_score catches Exception only) and gets gunicorn's HTML 500
-#: (responses.GUNICORN_ERROR), where the test client re-raises it.
+#: (responses.GUNICORN_ERROR), where the test client re-raises it; gunicorn sends
+#: the app's headers but drops hop-by-hop ones, trims values and refuses ones it
+#: cannot send; and it iterates a streamed body after the app has returned.
 #: Compared over real HTTP only (tests/test_parity_http.py).
 GUNICORN_ONLY: dict[str, tuple[Body, ...]] = {
     "run-raises-system-exit": _UNDECORATED,
     "run-raises-keyboard-interrupt": _UNDECORATED,
+    "flask-response-hop-by-hop-and-padded-headers": _UNDECORATED,
+    "flask-response-upgrade-websocket": _UNDECORATED,
+    "amlresponse-header-not-latin-1": _UNDECORATED,
+    "flask-response-header-control-character": _UNDECORATED,
+    "flask-response-header-name-with-space": _UNDECORATED,
+    "flask-response-stream-raises-at-once": _UNDECORATED,
+    "flask-response-stream-breaks-off": _UNDECORATED,
 }
 
 #: Scripts the server refuses to boot: create() raises SystemExit(3), azmlinfsrv exits 3.

@@ -9,9 +9,11 @@ the connection's own.
 
 Only the real server shows what gunicorn's sync worker decides after the Flask
 app has returned (parity_cases.GUNICORN_ONLY): its HTML 500 for run() raising
-SystemExit or KeyboardInterrupt. And only a real client frames a body as it
-likes (chunked, or no Content-Length at all). Those are compared here and
-nowhere else. The real server is the ground truth: a
+SystemExit or KeyboardInterrupt, for a response header it cannot send and for a
+streamed body that fails at once; a streamed body cut short after its first
+chunk; hop-by-hop headers dropped and values trimmed. And only a real client
+frames a body as it likes (chunked, or no Content-Length at all). Those are
+compared here and nowhere else. The real server is the ground truth: a
 difference is a bug of the engine (calling.py, responses.py).
 """
 
@@ -270,6 +272,10 @@ def test_engine_answers_like_the_real_server(case: str, served: Servers) -> None
 GUNICORN_ANSWERS = (
     "run-raises-system-exit",
     "run-raises-keyboard-interrupt",
+    "amlresponse-header-not-latin-1",
+    "flask-response-header-control-character",
+    "flask-response-header-name-with-space",
+    "flask-response-stream-raises-at-once",
 )
 
 
@@ -281,6 +287,13 @@ def test_gunicorns_own_500_is_the_engines_byte_for_byte(case: str, served: Serve
     assert answer.response.status == GUNICORN_ERROR.status
     assert answer.response.body == GUNICORN_ERROR.body
     assert comparable(answer.response.headers, PER_REQUEST_HEADERS) == comparable(GUNICORN_ERROR.headers)
+
+
+def test_a_stream_that_raises_midway_breaks_off_after_its_first_chunk(served: Servers) -> None:
+    """The engine's claim (a 200 whose body ends early) is only worth its parity test if the server really cuts it."""
+    answer = served["flask-response-stream-breaks-off"].answers[0]
+    assert answer.response is not None and answer.broken, answer
+    assert (answer.response.status, answer.response.body) == (200, b"first token, ")
 
 
 @pytest.mark.parametrize("case", REFUSED)

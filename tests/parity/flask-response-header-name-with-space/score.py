@@ -1,0 +1,9 @@
+import flask
+
+
+def init():
+    pass
+
+
+def run(raw_data):
+    return flask.Response("x", headers={"X Model": "1"})
