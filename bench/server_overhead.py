@@ -47,7 +47,16 @@ def by_hand(app: Path) -> float:
     env = {**os.environ, "GUNICORN_CMD_ARGS": "--no-control-socket"}
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-c", LAUNCHER, "--entry_script", str(app / "score.py"), "--port", str(port)],
+        [
+            sys.executable,
+            "-c",
+            LAUNCHER,
+            str(os.getpid()),
+            "--entry_script",
+            str(app / "score.py"),
+            "--port",
+            str(port),
+        ],
         cwd=app,
         env=env,
         stdout=subprocess.DEVNULL,

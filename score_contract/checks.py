@@ -166,16 +166,29 @@ def _preview(call: Call) -> str:
 
 
 def output_is_json_encodable(call: Call) -> Violation | None:
-    """What run() returns for a valid request body can be encoded by the server's
-    json.dumps; otherwise the server answers 500 although run() succeeded."""
-    if call.encode_error is not None:
+    """What run() returns for a valid request body can be sent: the server's
+    json.dumps can encode it, or it is a Response gunicorn can write; otherwise
+    the client gets a 500 (or an answer that breaks off) although run() succeeded."""
+    if call.encode_error is None:
+        return None
+    if call.returned_response:
+        status = call.response.status if call.response is not None else None
+        outcome = (
+            f"the client gets HTTP {status} and a body that breaks off"
+            if status is not None and status < 500
+            else "the client gets gunicorn's HTML 500"
+        )
         return Violation(
-            f"run() returned {call.returned_type}, which the server cannot encode: HTTP 500",
-            f"{call.encode_error.summary}\n"
-            "Convert numpy/pandas values to plain Python first (e.g. .tolist(), float(x), int(x)).",
+            f"run() returned a response the server cannot send: {call.encode_error.summary}",
+            f"{outcome}.\n{call.encode_error.traceback}",
             body=call.body,
         )
-    return None
+    return Violation(
+        f"run() returned {call.returned_type}, which the server cannot encode: HTTP 500",
+        f"{call.encode_error.summary}\n"
+        "Convert numpy/pandas values to plain Python first (e.g. .tolist(), float(x), int(x)).",
+        body=call.body,
+    )
 
 
 class _Constant:

@@ -44,7 +44,7 @@ class Sandbox:
         env = server_environment(os.environ, script=script, app_root=app_root, model_dir=model_dir)
         try:
             self._process = subprocess.Popen(
-                [sys.executable, "-c", _WORKER_CODE, str(command_read), str(result_write)],
+                [sys.executable, "-c", _WORKER_CODE, str(command_read), str(result_write), str(os.getpid())],
                 cwd=app_root,
                 env=env,
                 stdin=subprocess.DEVNULL,

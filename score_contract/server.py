@@ -32,7 +32,10 @@ LAUNCHER = (
     "import os, sys; sys.path[0] = os.path.dirname(sys.executable);"
     # If the test session dies without stopping us (SIGKILL, a CI timeout), the
     # kernel sends the master SIGTERM: gunicorn then stops its workers itself.
+    # The parent's pid comes first: a parent already gone before prctl() ran means leave now.
+    " parent = int(sys.argv.pop(1));"
     " import ctypes, signal; ctypes.CDLL(None).prctl(1, signal.SIGTERM);"
+    " os.getppid() == parent or os._exit(1);"
     " import azureml_inference_server_http.amlserver as server;"
     f" server.DEFAULT_HOST = {HOST!r};"
     " sys.argv = ['azmlinfsrv', *sys.argv[1:]];"
@@ -90,7 +93,16 @@ class OfficialServer:
         self.port = port or free_port()
         self.url = f"http://{HOST}:{self.port}"
         self._log: IO[bytes] = tempfile.TemporaryFile(prefix="score-contract-server-")
-        args = [sys.executable, "-c", LAUNCHER, "--entry_script", str(script), "--port", str(self.port)]
+        args = [
+            sys.executable,
+            "-c",
+            LAUNCHER,
+            str(os.getpid()),
+            "--entry_script",
+            str(script),
+            "--port",
+            str(self.port),
+        ]
         if model_dir is not None:
             args += ["--model_dir", str(model_dir)]
         if workers != 1:
@@ -184,6 +196,11 @@ class OfficialServer:
             self._boots += len(_BOOTING.findall(chunk[:complete]))
             self._scanned += complete
         return self._boots
+
+    @property
+    def pid(self) -> int:
+        """The gunicorn master's pid, which is also its process group's id."""
+        return self._process.pid
 
     def alive(self) -> bool:
         return self._process.poll() is None

@@ -75,19 +75,23 @@ class Worker:
         return InitResult(elapsed=time.perf_counter() - started)
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(parent: int) -> None:
     """If the test session is killed outright, the kernel ends this worker too (Linux)."""
+    import os
+
     try:
         import ctypes
         import signal
 
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
-        pass
+        return
+    if os.getppid() != parent:  # the parent died before prctl() took effect
+        os._exit(1)
 
 
 def main() -> None:
-    _die_with_parent()
+    _die_with_parent(int(sys.argv[3]))
     commands = Connection(int(sys.argv[1]), writable=False)
     results = Connection(int(sys.argv[2]), readable=False)
     # The log is a file: make sure the last lines before a crash reach it.

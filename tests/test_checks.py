@@ -145,3 +145,15 @@ def test_init_runs_once_points_at_the_first_request_that_called_it() -> None:
     assert violation is not None and violation.body == second
     assert violation.headline == "run() called init() once more while handling a request"
     assert checks.init_runs_once(Evidence(calls=(Call(first, response=ok(b"1")),))) is None
+
+
+def test_a_response_object_the_server_cannot_send_says_what_the_client_gets() -> None:
+    broken = error("ValueError: stream broke")
+    cut = Call(BODY, response=HttpResponse(200, JSON, b"[1,"), encode_error=broken, returned_response=True)
+    violation = checks.output_is_json_encodable(cut)
+    assert violation is not None
+    assert violation.headline == "run() returned a response the server cannot send: ValueError: stream broke"
+    assert violation.details.startswith("the client gets HTTP 200 and a body that breaks off.")
+    refused = Call(BODY, response=HttpResponse(500, (), b"<html>"), encode_error=broken, returned_response=True)
+    violation = checks.output_is_json_encodable(refused)
+    assert violation is not None and violation.details.startswith("the client gets gunicorn's HTML 500.")

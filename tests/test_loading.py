@@ -11,8 +11,8 @@ import requests
 
 from score_contract.observations import Body, Call, ImportResult, InitResult
 from score_contract.sandbox import Sandbox
+from score_contract.server import OfficialServer
 from tests.conftest import SCRIPTS
-from tests.official_server import official_server
 
 PROBE = SCRIPTS / "environment_probe"
 MODEL = SCRIPTS / "init_needs_model_dir" / "model"
@@ -32,8 +32,12 @@ def through_engine(script: Path, model_dir: Path | None) -> object:
 
 def test_the_script_sees_what_it_sees_under_the_official_server() -> None:
     ours = through_engine(PROBE / "score.py", MODEL)
-    with official_server("score.py", cwd=PROBE, model_dir=MODEL) as url:
-        theirs = requests.post(url + "/score", json={}, timeout=30).json()
+    server = OfficialServer(PROBE / "score.py", PROBE, MODEL)
+    try:
+        assert server.wait_ready(60).ready
+        theirs = requests.post(server.url + "/score", json={}, timeout=30).json()
+    finally:
+        server.stop()
     for report in theirs:
         # The one difference by design: the server's real port.
         report["env"].pop("SERVER_PORT", None)

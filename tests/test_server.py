@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
@@ -24,18 +25,27 @@ SERVER = REPO / "tests" / "server"
 ALL = [c.name for c in (*CHECKS, *SERVER_CHECKS)]
 
 
-def our_servers() -> list[psutil.Process]:
-    """Processes started from score_contract.server's launcher."""
+def our_servers(since: float = 0.0) -> list[psutil.Process]:
+    """Processes started from score_contract.server's launcher (after ``since``, a time.time())."""
     found = []
-    for process in psutil.process_iter(["cmdline"]):
+    for process in psutil.process_iter(["cmdline", "create_time"]):
         cmdline = " ".join(process.info["cmdline"] or [])
-        if "azureml_inference_server_http.amlserver as server" in cmdline:
+        # create_time is rounded to clock ticks: allow a little slack.
+        if (
+            "azureml_inference_server_http.amlserver as server" in cmdline
+            and process.info["create_time"] >= since - 0.5
+        ):
             found.append(process)
     return found
 
 
+@dataclass
+class Served(Outcomes):
+    started: float = 0.0
+
+
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Outcomes:
+def served(tmp_path_factory: pytest.TempPathFactory) -> Served:
     scripts = [
         "examples/sklearn-diabetes/score.py",
         "examples/numpy-schema/score.py",
@@ -57,7 +67,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Outcomes:
         "-W",
         "error::pytest.PytestUnraisableExceptionWarning",
     ]
-    return run_contract_session(args, tmp_path_factory.mktemp("served") / "junit.xml")
+    started = time.time()
+    result = run_contract_session(args, tmp_path_factory.mktemp("served") / "junit.xml")
+    return Served(result.outcomes, result.output, result.returncode, result.seconds, started)
 
 
 def outcomes_of(served: Outcomes, script: str) -> dict[str, str]:
@@ -124,16 +136,18 @@ def test_the_swagger_is_held_against_the_contract(served: Outcomes) -> None:
     assert "it allows bodies the server refuses: missing required key 'data'" in served.output
 
 
-def test_no_server_outlives_the_session(served: Outcomes) -> None:
-    assert our_servers() == []
+def test_no_server_outlives_the_session(served: Served) -> None:
+    assert our_servers(since=served.started) == []
 
 
 def test_the_server_listens_on_loopback_only() -> None:
     script = SCRIPTS / "good" / "score.py"
+    started = time.time()
     server = OfficialServer(script, script.parent, None)
     try:
         assert server.wait_ready(30).ready
-        group = [p for master in our_servers() for p in (master, *master.children(recursive=True))]
+        master = psutil.Process(server.pid)
+        group = [master, *master.children(recursive=True)]
         listening = {
             (c.laddr.ip, c.laddr.port)
             for p in group
@@ -143,7 +157,7 @@ def test_the_server_listens_on_loopback_only() -> None:
         assert listening == {(HOST, server.port)}
     finally:
         server.stop()
-    assert our_servers() == []
+    assert our_servers(started) == []
     with socket.socket() as probe:
         assert probe.connect_ex((HOST, server.port)) != 0
 
@@ -172,9 +186,9 @@ def test_two_workers_each_run_init_once_and_that_is_fine(tmp_path: Path) -> None
     assert "the official server too, 2 worker(s), on 127.0.0.1" in result.output
 
 
-def wait_for_a_server(session: subprocess.Popen[bytes]) -> None:
+def wait_for_a_server(session: subprocess.Popen[bytes], since: float) -> None:
     deadline = time.monotonic() + 60
-    while not our_servers():
+    while not our_servers(since):
         assert time.monotonic() < deadline and session.poll() is None, "no server started"
         time.sleep(0.1)
 
@@ -186,9 +200,10 @@ def test_ctrl_c_during_the_server_phase_stops_the_server(tmp_path: Path) -> None
     command = [sys.executable, "-c", launcher, sys.executable, "-m", "pytest", "-p", "no:cacheprovider"]
     command += ["--score", "examples/sklearn-diabetes/score.py", "--score-model-dir", "examples/sklearn-diabetes/model"]
     command += ["--score-server", "--score-examples", "100000"]  # a long search: the server is up meanwhile
+    started = time.time()
     session = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        wait_for_a_server(session)
+        wait_for_a_server(session, started)
         time.sleep(1)
         session.send_signal(signal.SIGINT)
         session.communicate(timeout=60)
@@ -196,24 +211,26 @@ def test_ctrl_c_during_the_server_phase_stops_the_server(tmp_path: Path) -> None
         if session.poll() is None:
             session.kill()
     deadline = time.monotonic() + 15
-    while our_servers() and time.monotonic() < deadline:
+    while our_servers(started) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert our_servers() == []
+    assert our_servers(started) == []
 
 
 def test_a_session_killed_outright_leaves_no_server_or_worker_behind() -> None:
     command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider"]
-    command += ["--score", "tests/scripts/good/score.py", "--score-server", "--score-examples", "100000"]
+    # A contract and a long search: the session is still busy when it is killed.
+    command += ["--score", "tests/fuzz/good_batch/score.py", "--score-server", "--score-examples", "100000"]
+    started = time.time()
     session = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        wait_for_a_server(session)
+        wait_for_a_server(session, started)
         children = psutil.Process(session.pid).children(recursive=True)
         assert children
         session.kill()  # SIGKILL: no cleanup of ours runs
         session.wait()
         gone, alive = psutil.wait_procs(children, timeout=15)
         assert alive == []
-        assert our_servers() == []
+        assert our_servers(started) == []
     finally:
         if session.poll() is None:
             session.kill()
