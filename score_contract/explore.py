@@ -52,10 +52,14 @@ class Plan:
     volatile: tuple[tuple[str, ...], ...] = ()
 
 
+#: The checks a valid body can fail (advisory ones only warn): what the search and the shrinker pursue.
+BODY_CHECKS = tuple(check for check in CHECKS if check.phase == "call" and not check.advisory)
+
+
 def first_broken_check(call: Call, ignored: frozenset[str] = frozenset()) -> str | None:
-    """The first non-advisory per-call check that ``call`` breaks, ``ignored`` aside."""
-    for check in CHECKS:
-        if check.phase == "call" and not check.advisory and check.name not in ignored and check.judge(call):
+    """The first of BODY_CHECKS that ``call`` breaks, ``ignored`` aside."""
+    for check in BODY_CHECKS:
+        if check.name not in ignored and check.judge(call):
             return check.name
     return None
 
@@ -127,9 +131,7 @@ def _shrink_failures(send: Send, calls: list[Call], schema: dict[str, object]) -
 
     valid = strategies.validator(schema)
     shrunk: list[Call] = []
-    for check in CHECKS:
-        if check.phase != "call" or check.advisory:
-            continue
+    for check in BODY_CHECKS:
         failing = [c for c in calls if c.phase in VALID_PHASES and c.rejected is None and check.judge(c)]
         if not failing:
             continue
@@ -167,11 +169,12 @@ def _send_invalid(send: Send, schema: dict[str, object] | None) -> list[Call]:
         bodies += [Body.from_json(value, f"invalid: {what}") for what, value in strategies.invalid_values(schema)]
         bodies += [Body.from_json(value, f"valid, but {what}") for what, value in strategies.unknown_key_values(schema)]
     calls: list[Call] = []
+    hangs = 0
     for body in bodies:
         call = send(body, "invalid")
         calls.append(call)
-        # Each hang costs a whole timeout: two are evidence enough.
-        if sum(1 for c in calls if c.timed_out or (c.death and c.death.hung_after)) >= MAX_INVALID_HANGS:
+        hangs += call.timed_out or (call.death is not None and call.death.hung_after is not None)
+        if hangs >= MAX_INVALID_HANGS:  # each hang costs a whole timeout: two are evidence enough
             break
     return calls
 

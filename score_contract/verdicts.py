@@ -85,7 +85,7 @@ def _judge_server(check: Check, run: ScriptRun) -> Verdict:
         return _verdict(check, [check.judge(evidence)], judged=1)
     exchanges = evidence.valid if check.phase == "server-valid" else evidence.invalid
     if not exchanges:
-        what = "valid body got a 2xx in-process" if check.phase == "server-valid" else "invalid body was sent"
+        what = "valid body got an answer in-process" if check.phase == "server-valid" else "invalid body was sent"
         return Verdict("skipped", reason=f"no {what}: nothing to send to the server")
     violations = [check.judge(e) for e in sorted(exchanges, key=lambda e: len(e.body.data))]
     return _verdict(check, violations, judged=len(exchanges))
