@@ -101,7 +101,7 @@ def drawing_only(count: int) -> float:
     """Hypothesis drawing the same number of bodies from the same strategy, nothing sent."""
     from hypothesis import HealthCheck, Phase, given, settings
 
-    from score_contract.strategies import valid_values
+    from score_contract.inputs.strategies import valid_values
 
     @settings(
         max_examples=count,

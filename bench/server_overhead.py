@@ -24,9 +24,9 @@ from pathlib import Path
 
 import requests
 
-from score_contract.endtoend import _send
-from score_contract.observations import Body, Call
-from score_contract.server import LAUNCHER, OfficialServer, free_port
+from score_contract.core.observations import Body, Call
+from score_contract.official.endtoend import _send
+from score_contract.official.server import LAUNCHER, OfficialServer, free_port
 
 SCRIPT = """
 import json

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from .checks import CHECKS, Violation
-from .observations import Body, Call, Evidence, ImportResult, InitResult
-from .sandbox import Sandbox
+from .core.observations import Body, Call, Evidence, ImportResult, InitResult
+from .isolation.sandbox import Sandbox
+from .judging.checks import CHECKS, Violation
 from .settings import Settings
 
 _MODES = {
@@ -91,8 +91,8 @@ def replay_on_server(settings: Settings, body: bytes | None, out: TextIO) -> int
     """The same through the official server (on 127.0.0.1): boot it, send one body, stop it."""
     import requests
 
-    from .server import OfficialServer
-    from .server_checks import relevant_lines
+    from .official.server import OfficialServer
+    from .official.server_checks import relevant_lines
 
     (script,) = settings.scripts
     server = OfficialServer(

@@ -9,8 +9,8 @@ import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
-from .checks import Check, Violation
-from .observations import Body, HttpResponse
+from .core.observations import Body, HttpResponse
+from .judging.checks import Check, Violation
 from .settings import DEFAULT_INIT_TIMEOUT, DEFAULT_TIMEOUT, Script, Settings
 from .verdicts import Verdict
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from .compare import json_path
-from .contract import Contract
-from .observations import (
+from .core.compare import json_path
+from .core.observations import (
     VALID_PHASES,
     Body,
     Call,
@@ -24,12 +23,13 @@ from .observations import (
     InitResult,
     Phase,
 )
-from .sandbox import Sandbox
+from .inputs.contract import Contract
+from .isolation.sandbox import Sandbox
 from .settings import Script, Settings
 
 if TYPE_CHECKING:
-    from .server import OfficialServer
-    from .server_checks import ServerEvidence
+    from .official.server import OfficialServer
+    from .official.server_checks import ServerEvidence
 
 #: After this many worker restarts the remaining bodies are not sent.
 MAX_RESTARTS = 20
@@ -137,7 +137,7 @@ class ScriptRun:
     def _start_server(self) -> None:
         """Boot it now: its start-up overlaps the in-process search."""
         if self.settings.server and self._server is None and self._server_evidence is None:
-            from .server import OfficialServer
+            from .official.server import OfficialServer
 
             self._server = OfficialServer(
                 self.script.path,
@@ -152,7 +152,7 @@ class ScriptRun:
             self.calls()  # sends the bodies, then comes back here for the server's evidence
         if self._server_evidence is None:
             calls = self._calls or ()
-            from .endtoend import exchange
+            from .official.endtoend import exchange
 
             assert self._server is not None
             imported = self.imported()
@@ -184,8 +184,8 @@ class ScriptRun:
         init = self.initialized()
         if init is None or not init.ok:
             return []
-        from .explore import Plan, explore
-        from .search import database_key
+        from .exploration.explore import Plan, explore
+        from .exploration.search import database_key
 
         contract = self.contract()
         plan = Plan(
@@ -197,7 +197,7 @@ class ScriptRun:
             volatile=self.settings.volatile_keys,
         )
         if contract.output is not None:
-            from .strategies import validator
+            from .inputs.strategies import validator
 
             self._output_validator = validator(contract.output)
         calls, notes = explore(self._send, plan)

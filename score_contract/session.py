@@ -11,10 +11,10 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
-from .checks import Check
+from .inputs.schema_files import check_satisfiable
+from .judging.checks import Check
 from .report import Failure, render
 from .runner import ScriptRun
-from .schema_files import check_satisfiable
 from .settings import Script, Settings, plan
 from .verdicts import Verdict, judge
 

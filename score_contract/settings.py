@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from .compare import parse_volatile
+from .core.compare import parse_volatile
+from .core.observations import Body
 from .errors import UsageError
-from .observations import Body
-from .samples import load_samples
-from .schema_files import check_samples, load_schema
+from .inputs.samples import load_samples
+from .inputs.schema_files import check_samples, load_schema
 
 Kind = Literal["paths", "path", "seconds", "count", "text", "flag"]
 
@@ -299,7 +299,7 @@ def resolve(
 
 
 def _server_available(wanted: bool, flag: str) -> bool:
-    from .server import server_installed
+    from .official.server import server_installed
 
     if wanted and not server_installed():
         raise UsageError(

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from .checks import Check, Violation
-from .observations import VALID_PHASES, Call
+from .core.observations import VALID_PHASES, Call
+from .judging.checks import Check, Violation
 from .runner import ScriptRun
 
 Outcome = Literal["passed", "failed", "skipped"]

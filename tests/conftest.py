@@ -14,8 +14,8 @@ import pytest
 # pytester runs pytest in this process and drops, after each run, the modules
 # that run imported; Hypothesis's strategy classes imported by one inner run and
 # kept by another then differ. Importing them here keeps one copy for all.
-import score_contract.search  # noqa: F401
-import score_contract.strategies  # noqa: F401
+import score_contract.exploration.search  # noqa: F401
+import score_contract.inputs.strategies  # noqa: F401
 
 SCRIPTS = Path(__file__).parent / "scripts"
 REPO = Path(__file__).parent.parent

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from score_contract.observations import Body, Call, ImportResult, InitResult
-from score_contract.sandbox import Sandbox
+from score_contract.core.observations import Body, Call, ImportResult, InitResult
+from score_contract.isolation.sandbox import Sandbox
 
 PARITY = Path(__file__).resolve().parent / "parity"
 TIMEOUT = 30.0

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from score_contract import checks
-from score_contract.checks import CHECKS
-from score_contract.observations import Body, Call, Death, Evidence, HttpResponse, ImportResult, InitResult, ScriptError
+from score_contract.core.observations import (
+    Body,
+    Call,
+    Death,
+    Evidence,
+    HttpResponse,
+    ImportResult,
+    InitResult,
+    ScriptError,
+)
+from score_contract.judging import checks
+from score_contract.judging.checks import CHECKS
 
 BODY = Body.from_json({"data": [1]})
 JSON = (("Content-Type", "application/json"),)

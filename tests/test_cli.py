@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from score_contract.checks import CHECKS
+from score_contract.judging.checks import CHECKS
 from tests.conftest import REPO
 
 

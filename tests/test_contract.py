@@ -18,8 +18,8 @@ from inference_schema.parameter_types.pandas_parameter_type import PandasParamet
 from inference_schema.parameter_types.standard_py_parameter_type import StandardPythonParameterType
 from inference_schema.schema_decorators import _deserialize_input_argument, input_schema, output_schema
 
-from score_contract.contract import from_decorators, parameter_schema
-from score_contract.strategies import boundary_values, valid_values, validator
+from score_contract.inputs.contract import from_decorators, parameter_schema
+from score_contract.inputs.strategies import boundary_values, valid_values, validator
 
 PARAMETER_TYPES: dict[str, Any] = {
     "numpy 2-d float": NumpyParameterType(np.array([[1.0, 2.0, 3.0]])),

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from score_contract.checks import CHECKS
+from score_contract.judging.checks import CHECKS
 from tests.conftest import Outcomes
 
 ALL_CHECKS = [c.name for c in CHECKS]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from score_contract.checks import CHECKS
+from score_contract.judging.checks import CHECKS
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES_DIR = REPO / "examples"

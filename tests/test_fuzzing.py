@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from score_contract.checks import CHECKS
+from score_contract.judging.checks import CHECKS
 from tests.conftest import REPO, Outcomes, run_contract_session
 from tests.test_contract_matrix import EXPECTED as MATRIX_EXPECTED
 from tests.test_contract_matrix import failure_section

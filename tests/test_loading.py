@@ -9,9 +9,9 @@ from pathlib import Path
 
 import requests
 
-from score_contract.observations import Body, Call, ImportResult, InitResult
-from score_contract.sandbox import Sandbox
-from score_contract.server import OfficialServer
+from score_contract.core.observations import Body, Call, ImportResult, InitResult
+from score_contract.isolation.sandbox import Sandbox
+from score_contract.official.server import OfficialServer
 from tests.conftest import SCRIPTS
 
 PROBE = SCRIPTS / "environment_probe"

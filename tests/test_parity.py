@@ -23,9 +23,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import pytest
 
-from score_contract.loader import server_environment
-from score_contract.observations import Body, Call, HttpResponse
-from score_contract.sandbox import Sandbox
+from score_contract.core.observations import Body, Call, HttpResponse
+from score_contract.isolation.sandbox import Sandbox
+from score_contract.serving.loader import server_environment
 from tests import official_app
 from tests.parity_cases import (
     CASES,

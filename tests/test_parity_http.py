@@ -2,7 +2,7 @@
 
 tests/test_parity.py holds the engine to the official Flask app in-process; here
 the same scripts and bodies (tests/parity_cases.py) go through the engine (a
-Sandbox worker) and through ``azmlinfsrv`` itself (score_contract.server's
+Sandbox worker) and through ``azmlinfsrv`` itself (score_contract.official.server's
 OfficialServer, on 127.0.0.1), gunicorn and sockets included. The two must agree
 on the status, the body bytes and every header that is neither per-request nor
 the connection's own.
@@ -27,10 +27,10 @@ from typing import Literal
 
 import pytest
 
-from score_contract.observations import Body, Call, HttpResponse
-from score_contract.responses import GUNICORN_ERROR
-from score_contract.sandbox import Sandbox
-from score_contract.server import HOST, OfficialServer
+from score_contract.core.observations import Body, Call, HttpResponse
+from score_contract.isolation.sandbox import Sandbox
+from score_contract.official.server import HOST, OfficialServer
+from score_contract.serving.responses import GUNICORN_ERROR
 from tests.parity_cases import (
     CASES,
     GUNICORN_ONLY,

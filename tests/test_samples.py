@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from score_contract.errors import UsageError
-from score_contract.samples import load_samples
+from score_contract.inputs.samples import load_samples
 
 
 def test_a_json_file_is_one_body_sent_as_canonical_json(tmp_path: Path) -> None:

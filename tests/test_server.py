@@ -15,9 +15,9 @@ from pathlib import Path
 import psutil
 import pytest
 
-from score_contract.checks import CHECKS
-from score_contract.server import HOST, OfficialServer
-from score_contract.server_checks import SERVER_CHECKS
+from score_contract.judging.checks import CHECKS
+from score_contract.official.server import HOST, OfficialServer
+from score_contract.official.server_checks import SERVER_CHECKS
 from tests.conftest import REPO, SCRIPTS, Outcomes, run_contract_session
 from tests.test_contract_matrix import failure_section
 
@@ -26,7 +26,7 @@ ALL = [c.name for c in (*CHECKS, *SERVER_CHECKS)]
 
 
 def our_servers(since: float = 0.0) -> list[psutil.Process]:
-    """Processes started from score_contract.server's launcher (after ``since``, a time.time())."""
+    """Processes started from score_contract.official.server's launcher (after ``since``, a time.time())."""
     found = []
     for process in psutil.process_iter(["cmdline", "create_time"]):
         cmdline = " ".join(process.info["cmdline"] or [])
@@ -239,9 +239,9 @@ def test_a_session_killed_outright_leaves_no_server_or_worker_behind() -> None:
 def test_without_the_server_package_the_option_is_a_usage_error(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import score_contract.server
+    import score_contract.official.server
 
-    monkeypatch.setattr(score_contract.server, "server_installed", lambda: False)
+    monkeypatch.setattr(score_contract.official.server, "server_installed", lambda: False)
     pytester.makepyfile(score="def init():\n    pass\n\n\ndef run(data):\n    return data\n")
     result = pytester.runpytest("--score", "score.py", "--score-server")
     assert result.ret == pytest.ExitCode.USAGE_ERROR

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, find, given, settings
 
-from score_contract.strategies import (
+from score_contract.inputs.strategies import (
     SchemaError,
     boundary_values,
     invalid_values,
@@ -571,15 +571,16 @@ def test_an_unanchored_pattern_is_searched_not_fully_matched() -> None:
 
 def test_the_strategies_module_imports_nothing_else_of_the_engine() -> None:
     code = (
-        "import sys, score_contract.strategies; "
+        "import sys, score_contract.inputs.strategies; "
         "print(sorted(m for m in sys.modules if m.startswith('score_contract.')))"
     )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert ast.literal_eval(loaded) == [
-        "score_contract.json_schemas",
-        "score_contract.schema_cases",
-        "score_contract.schema_mistakes",
-        "score_contract.strategies",
+        "score_contract.inputs",
+        "score_contract.inputs.json_schemas",
+        "score_contract.inputs.schema_cases",
+        "score_contract.inputs.schema_mistakes",
+        "score_contract.inputs.strategies",
     ]
 
 

@@ -1,7 +1,7 @@
 """pytest plugin: ``pytest --score score.py`` checks a scoring script's contract.
 
 A thin shell over the ``score_contract`` engine: each scoring script becomes a
-pytest File, each check of ``score_contract.checks.CHECKS`` one Item named after
+pytest File, each check of ``score_contract.judging.checks.CHECKS`` one Item named after
 it (``score.py::run_accepts_valid_input``). Only the options module of the engine
 is imported at start-up; the rest when a script is actually checked.
 """
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from _pytest._io import TerminalWriter
 
-    from score_contract.checks import Check
+    from score_contract.judging.checks import Check
     from score_contract.session import ContractSession
 
 SESSION: pytest.StashKey[ContractSession] = pytest.StashKey()
@@ -143,7 +143,7 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
     if session is None:
         return None
     from score_contract import __version__
-    from score_contract.loader import package_version
+    from score_contract.serving.loader import package_version
 
     server = package_version("azureml-inference-server-http") or "not installed"
     schema = package_version("inference-schema") or "not installed"
@@ -209,11 +209,11 @@ class ScoreFile(pytest.File):
     """A scoring script: one item per check of the contract."""
 
     def collect(self) -> Iterator[pytest.Item]:
-        from score_contract.checks import CHECKS
+        from score_contract.judging.checks import CHECKS
 
         checks = CHECKS
         if self.config.stash[SESSION].settings.server:
-            from score_contract.server_checks import SERVER_CHECKS
+            from score_contract.official.server_checks import SERVER_CHECKS
 
             checks += SERVER_CHECKS
         for check in checks:

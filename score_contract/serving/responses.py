@@ -13,8 +13,8 @@ import re
 import sys
 from typing import Any
 
+from ..core.observations import HttpResponse, ScriptError
 from . import tracebacks
-from .observations import HttpResponse, ScriptError
 
 #: routes.py: the body of a 500 after run() raised.
 RUN_FAILED = "An unexpected error occurred in scoring script. Check the logs for more info."

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, Verbosity, assume, given, settings
 from hypothesis import seed as fixed_seed
 from hypothesis.database import ExampleDatabase
 
-from .observations import Call
+from ..core.observations import Call
 
 
 class ContractBreak(Exception):

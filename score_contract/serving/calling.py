@@ -23,9 +23,9 @@ from contextlib import contextmanager
 from types import CodeType, FrameType
 from typing import Any
 
+from ..core.observations import Body, Call, HttpResponse, ScriptError
 from . import tracebacks
 from .loader import LoadedScript
-from .observations import Body, Call, HttpResponse, ScriptError
 from .responses import (
     GUNICORN_ERROR,
     INTERNAL_ERROR,

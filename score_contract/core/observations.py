@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from .contract import Contract
+    from ..inputs.contract import Contract
 
 #: How the server hands a request to run(): the raw body text (undecorated run),
 #: keyword arguments converted by inference-schema (``@input_schema``), or the

@@ -1,7 +1,7 @@
 """The checks run over real HTTP against the official server (``--score-server``).
 
-Small pure functions like :mod:`score_contract.checks`, over what
-:mod:`score_contract.endtoend` observed: the boot, one exchange per body, the
+Small pure functions like :mod:`score_contract.judging.checks`, over what
+:mod:`score_contract.official.endtoend` observed: the boot, one exchange per body, the
 swagger documents. ``SERVER_CHECKS`` lists them in the order they run.
 """
 
@@ -13,9 +13,9 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
-from .checks import Check, Violation
-from .compare import first_difference
-from .observations import Body, HttpResponse
+from ..core.compare import first_difference
+from ..core.observations import Body, HttpResponse
+from ..judging.checks import Check, Violation
 from .server import Boot
 
 #: How much of the server's log a failure shows.
@@ -168,7 +168,7 @@ def server_serves_swagger(evidence: ServerEvidence) -> Violation | None:
 def swagger_agrees_with_the_contract(evidence: ServerEvidence) -> Violation | None:
     """The server's swagger documents what the server accepts: its example is a
     valid body, and it does not allow bodies the server refuses."""
-    from .strategies import validator
+    from ..inputs.strategies import validator
 
     if not evidence.decorated or evidence.contract is None:
         return None

@@ -17,15 +17,15 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import IO, Any
 
+from ..core.observations import Death
+from ..serving.loader import server_environment
 from .groups import signal_group, stop_group
-from .loader import server_environment
-from .observations import Death
 
 #: How long past its own SIGALRM deadline a worker may take to answer before it
 #: counts as hung (C code holding the GIL never sees the alarm).
 GRACE_SECONDS = 2.0
 _LAST_OUTPUT_BYTES = 4000
-_WORKER_CODE = "from score_contract.worker import main; main()"
+_WORKER_CODE = "from score_contract.isolation.worker import main; main()"
 
 
 class WorkerBug(RuntimeError):

@@ -11,9 +11,9 @@ import os
 import traceback
 from pathlib import Path
 
-from .observations import ScriptError
+from ..core.observations import ScriptError
 
-_OWN_PACKAGE = str(Path(__file__).resolve().parent)
+_OWN_PACKAGE = str(Path(__file__).resolve().parent.parent)
 _MAX_MESSAGE = 2000
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .observations import Body, Call, Death, Evidence, ImportResult, InitResult
+from ..core.observations import Body, Call, Death, Evidence, ImportResult, InitResult
 
 #: What a check judges: the import, init(), each call with a valid body, each
 #: call with an invalid body, each body sent again, or the whole evidence.

@@ -18,10 +18,10 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
-from .checks import CHECKS, Check
-from .compare import first_difference
-from .contract import Contract
-from .observations import VALID_PHASES, Body, Call, Phase
+from ..core.compare import first_difference
+from ..core.observations import VALID_PHASES, Body, Call, Phase
+from ..inputs.contract import Contract
+from ..judging.checks import CHECKS, Check
 
 Send = Callable[[Body, Phase], Call]
 
@@ -74,7 +74,7 @@ def explore(send: Send, plan: Plan) -> tuple[list[Call], list[str]]:
         calls.append(send(Body.from_json(value, "the decorators' sample"), "example"))
     schema = plan.contract.body
     if schema is not None:
-        from . import strategies
+        from ..inputs import strategies
 
         for value in strategies.boundary_values(schema):
             calls.append(send(Body.from_json(value, "a boundary of the contract"), "boundary"))
@@ -93,7 +93,8 @@ def _search(send: Send, plan: Plan, schema: dict[str, object], notes: list[str])
     each further round counts the checks already broken as holding, so that a
     second defect is not hidden behind the first.
     """
-    from . import search, strategies
+    from ..inputs import strategies
+    from . import search
 
     def send_value(value: object) -> Call | None:
         call = send(Body.from_json(value, "generated"), "generated")
@@ -127,7 +128,8 @@ def _shrink_failures(send: Send, calls: list[Call], schema: dict[str, object]) -
     """Shrink the smallest failing body of each broken check, unless Hypothesis made it."""
     import json
 
-    from . import shrink, strategies
+    from ..inputs import strategies
+    from . import shrink
 
     valid = strategies.validator(schema)
     shrunk: list[Call] = []
@@ -164,7 +166,7 @@ def _still_fails(send: Send, check: Check, first: Call, valid: Any) -> tuple[Cal
 def _send_invalid(send: Send, schema: dict[str, object] | None) -> list[Call]:
     bodies = [Body(data, f"invalid: {what}", content_type) for what, data, content_type in GENERIC_INVALID]
     if schema is not None:
-        from . import strategies
+        from ..inputs import strategies
 
         bodies += [Body.from_json(value, f"invalid: {what}") for what, value in strategies.invalid_values(schema)]
         bodies += [Body.from_json(value, f"valid, but {what}") for what, value in strategies.unknown_key_values(schema)]

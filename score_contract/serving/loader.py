@@ -31,9 +31,10 @@ from pathlib import Path
 from types import CodeType, FrameType, ModuleType
 from typing import Any
 
-from . import contract, tracebacks
-from .contract import Contract
-from .observations import ImportResult, Mode
+from ..core.observations import ImportResult, Mode
+from ..inputs import contract
+from ..inputs.contract import Contract
+from . import tracebacks
 
 ENTRY_MODULE = "entry_module"
 SERVER_PACKAGE = "azureml_inference_server_http"

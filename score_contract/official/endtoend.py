@@ -6,7 +6,7 @@ the search), and is stopped as soon as the last body has been sent.
 
 from __future__ import annotations
 
-from .observations import VALID_PHASES, Call
+from ..core.observations import VALID_PHASES, Call
 from .server import OfficialServer
 from .server_checks import Exchange, ServerEvidence
 
@@ -40,7 +40,7 @@ def exchange(
         swagger = tuple((v, server.get(f"/swagger.json?version={v}")) for v in ("2", "3")) if server.alive() else ()
         invalid_examples: tuple[tuple[str, object], ...] = ()
         if decorated and contract is not None:
-            from .strategies import invalid_values
+            from ..inputs.strategies import invalid_values
 
             invalid_examples = tuple(invalid_values(contract))
         return ServerEvidence(boot, valid_exchanges, invalid_exchanges, swagger, decorated, contract, invalid_examples)

@@ -1,6 +1,6 @@
 """The worker process: one per script, like one of the server's gunicorn workers.
 
-It is started by :mod:`score_contract.sandbox` with the server's environment and
+It is started by :mod:`score_contract.isolation.sandbox` with the server's environment and
 working folder, reads commands from one pipe and answers on another. The
 script's own stdout and stderr go to a log file the parent reads when something
 goes wrong. Whatever the script does to this interpreter stays here.
@@ -14,8 +14,8 @@ import traceback
 from multiprocessing.connection import Connection
 from typing import Any
 
-from . import calling, loader, tracebacks
-from .observations import ImportResult, InitResult
+from ..core.observations import ImportResult, InitResult
+from ..serving import calling, loader, tracebacks
 
 
 class Bug:

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from .groups import stop_group
-from .observations import Body, HttpResponse
+from ..core.observations import Body, HttpResponse
+from ..isolation.groups import stop_group
 
 HOST = "127.0.0.1"
 LAUNCHER = (

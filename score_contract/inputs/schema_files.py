@@ -10,12 +10,12 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .compare import json_path
-from .errors import UsageError
-from .observations import Body
+from ..core.compare import json_path
+from ..core.observations import Body
+from ..errors import UsageError
 
 if TYPE_CHECKING:
-    from .settings import Script
+    from ..settings import Script
 
 
 def load_schema(path: Path, shown: str) -> dict[str, Any]:

@@ -8,7 +8,7 @@ not required there, numpy inner dimensions are unconstrained, and extra pandas
 columns or empty batches pass the swagger but are refused at run time.
 
 The result is a JSON Schema per body, so that decorator contracts and schema
-files feed one generator (:mod:`score_contract.strategies`). A body the
+files feed one generator (:mod:`score_contract.inputs.strategies`). A body the
 decorators' own conversion refuses is still not valid, whatever the schema
 says: the runner discards such bodies when run() never saw them.
 

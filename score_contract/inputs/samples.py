@@ -10,8 +10,8 @@ import json
 import os
 from pathlib import Path
 
-from .errors import UsageError
-from .observations import Body
+from ..core.observations import Body
+from ..errors import UsageError
 
 SAMPLE_SUFFIXES = (".json", ".jsonl")
 

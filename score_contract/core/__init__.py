@@ -1,0 +1,1 @@
+"""Plain data about what was observed, and pure comparisons of it: no I/O."""

@@ -1,0 +1,1 @@
+"""Which request bodies are valid: contracts, JSON Schema, strategies, samples."""

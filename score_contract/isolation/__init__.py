@@ -1,0 +1,1 @@
+"""Process isolation: one worker process per script, its process group, its death."""

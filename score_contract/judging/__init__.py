@@ -1,0 +1,1 @@
+"""Checks: small pure functions that judge one observation."""
