@@ -96,4 +96,34 @@ def render(
     server = check.phase.startswith("server-")
     lines.append(f"reproduce: {reproduce_command(script, settings, invocation_dir, first.body, server)}")
     text = first.headline + "\n" + _indent("\n".join(lines))
-    return Failure(first.headline, text)
+    return Failure(_spelled(first.headline, settings), _spelled(text, settings))
+
+
+_GUESSED_REMEDY = (
+    "Handle such bodies in run(), or answer them with a 4xx (return AMLResponse(message, 400)), or declare which"
+    " bodies are valid (request.schema.json beside the script, or --score-schema FILE): a declared contract"
+    " turns findings like this one into failures."
+)
+
+
+def render_findings(
+    check: Check, findings: tuple[Violation, ...], script: Script, settings: Settings, invocation_dir: Path
+) -> str:
+    """The warning for violations found only on variations of the samples (no contract was declared)."""
+    first = findings[0]
+    lines = [f"contract: {check.sentence}"]
+    if first.body is not None:
+        lines.append(_body_line(first))
+    if len(findings) > 1:
+        lines.append(f"{len(findings)} varied bodies break this contract")
+    if first.details:
+        lines.append(first.details)
+    lines.append(_GUESSED_REMEDY)
+    lines.append(f"reproduce: {reproduce_command(script, settings, invocation_dir, first.body)}")
+    headline = f"found by varying your samples (no schema was given): {first.headline}"
+    return _spelled(headline + "\n" + _indent("\n".join(lines)), settings)
+
+
+def _spelled(text: str, settings: Settings) -> str:
+    """Texts name our flags as pytest spells them; `score-contract check` spells them without --score-."""
+    return text.replace("--score-", "--") if settings.front_end == "cli" else text

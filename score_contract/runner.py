@@ -8,14 +8,17 @@ replaces it, init() included, and the remaining bodies go to the new one.
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from .core.compare import json_path
+from .core.compare import Difference, json_path
 from .core.observations import (
-    VALID_PHASES,
+    VALID_AND_VARIED,
     Body,
     Call,
+    Caught,
     Death,
     Evidence,
     HttpResponse,
@@ -56,6 +59,11 @@ class ScriptRun:
         self._retired: list[Sandbox] = []
         self._server: OfficialServer | None = None
         self._server_evidence: ServerEvidence | None = None
+        #: What init() of the current worker caught itself: the likely cause of what run() does.
+        self._init_caught: tuple[Caught, ...] = ()
+        #: Bodies sent, by phase, and answer paths found to change by themselves.
+        self.sent: Counter[str] = Counter()
+        self.volatile_found: dict[str, Difference] = {}
 
     # -- lifecycle -------------------------------------------------------------
 
@@ -79,6 +87,7 @@ class ScriptRun:
             return imported, None
         reply = sandbox.ask("init", self.settings.init_timeout, timeout=self.settings.init_timeout)
         init = reply if isinstance(reply, InitResult) else InitResult(death=_as_death(reply))
+        self._init_caught = init.caught
         return imported, init
 
     def imported(self) -> ImportResult:
@@ -195,16 +204,37 @@ class ScriptRun:
             seed=self.settings.seed,
             key=database_key(str(self.script.path), contract),
             volatile=self.settings.volatile_keys,
+            guessed=self.guessed_contract(),
         )
         if contract.output is not None:
             from .inputs.strategies import validator
 
             self._output_validator = validator(contract.output)
-        calls, notes = explore(self._send, plan)
-        self.notes += notes
+        exploration = explore(self._send, plan)
+        self.sent, self.volatile_found = exploration.sent, exploration.volatile
+        self.notes += exploration.notes
+        if exploration.volatile:
+            shown = ", ".join(exploration.volatile)
+            self.notes.append(
+                f"not compared, they change by themselves (times, durations or ids by their key or value): {shown}"
+            )
         if self._lost:
             self.notes.append(f"{self._lost} bodies were not sent: the worker could not be restarted")
-        return calls
+        return exploration.calls
+
+    def guessed_contract(self) -> dict[str, Any] | None:
+        """Without a declared contract: one guessed from the JSON samples (see inputs.inferred)."""
+        if self.contract().body is not None:
+            return None
+        from .inputs.inferred import infer_schema
+
+        values = []
+        for body in self.script.bodies:
+            try:
+                values.append(json.loads(body.data))
+            except (ValueError, RecursionError):
+                continue  # a file sent as it is: nothing to vary
+        return infer_schema(values)
 
     def _send(self, body: Body, phase: Phase) -> Call:
         if self._sandbox is None and not self._restart():
@@ -216,8 +246,8 @@ class ScriptRun:
             self._sandbox.close()
             self._sandbox = None  # the next body goes to a replacement worker
             return Call(body, death=_as_death(reply), incarnation=self._incarnation, phase=phase)
-        call = replace(reply, incarnation=self._incarnation, phase=phase)
-        if phase in VALID_PHASES and self._output_validator is not None:
+        call = replace(reply, incarnation=self._incarnation, phase=phase, init_caught=self._init_caught)
+        if phase in VALID_AND_VARIED and self._output_validator is not None:
             call = replace(call, output_problem=self._output_problem(call))
         return call
 
@@ -235,8 +265,6 @@ class ScriptRun:
         response = call.response
         if response is None or not response.is_json or not 200 <= response.status < 300 or call.returned_response:
             return None
-        import json
-
         try:
             value = json.loads(response.body)
         except (ValueError, RecursionError):

@@ -11,12 +11,24 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
+from .core.wording import plural
 from .inputs.schema_files import check_satisfiable
 from .judging.checks import Check
-from .report import Failure, render
+from .report import Failure, render, render_findings
 from .runner import ScriptRun
 from .settings import Script, Settings, plan
 from .verdicts import Verdict, judge
+
+#: How the terminal summary names what each phase sent, in the order they are sent.
+_PHASE_NAMES = {
+    "sample": ("sample", "samples"),
+    "example": ("decorator sample", "decorator samples"),
+    "boundary": ("boundary", "boundaries"),
+    "generated": ("generated", "generated"),
+    "varied": ("variation of the samples", "variations of the samples"),
+    "invalid": ("invalid", "invalid"),
+    "repeat": ("sent again", "sent again"),
+}
 
 
 class ContractSession:
@@ -71,6 +83,33 @@ class ContractSession:
         body = verdict.violations[0].body if verdict.violations else None
         server_answer = run.server_answer(body) if body is not None and not check.phase.startswith("server-") else None
         return render(check, verdict, self.scripts[path.resolve()], self.settings, self.invocation_dir, server_answer)
+
+    def warnings(self, path: Path, check: Check, verdict: Verdict) -> list[str]:
+        """The warnings of a verdict: notes, advisories, what varying the samples found."""
+        texts = list(verdict.warnings)
+        if verdict.findings:
+            script = self.scripts[path.resolve()]
+            texts.append(render_findings(check, verdict.findings, script, self.settings, self.invocation_dir))
+        return [text.replace("--score-", "--") if self.settings.front_end == "cli" else text for text in texts]
+
+    def warning_line(self, path: Path) -> int:
+        """Where warnings about a script point: its run() (0 when it was not imported)."""
+        run = self._runs.get(path.resolve())
+        imported = run.evidence().imported if run is not None else None
+        return imported.run_line if imported is not None else 0
+
+    def sent(self) -> list[str]:
+        """Per script, how many bodies each phase sent: what a green run tested."""
+        lines = []
+        for path, run in self._runs.items():
+            if run.sent:
+                counts = ", ".join(
+                    f"{run.sent[phase]} {plural(run.sent[phase], *names)}"
+                    for phase, names in _PHASE_NAMES.items()
+                    if run.sent[phase]
+                )
+                lines.append(f"{self.scripts[path].shown_as}: {counts}")
+        return lines
 
     def close(self) -> None:
         for run in self._runs.values():

@@ -19,6 +19,9 @@ from .inputs.samples import load_samples
 from .inputs.schema_files import check_samples, load_schema
 
 Kind = Literal["paths", "path", "seconds", "count", "text", "flag"]
+FrontEnd = Literal["pytest", "cli"]
+#: The hidden pytest option by which `score-contract check` says it is the front end.
+FRONT_END_FLAG = "--score-front-end"
 
 #: Managed online endpoints answer 408 after 5 s unless request_timeout_ms says otherwise.
 DEFAULT_TIMEOUT = 5.0
@@ -179,6 +182,16 @@ class Settings:
     #: Boot the official server too, with this many workers.
     server: bool = False
     server_workers: int = 1
+    #: Which front end runs the gate: hints name its flags (--score-schema, or --schema for the CLI).
+    front_end: FrontEnd = "pytest"
+
+    def flag(self, option: Option) -> str:
+        """How the user spells ``option`` in this front end."""
+        return option.flag.replace("--score-", "--") if self.front_end == "cli" else option.flag
+
+    @property
+    def seed_flag(self) -> str:
+        return "--seed " if self.front_end == "cli" else "--hypothesis-seed="
 
 
 @dataclass(frozen=True)
@@ -263,15 +276,15 @@ def resolve(
     server: bool = False,
     server_workers: object = None,
     base: Path,
-    flag_prefix: str = "--score-",
+    front_end: FrontEnd = "pytest",
 ) -> Settings:
     """Validate raw option values (relative paths are taken from ``base``).
 
-    ``flag_prefix`` is how the caller spells the options, for messages.
+    ``front_end`` decides how messages spell the options (--score-timeout, or --timeout for the CLI).
     """
 
     def flag(option: Option) -> str:
-        return option.flag.replace("--score-", flag_prefix)
+        return option.flag.replace("--score-", "--") if front_end == "cli" else option.flag
 
     paths = tuple(dict.fromkeys(script_path(s, base) for s in scripts))
     samples_path = None
@@ -295,6 +308,7 @@ def resolve(
         volatile_keys=parse_volatile(volatile_keys or ""),
         server=_server_available(server, flag(SERVER)),
         server_workers=workers(server_workers, flag(SERVER_WORKERS)),
+        front_end=front_end,
     )
 
 

@@ -6,12 +6,14 @@ says why; a per-call check judges the calls of its phase, smallest body first.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from .core.observations import VALID_PHASES, Call
+from .core.wording import counted, plural
 from .judging.checks import Check, Violation
 from .runner import ScriptRun
+from .settings import SAMPLES, SCHEMA
 
 Outcome = Literal["passed", "failed", "skipped"]
 
@@ -32,6 +34,8 @@ class Verdict:
     blocked_by: str = ""
     #: Advisory findings and notes, shown as warnings.
     warnings: tuple[str, ...] = ()
+    #: Violations found only on bodies of a contract guessed from the samples: warnings, not failures.
+    findings: tuple[Violation, ...] = ()
 
 
 def judge(check: Check, run: ScriptRun) -> Verdict:
@@ -51,9 +55,14 @@ def judge(check: Check, run: ScriptRun) -> Verdict:
     notes = _notes(check, run, calls)
     mine = [c for c in calls if c.phase in _PHASES_OF[check.phase]]
     judged = [c for c in mine if c.rejected is None]
+    if check.phase == "call" and not any(c.phase in VALID_PHASES for c in judged):
+        # A gate that tested nothing must not pass.
+        if check.name == "run_accepts_valid_input":
+            return Verdict("failed", (never_called(run, mine),), warnings=notes)
+        return Verdict(
+            "skipped", reason="run() was never called with a valid request body", blocked_by="run_accepts_valid_input"
+        )
     if not mine:
-        if check.phase == "call":
-            return Verdict("skipped", reason=_NO_BODIES, warnings=notes)
         return Verdict(
             "skipped", reason="no valid body got an answer to send again", blocked_by="run_accepts_valid_input"
         )
@@ -65,14 +74,48 @@ def judge(check: Check, run: ScriptRun) -> Verdict:
         judged = [c for c in judged if c.death is None and c.error is None]
         if not judged:
             return Verdict("skipped", reason="run() returned for no body", blocked_by="run_accepts_valid_input")
-    violations = [check.judge(c) for c in sorted(judged, key=lambda c: len(c.body.data))]
-    return _verdict(check, violations, judged=len(judged), extra=notes)
+    ordered = sorted(judged, key=lambda c: len(c.body.data))
+    found = [(c, check.judge(c)) for c in ordered]
+    declared = [v for c, v in found if not _guessed(c, calls)]
+    guessed = tuple(v for c, v in found if v is not None and _guessed(c, calls))
+    verdict = _verdict(check, declared, judged=len(judged), extra=notes)
+    return replace(verdict, findings=guessed) if verdict.outcome == "passed" and not check.advisory else verdict
 
 
-_NO_BODIES = (
-    "no request bodies to send: put .json/.jsonl files in a samples/ folder beside the script"
-    " (or give --score-samples), or give a contract: @input_schema or --score-schema FILE"
-)
+def _guessed(call: Call, calls: tuple[Call, ...]) -> bool:
+    """Sent as a variation of the samples (a contract guessed, not declared), or sent again after one."""
+    if call.phase == "repeat" and call.repeat_of is not None and 0 <= call.repeat_of < len(calls):
+        call = calls[call.repeat_of]
+    return call.phase == "varied"
+
+
+def never_called(run: ScriptRun, valid: list[Call]) -> Violation:
+    """run() saw no valid body: say why, and how to give one that fits this script and front end."""
+    settings, mode = run.settings, run.imported().mode
+    samples = settings.flag(SAMPLES)
+    refused = [c for c in valid if c.rejected is not None and c.phase in VALID_PHASES]
+    if refused:
+        first = refused[0]
+        why = (
+            f"all {len(refused)} valid {plural(len(refused), 'body', 'bodies')} were refused before run() saw them;"
+            f" the first ({first.body.source or 'a body'}): {first.rejected}"
+        )
+    else:
+        why = "there was no request body to send: no samples, and no contract to generate bodies from"
+    if mode == "rawhttp":
+        ways = (
+            f"Put request files in a samples/ folder beside the script (or give {samples} PATH): .json bodies,"
+            " any other file (an image, a CSV), sent byte for byte with a Content-Type from its extension, or"
+            " .http request files for a method, headers or a multipart upload."
+        )
+    else:
+        ways = (
+            f"Put sample bodies in a samples/ folder beside the script (or give {samples} PATH): .json files,"
+            " one body each, or .jsonl files, one body a line; or declare the valid bodies with a JSON Schema"
+            f" (request.schema.json beside the script, or {settings.flag(SCHEMA)} FILE)"
+            + (" or @input_schema." if mode == "text" else ".")
+        )
+    return Violation("run() was never called with a valid request body", f"{why}.\n{ways}")
 
 
 def _judge_server(check: Check, run: ScriptRun) -> Verdict:
@@ -113,12 +156,24 @@ def _notes(check: Check, run: ScriptRun, calls: tuple[Call, ...]) -> tuple[str, 
         if c.rejected is not None and c.phase in ("sample", "example")
     ]
     contract = run.contract()
-    if contract.body is None:
-        sent = sum(1 for c in calls if c.phase == "sample")
-        notes.append(
-            f"no contract: only the {sent} sample bodies were sent, valid inputs were not explored."
-            " Decorate run() with @input_schema or give --score-schema FILE (a JSON Schema of the request body)."
+    samples = sum(1 for c in calls if c.phase == "sample")
+    if contract.body is None and samples:
+        varied = run.sent["varied"]
+        declare = f"request.schema.json beside the script or {run.settings.flag(SCHEMA)} FILE" + (
+            ", or @input_schema" if run.imported().mode == "text" else ""
         )
+        if varied:
+            notes.append(
+                f"no contract was declared: besides your {counted(samples, 'sample')}, {varied} variations of them"
+                " were sent (the same keys and types, lists of other lengths); what they break is a warning,"
+                f" not a failure. Declare the valid bodies ({declare}) to explore further and make it a failure."
+            )
+        else:
+            notes.append(
+                f"no contract was declared and your {plural(samples, 'sample does', 'samples do')} not hold JSON"
+                f" to vary: only {plural(samples, 'it was', 'they were')} sent. Declare the valid bodies ({declare})"
+                " to explore further."
+            )
     notes += list(contract.notes) + run.notes
     return tuple(notes)
 

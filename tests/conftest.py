@@ -69,3 +69,11 @@ def matrix(tmp_path_factory: pytest.TempPathFactory) -> Outcomes:
     args += ["--score-timeout", "1", "--score-init-timeout", "3"]
     args += ["--score-model-dir", "tests/scripts/init_needs_model_dir/model"]
     return run_contract_session(args, tmp_path_factory.mktemp("matrix") / "junit.xml")
+
+
+@pytest.fixture(scope="session")
+def realworld(tmp_path_factory: pytest.TempPathFactory) -> Outcomes:
+    """One session over the scripts of tests/realworld, written as Azure ML users write them."""
+    from tests.test_realworld import run_realworld_session
+
+    return run_realworld_session(tmp_path_factory.mktemp("realworld") / "junit.xml")

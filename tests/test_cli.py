@@ -50,6 +50,18 @@ def test_check_ignores_the_scripts_of_the_projects_ini_file(tmp_path: Path) -> N
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+def test_check_names_its_own_flags_in_advice_and_in_the_seed_hint(tmp_path: Path) -> None:
+    script = tmp_path / "plain" / "score.py"
+    script.parent.mkdir()
+    script.write_text("def init():\n    pass\n\n\ndef run(data):\n    return data\n")
+    done = cli("check", str(script), "--seed", "7", "--", "-p", "no:cacheprovider")
+    assert done.returncode == 1
+    assert "run() was never called with a valid request body" in done.stdout
+    assert "(or give --samples PATH)" in done.stdout and "or --schema FILE" in done.stdout
+    assert "--score-" not in done.stdout
+    assert "Hypothesis seed 7 (repeat with --seed 7)" in done.stdout
+
+
 def test_check_reports_bad_input_as_a_usage_error() -> None:
     done = cli("check", "tests/scripts/good/score.py", "--model-dir", "nowhere")
     assert done.returncode == 4

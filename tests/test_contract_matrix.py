@@ -135,13 +135,14 @@ def test_the_headline_says_what_broke(matrix: Outcomes, script: str, check: str,
     assert headline in message
 
 
-def test_advisories_and_refused_samples_are_warnings_on_the_script(matrix: Outcomes) -> None:
+def test_advisories_and_refused_samples_are_warnings_on_the_scripts_run(matrix: Outcomes) -> None:
+    # They point at `def run` (its first decorator), and quote it.
     assert (
-        "tests/scripts/double_encoded/score.py:1: ScoreContractWarning:"
+        "tests/scripts/double_encoded/score.py:8: ScoreContractWarning:"
         " run() returned a JSON string; the server encodes it again (double encoding)"
     ) in matrix.output
     assert (
-        "tests/scripts/schema_rejects_sample/score.py:1: ScoreContractWarning:"
+        "tests/scripts/schema_rejects_sample/score.py:11: ScoreContractWarning:"
         " tests/scripts/schema_rejects_sample/samples/three_columns.json was refused before run() saw it:"
         " ValueError: Invalid input array: array has size 3 on dimension #1, while expected value is 2"
     ) in matrix.output

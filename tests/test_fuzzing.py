@@ -95,10 +95,11 @@ def test_the_seed_is_in_the_report_header(fuzzed: Outcomes) -> None:
 
 
 def test_every_check_has_a_correct_script_that_passes_it_and_a_broken_one_that_fails_it(
-    fuzzed: Outcomes, matrix: Outcomes
+    fuzzed: Outcomes, matrix: Outcomes, realworld: Outcomes
 ) -> None:
     for check in CHECKS:
         seen = {outcome for (_, name), (outcome, _) in fuzzed.outcomes.items() if name == check.name}
+        seen |= {outcome for (_, name), (outcome, _) in realworld.outcomes.items() if name == check.name}
         seen |= {matrix.outcomes[(script, check.name)][0] for script in MATRIX_EXPECTED}
         assert "passed" in seen, check.name
         if not check.advisory:

@@ -155,19 +155,23 @@ def test_without_score_the_plugin_stays_out_of_the_way(pytester: pytest.Pytester
     assert "scoring scripts:" not in result.stdout.str()
 
 
-def test_a_script_without_samples_skips_the_request_checks_and_says_how_to_add_them(
+def test_a_script_that_got_no_valid_body_fails_and_says_how_to_give_one(
     pytester: pytest.Pytester, copy_script: Callable[..., Path]
 ) -> None:
+    # A gate that tested nothing must not pass.
     copy_script("no_run", to="plain")
     (pytester.path / "plain" / "score.py").write_text("def init():\n    pass\n\n\ndef run(data):\n    return data\n")
-    result = pytester.runpytest("--score", "plain/score.py", "-rs")
+    result = pytester.runpytest("--score", "plain/score.py", "-rfs")
     valid_body_checks = [c for c in CHECKS if c.phase == "call"]
-    # ...and answers_are_repeatable, which sends valid bodies again.
-    result.assert_outcomes(passed=len(CHECKS) - len(valid_body_checks) - 1, skipped=len(valid_body_checks) + 1)
+    # The other valid-body checks, and answers_are_repeatable, point at it.
+    result.assert_outcomes(failed=1, passed=len(CHECKS) - len(valid_body_checks) - 1, skipped=len(valid_body_checks))
     result.stdout.fnmatch_lines(
         [
-            "*no request bodies to send: put .json/.jsonl files in a samples/ folder beside the script"
-            " (or give --score-samples), or give a contract: @input_schema or --score-schema FILE"
+            "*there was no request body to send: no samples, and no contract to generate bodies from.",
+            "*Put sample bodies in a samples/ folder beside the script (or give --score-samples PATH): .json files,"
+            " one body each, or .jsonl files, one body a line; or declare the valid bodies with a JSON Schema"
+            " (request.schema.json beside the script, or --score-schema FILE) or @input_schema.",
+            "FAILED plain/score.py::run_accepts_valid_input - run() was never called*",
         ]
     )
 

@@ -8,6 +8,7 @@ is imported at start-up; the rest when a script is actually checked.
 
 from __future__ import annotations
 
+import argparse
 import fnmatch
 import os
 import random
@@ -37,6 +38,8 @@ class ScoreContractWarning(UserWarning):
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("score-contract", "score-contract: check Azure ML scoring scripts")
+    # Set by `score-contract check`, which runs this plugin: hints then name its own flags.
+    group.addoption(options.FRONT_END_FLAG, dest="score_front_end", default="pytest", help=argparse.SUPPRESS)
     for option in options.OPTIONS:
         if option.kind == "paths":
             group.addoption(
@@ -105,6 +108,7 @@ def pytest_configure(config: pytest.Config) -> None:
             server=bool(config.getoption(options.SERVER.dest) or config.getini(options.SERVER.ini)),
             server_workers=_value(config, options.SERVER_WORKERS),
             base=config.invocation_params.dir,
+            front_end="cli" if config.getoption("score_front_end") == "cli" else "pytest",
         )
         session = ContractSession(settings, config.invocation_params.dir)
     except UsageError as exc:
@@ -149,7 +153,7 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
     schema = package_version("inference-schema") or "not installed"
     seed = session.settings.seed
     search = (
-        f"Hypothesis seed {seed} (repeat with --hypothesis-seed={seed})"
+        f"Hypothesis seed {seed} (repeat with {session.settings.seed_flag}{seed})"
         if seed is not None
         else "Hypothesis derandomized (its ci profile)"
     )
@@ -205,6 +209,15 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         contract.schedule(item.path for item in session.items if isinstance(item, ScoreItem))
 
 
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    contract = terminalreporter.config.stash.get(SESSION, None)
+    lines = contract.sent() if contract is not None else []
+    if lines:
+        terminalreporter.write_sep("-", "score-contract: bodies sent")
+        for line in lines:
+            terminalreporter.write_line(line)
+
+
 class ScoreFile(pytest.File):
     """A scoring script: one item per check of the contract."""
 
@@ -242,9 +255,16 @@ class ScoreItem(pytest.Item):
             verdict = contract.judge(self.path, self.check)
         finally:
             contract.done(self.path)
-        for text in verdict.warnings:
-            # Attributed to the script, not to this line of ours.
-            warnings.warn_explicit(ScoreContractWarning(text), ScoreContractWarning, str(self.path), 1)
+        line = contract.warning_line(self.path)
+        for text in contract.warnings(self.path, self.check, verdict):
+            # In the JUnit file too, where CI tools show a testcase's properties.
+            self.user_properties.append(("score-contract warning", text))
+            try:
+                # Attributed to the script's run(), not to this line of ours.
+                warnings.warn_explicit(ScoreContractWarning(text), ScoreContractWarning, str(self.path), line)
+            except ScoreContractWarning:
+                # -W error / filterwarnings = error: the warning fails its check, as plain text.
+                raise ContractBroken(text.splitlines()[0], text) from None
         if verdict.outcome == "skipped":
             pointer = f"; see {self.script_id}::{verdict.blocked_by}" if verdict.blocked_by else ""
             # Report the skip at the script, as pytest does for skip marks, not at this line.

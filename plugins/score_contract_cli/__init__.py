@@ -96,7 +96,8 @@ def _check(args: argparse.Namespace, extra: list[str]) -> int:
         pytest_args += [option.flag] if option.kind == "flag" else [option.flag, value]
     if args.seed is not None:
         pytest_args += ["--hypothesis-seed", args.seed]
-    # Only the scripts named here, whatever the project's ini file lists.
+    # Only the scripts named here, whatever the project's ini file lists; hints name this CLI's flags.
+    pytest_args += [options.FRONT_END_FLAG, "cli"]
     return int(pytest.main([*pytest_args, "-o", f"{options.SCORE.ini}=", *extra]))
 
 
@@ -110,7 +111,7 @@ def _replay(args: argparse.Namespace) -> int:
         timeout=args.score_timeout,
         init_timeout=args.score_init_timeout,
         base=Path.cwd(),
-        flag_prefix="--",
+        front_end="cli",
         server=args.server,
     )
     body: bytes | None

@@ -1,20 +1,76 @@
-"""Compare two answers to the same request body, and name where they differ.
+"""Compare two answers to the same request body, and name every place they differ.
 
-Volatile paths (request ids, timestamps) are left out: ``a.b`` names key ``b``
-inside key ``a``; lists on the way are crossed, so ``items.id`` covers the
-``id`` of every item of ``items``.
+Answers are compared as JSON, with every string that holds JSON (``json.dumps`` of a
+dict returned by run(), or a field built that way) decoded first, so that a
+difference inside it has a path of its own.
+
+Some values change by themselves: a timing (``time_in_sec``), a timestamp, a request
+id. A difference is *volatile*, and not held against the script, when its path was
+named by the user (``--score-volatile-keys``) or when its key or both its values look
+like a time, a duration, a date or an id. Anything else that differs is a change of
+answer.
+
+Paths: ``$.a.b`` and ``a.b`` name key ``b`` inside key ``a``; list indices are
+crossed, so ``items.id``, ``items[0].id`` and ``$.items[3].id`` all name the ``id``
+of every item of ``items``.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from .observations import HttpResponse
 
 _MISSING = object()
 _SHOWN = 80
+_DEPTH = 50
+
+#: A key naming a clock reading, a duration or an id: its words (split at "_", "-", ".",
+#: blanks and camelCase humps) hold one of these. "at" only as the last word (scored_at).
+_TIME_WORDS = frozenset(
+    {
+        "time",
+        "times",
+        "timestamp",
+        "ts",
+        "date",
+        "datetime",
+        "duration",
+        "elapsed",
+        "latency",
+        "took",
+        "runtime",
+        "ms",
+        "msec",
+        "millis",
+        "milliseconds",
+        "sec",
+        "secs",
+        "seconds",
+        "ns",
+        "us",
+        "usec",
+        "micros",
+        "when",
+        "created",
+        "updated",
+        "modified",
+        "now",
+        "clock",
+        "uptime",
+    }
+)
+_ID_WORDS = frozenset({"id", "ids", "uuid", "guid", "requestid", "correlation", "trace", "traceid", "nonce"})
+#: A key whose whole subtree is timings ({"timings": {"predict": 0.12}}).
+_TIMING_CONTAINERS = frozenset({"timing", "timings", "timer", "timers", "profiling", "latencies", "durations"})
+_ISO_DATE_TIME = re.compile(r"\d{4}-\d\d-\d\d([T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)?)?")
+_CLOCK = re.compile(r"\d\d?:\d\d(:\d\d(\.\d+)?)?")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}")
+_HEX_ID = re.compile(r"[0-9a-fA-F]{16,}")
 
 
 def json_path(parts: Iterable[object]) -> str:
@@ -22,52 +78,137 @@ def json_path(parts: Iterable[object]) -> str:
     return "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
 
 
+def keys_of(path: str) -> tuple[str, ...]:
+    """``$.meta.request_id`` / ``items[0].id`` / ``meta.time`` → its keys, indices crossed."""
+    text = path.strip()
+    text = text[1:] if text.startswith("$") else text
+    text = re.sub(r"\[\d*\]", "", text)
+    return tuple(part for part in text.split(".") if part)
+
+
 def parse_volatile(text: str) -> tuple[tuple[str, ...], ...]:
-    """``"a.b, c"`` → (("a", "b"), ("c",))."""
-    return tuple(tuple(part for part in item.strip().split(".")) for item in text.split(",") if item.strip())
+    """``"a.b, $.c[0].d"`` → (("a", "b"), ("c", "d"))."""
+    return tuple(keys for item in text.split(",") if (keys := keys_of(item)))
 
 
-def first_difference(first: HttpResponse, again: HttpResponse, volatile: Iterable[tuple[str, ...]] = ()) -> str | None:
-    """Where ``again`` differs from ``first``, e.g. ``$.scores[0]: 0.25 → 0.75``; None when the same."""
+def decode(value: object, depth: int = 0) -> object:
+    """``value`` with every string that holds a JSON object or array replaced by what it holds."""
+    if depth > _DEPTH:
+        return value
+    if isinstance(value, str):
+        stripped = value.strip()
+        if stripped[:1] in ("{", "[") and stripped[-1:] in ("}", "]"):
+            try:
+                return decode(json.loads(stripped), depth + 1)
+            except (ValueError, RecursionError):
+                return value
+        return value
+    if isinstance(value, dict):
+        return {key: decode(item, depth + 1) for key, item in value.items()}
+    if isinstance(value, list):
+        return [decode(item, depth + 1) for item in value]
+    return value
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One place where two answers differ."""
+
+    #: "$.scores[0]", or "status" / "body" for what is not JSON.
+    path: str
+    #: The keys on the way, list indices crossed (what --score-volatile-keys names).
+    keys: tuple[str, ...]
+    before: object
+    after: object
+    #: Its key or both its values look like a time, a duration, a date or an id.
+    looks_volatile: bool
+
+    def __str__(self) -> str:
+        if self.path in ("status", "body"):
+            return f"{self.path}: {self.before} → {self.after}"
+        if isinstance(self.before, list) and isinstance(self.after, list):
+            return f"{self.path}: {len(self.before)} items → {len(self.after)} items"
+        return f"{self.path}: {_shown(self.before)} → {_shown(self.after)}"
+
+
+def differences(first: HttpResponse, again: HttpResponse) -> list[Difference]:
+    """Every place where ``again`` differs from ``first`` (nothing when they are the same)."""
     if first.status != again.status:
-        return f"status: {first.status} → {again.status}"
+        return [Difference("status", (), first.status, again.status, False)]
     try:
-        a, b = json.loads(first.body), json.loads(again.body)
+        a, b = decode(json.loads(first.body)), decode(json.loads(again.body))
     except (ValueError, RecursionError):
         if first.body == again.body:
-            return None
-        return (
-            f"body: {_short(first.body.decode('utf-8', 'replace'))} → {_short(again.body.decode('utf-8', 'replace'))}"
-        )
-    return _diff(a, b, "$", (), tuple(volatile))
+            return []
+        before, after = (_short(r.body.decode("utf-8", "replace")) for r in (first, again))
+        return [Difference("body", (), before, after, False)]
+    return list(_diff(a, b, "$", ()))
 
 
-def _is_volatile(keys: tuple[str, ...], volatile: tuple[tuple[str, ...], ...]) -> bool:
-    return keys in volatile
+def changes(found: Iterable[Difference], volatile: Iterable[tuple[str, ...]] = ()) -> list[Difference]:
+    """The differences that are changes of answer: neither named volatile nor looking so."""
+    named = set(volatile)
+    return [d for d in found if not d.looks_volatile and d.keys not in named]
 
 
-def _diff(a: object, b: object, path: str, keys: tuple[str, ...], volatile: tuple[tuple[str, ...], ...]) -> str | None:
-    if _is_volatile(keys, volatile):
-        return None
+def describe(found: list[Difference], limit: int = 5) -> str:
+    """``$.a: 1 → 2; $.b: "x" → "y"; and 3 more``."""
+    shown = "; ".join(str(d) for d in found[:limit])
+    return shown + (f"; and {len(found) - limit} more" if len(found) > limit else "")
+
+
+def _diff(a: object, b: object, path: str, keys: tuple[str, ...]) -> Iterator[Difference]:
+    if len(keys) > _DEPTH:
+        return
     if isinstance(a, dict) and isinstance(b, dict):
         for key in list(a) + [k for k in b if k not in a]:
-            found = _diff(a.get(key, _MISSING), b.get(key, _MISSING), f"{path}.{key}", (*keys, str(key)), volatile)
-            if found:
-                return found
-        return None
+            yield from _diff(a.get(key, _MISSING), b.get(key, _MISSING), f"{path}.{key}", (*keys, str(key)))
+        return
     if isinstance(a, list) and isinstance(b, list):
         if len(a) != len(b):
-            return f"{path}: {len(a)} items → {len(b)} items"
+            yield Difference(path, keys, a, b, _volatile_key(keys))
+            return
         for index, (x, y) in enumerate(zip(a, b, strict=True)):
-            found = _diff(x, y, f"{path}[{index}]", keys, volatile)
-            if found:
-                return found
-        return None
+            yield from _diff(x, y, f"{path}[{index}]", keys)
+        return
     # 1 and 1.0 are one JSON number; True is not 1; NaN (not JSON, but the
     # server sends it) is the same answer as NaN.
     if a == b and type(a) is type(b) or (_number(a) and _number(b) and (a == b or _both_nan(a, b))):
-        return None
-    return f"{path}: {_shown(a)} → {_shown(b)}"
+        return
+    yield Difference(path, keys, a, b, _volatile_key(keys) or (_volatile_value(a) and _volatile_value(b)))
+
+
+def _words(key: str) -> list[str]:
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", key)
+    return [w for w in re.split(r"[\s_\-.:/]+", spaced.lower()) if w]
+
+
+def _volatile_key(keys: tuple[str, ...]) -> bool:
+    if not keys:
+        return False
+    if any(word in _TIMING_CONTAINERS for key in keys for word in _words(key)):
+        return True
+    words = _words(keys[-1])
+    if not words:
+        return False
+    joined = "".join(words)
+    return (
+        any(w in _TIME_WORDS or w in _ID_WORDS for w in words)
+        or joined in _ID_WORDS
+        or (len(words) > 1 and words[-1] == "at")
+    )
+
+
+def _volatile_value(value: object) -> bool:
+    """A clock reading or an id by its looks: an ISO date/time, a UUID, a long hex id, an epoch."""
+    if isinstance(value, str):
+        text = value.strip()
+        return any(p.fullmatch(text) for p in (_ISO_DATE_TIME, _CLOCK, _UUID, _HEX_ID))
+    if _number(value):
+        number = float(value)  # type: ignore[arg-type]
+        # Seconds or milliseconds since 1970, from 2001 to 2096.
+        return 1e9 <= number < 4e9 or 1e12 <= number < 4e12
+    return False
 
 
 def _both_nan(a: object, b: object) -> bool:
@@ -81,7 +222,10 @@ def _number(value: object) -> bool:
 def _shown(value: object) -> str:
     if value is _MISSING:
         return "(absent)"
-    return _short(json.dumps(value))
+    try:
+        return _short(json.dumps(value))
+    except (TypeError, ValueError):
+        return _short(repr(value))
 
 
 def _short(text: str) -> str:

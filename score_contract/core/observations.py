@@ -19,10 +19,14 @@ if TYPE_CHECKING:
 Mode = Literal["text", "schema", "rawhttp"]
 
 #: Where a request body came from: the user's samples, the decorators' own
-#: sample, the contract's boundaries, Hypothesis, an invalid body, or a body sent
-#: again to see whether the answer is the same.
-Phase = Literal["sample", "example", "boundary", "generated", "invalid", "repeat"]
+#: sample, the contract's boundaries, Hypothesis, a variation of the samples when
+#: no contract was declared, an invalid body, or a body sent again to see whether
+#: the answer is the same.
+Phase = Literal["sample", "example", "boundary", "generated", "varied", "invalid", "repeat"]
+#: Bodies the declared contract (or the user's samples) calls valid: what they break is a failure.
 VALID_PHASES: tuple[Phase, ...] = ("sample", "example", "boundary", "generated")
+#: ... and bodies meant to be valid by a contract guessed from the samples: what they break is a warning.
+VALID_AND_VARIED: tuple[Phase, ...] = (*VALID_PHASES, "varied")
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,15 @@ class ScriptError:
     def summary(self) -> str:
         first_line = self.message.strip().splitlines()[0] if self.message.strip() else ""
         return f"{self.type_name}: {first_line}" if first_line else self.type_name
+
+
+@dataclass(frozen=True)
+class Caught:
+    """An exception the script caught itself, in its own code."""
+
+    error: ScriptError
+    #: The handler that caught it, e.g. "score.py:21 in run".
+    where: str
 
 
 @dataclass(frozen=True)
@@ -118,6 +131,8 @@ class ImportResult:
     elapsed: float = 0.0
     #: What the inference-schema decorators say valid bodies are.
     contract: Contract | None = None
+    #: The line where run() is defined in the script, its first decorator included (0: elsewhere).
+    run_line: int = 0
 
     @property
     def imported(self) -> bool:
@@ -138,6 +153,8 @@ class InitResult:
     timed_out: bool = False
     hint: str = ""
     elapsed: float = 0.0
+    #: Exceptions init() caught itself (a model that failed to load, logged and ignored).
+    caught: tuple[Caught, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -176,10 +193,16 @@ class Call:
     phase: Phase = "sample"
     #: For a body sent again: the index (in the evidence) of its first call ...
     repeat_of: int | None = None
-    #: ... and where the answer differs from that first one.
+    #: ... and where the answer differs from that first one (volatile paths aside).
     changed: str | None = None
+    #: Sent again right after the first time, with nothing in between.
+    back_to_back: bool = False
     #: Why the response body does not satisfy the output contract.
     output_problem: str | None = None
+    #: Exceptions run() caught itself while handling this body.
+    caught: tuple[Caught, ...] = ()
+    #: Exceptions init() of the worker that handled this body caught itself.
+    init_caught: tuple[Caught, ...] = ()
 
 
 @dataclass(frozen=True)

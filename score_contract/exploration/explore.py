@@ -1,11 +1,14 @@
 """The order in which request bodies are sent to one script.
 
-1. examples: the user's samples, then the decorators' own sample;
+1. examples: the user's samples, then the decorators' own sample (the first one
+   answered is sent twice, back to back: see :mod:`.sender`);
 2. boundaries: the contract's edges (0, 1 and the most rows, each enum value,
    bounds, optional keys absent and present, empty strings) — schemathesis'
    coverage phase;
 3. random: Hypothesis over the contract, shrinking each broken check to its
    smallest body;
+   without a declared contract, 2 and 3 run over one guessed from the samples
+   (:mod:`score_contract.inputs.inferred`), as the "varied" phase;
 4. invalid bodies: run() may raise or answer 4xx, but must not hang or end the
    process;
 5. the same bodies again: the answer must not have changed.
@@ -13,17 +16,18 @@
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from ..core.compare import first_difference
-from ..core.observations import VALID_PHASES, Body, Call, Phase
+from ..core.compare import Difference
+from ..core.observations import VALID_AND_VARIED, Body, Call, Phase
 from ..inputs.contract import Contract
 from ..judging.checks import CHECKS, Check
-
-Send = Callable[[Body, Phase], Call]
+from .sender import NOT_SENT, Send, Sender, hung
 
 #: Bodies that are invalid for any contract: (what they are, bytes, content type).
 GENERIC_INVALID: tuple[tuple[str, bytes, str], ...] = (
@@ -36,6 +40,8 @@ GENERIC_INVALID: tuple[tuple[str, bytes, str], ...] = (
     ("bytes that are not UTF-8", b"\xff\xfe{", "application/json"),
     ("a form body, what `curl -d` sends", b"data=1", "application/x-www-form-urlencoded"),
 )
+#: Where the bodies Hypothesis generates say they come from: over the contract, over the guessed one.
+GENERATED_SOURCES = ("generated", "generated from your samples")
 #: How many earlier bodies are sent again at the end.
 REPEATS = 20
 #: Invalid bodies stop after this many made run() hang.
@@ -50,6 +56,20 @@ class Plan:
     seed: int | None
     key: str
     volatile: tuple[tuple[str, ...], ...] = ()
+    #: A contract guessed from the samples, explored when none is declared.
+    guessed: dict[str, Any] | None = None
+
+
+@dataclass
+class Exploration:
+    """What one script's exploration sent and found."""
+
+    calls: list[Call] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    #: Bodies sent, by phase (shrinking and Hypothesis's replays included).
+    sent: Counter[str] = field(default_factory=Counter)
+    #: Answer paths that changed by themselves and look like times or ids, with an example.
+    volatile: dict[str, Difference] = field(default_factory=dict)
 
 
 #: The checks a valid body can fail (advisory ones only warn): what the search and the shrinker pursue.
@@ -64,40 +84,67 @@ def first_broken_check(call: Call, ignored: frozenset[str] = frozenset()) -> str
     return None
 
 
-def explore(send: Send, plan: Plan) -> tuple[list[Call], list[str]]:
+def explore(send: Send, plan: Plan) -> Exploration:
     """Every call made, in order, and notes for the report."""
-    calls: list[Call] = []
-    notes: list[str] = []
-    for body in plan.samples:
-        calls.append(send(body, "sample"))
-    for value in plan.contract.examples:
-        calls.append(send(Body.from_json(value, "the decorators' sample"), "example"))
-    schema = plan.contract.body
+    sender = Sender(send, plan.volatile)
+    found = Exploration()
+    calls = found.calls
+    _send_listed(sender, plan.samples, "sample", calls)
+    examples = [Body.from_json(value, "the decorators' sample") for value in plan.contract.examples]
+    _send_listed(sender, examples, "example", calls)
+    phase: Phase = "boundary" if plan.contract.body is not None else "varied"
+    schema = plan.contract.body if plan.contract.body is not None else plan.guessed
     if schema is not None:
         from ..inputs import strategies
 
-        for value in strategies.boundary_values(schema):
-            calls.append(send(Body.from_json(value, "a boundary of the contract"), "boundary"))
-        if plan.examples > 0:
-            calls += _search(send, plan, schema, notes)
-        calls += _shrink_failures(send, calls, schema)
-    calls += _send_invalid(send, schema)
-    calls += _send_again(send, calls, plan)
-    return calls, notes
+        source = "a boundary of the contract" if phase == "boundary" else "a variation of your samples"
+        bodies = [Body.from_json(value, source) for value in strategies.boundary_values(schema)]
+        _send_listed(sender, bodies, phase, calls)
+        sender.pairing = False
+        if plan.examples > 0 and not sender.hung:
+            calls += _search(sender, plan, schema, "generated" if phase == "boundary" else "varied", found.notes)
+        calls += _shrink_failures(sender, calls, schema)
+    sender.pairing = False
+    calls += _send_invalid(sender, plan.contract.body)
+    calls += _send_again(sender, calls)
+    found.sent, found.volatile = sender.sent, sender.volatile_seen
+    if sender.skipped:
+        found.notes.append(
+            f"run() hung {sender.hangs} times, each costing a whole timeout: {sender.skipped}"
+            f" {_bodies(sender.skipped)} after that were not sent"
+        )
+    return found
 
 
-def _search(send: Send, plan: Plan, schema: dict[str, object], notes: list[str]) -> list[Call]:
+def _bodies(count: int) -> str:
+    return "body" if count == 1 else "bodies"
+
+
+def _send_listed(sender: Sender, bodies: list[Body] | tuple[Body, ...], phase: Phase, calls: list[Call]) -> None:
+    """Send bodies in order; the first answered one goes twice, back to back."""
+    for body in bodies:
+        if sender.hung and phase != "sample":
+            return  # a valid body hung: start nothing new
+        calls.append(sender(body, phase))
+        pair = sender.take_pair(len(calls) - 1)
+        if pair is not None:
+            calls.append(pair)
+
+
+def _search(sender: Sender, plan: Plan, schema: dict[str, Any], phase: Phase, notes: list[str]) -> list[Call]:
     """Search until no new check breaks.
 
     Hypothesis stops generating soon after its first failure (it then shrinks);
     each further round counts the checks already broken as holding, so that a
-    second defect is not hidden behind the first.
+    second defect is not hidden behind the first. After a hang no round starts.
     """
     from ..inputs import strategies
     from . import search
 
+    source = GENERATED_SOURCES[phase == "varied"]
+
     def send_value(value: object) -> Call | None:
-        call = send(Body.from_json(value, "generated"), "generated")
+        call = sender(Body.from_json(value, source), phase)
         return None if call.rejected is not None else call
 
     calls: list[Call] = []
@@ -116,35 +163,47 @@ def _search(send: Send, plan: Plan, schema: dict[str, object], notes: list[str])
         notes += [f"a failure did not happen again when replayed: {text}" for text in outcome.flaky]
         calls += outcome.passed + [call for _, call in outcome.smallest_failures]
         broken = {check for check, _ in outcome.smallest_failures} - ignored
-        if not broken:
+        if not broken or sender.hung:
             break
         ignored |= broken
-    if refused:
-        notes.append(f"{refused} generated bodies were refused before run() saw them")
+    refused -= sender.skipped
+    if refused > 0:
+        notes.append(f"{refused} generated {_bodies(refused)} were refused before run() saw them")
     return calls
 
 
-def _shrink_failures(send: Send, calls: list[Call], schema: dict[str, object]) -> list[Call]:
+def _shrink_failures(send: Send, calls: list[Call], schema: dict[str, Any]) -> list[Call]:
     """Shrink the smallest failing body of each broken check, unless Hypothesis made it."""
-    import json
-
     from ..inputs import strategies
     from . import shrink
 
     valid = strategies.validator(schema)
     shrunk: list[Call] = []
     for check in BODY_CHECKS:
-        failing = [c for c in calls if c.phase in VALID_PHASES and c.rejected is None and check.judge(c)]
+        failing = [c for c in calls if c.phase in VALID_AND_VARIED and c.rejected is None and check.judge(c)]
         if not failing:
             continue
         smallest = min(failing, key=lambda c: len(c.body.data))
-        if smallest.phase == "generated":
-            continue
+        if smallest.body.source in GENERATED_SOURCES:
+            continue  # Hypothesis shrank it already
+        value = _json(smallest.body)
+        if value is _NOT_JSON:
+            continue  # a file sent as it is: nothing to shrink
         still_fails, found = _still_fails(send, check, smallest, valid)
-        budget = shrink.BUDGET if smallest.death is None else shrink.BUDGET // 10
-        shrink.shrink(json.loads(smallest.body.data), still_fails, budget)
+        budget = shrink.BUDGET if smallest.death is None and not hung(smallest) else shrink.BUDGET // 10
+        shrink.shrink(value, still_fails, budget)
         shrunk += found[-1:]
     return shrunk
+
+
+_NOT_JSON = object()
+
+
+def _json(body: Body) -> object:
+    try:
+        return json.loads(body.data)
+    except (ValueError, RecursionError):
+        return _NOT_JSON
 
 
 def _still_fails(send: Send, check: Check, first: Call, valid: Any) -> tuple[Callable[[object], bool], list[Call]]:
@@ -174,27 +233,21 @@ def _send_invalid(send: Send, schema: dict[str, object] | None) -> list[Call]:
     hangs = 0
     for body in bodies:
         call = send(body, "invalid")
+        if call.rejected is not None and call.rejected.startswith(NOT_SENT):
+            break
         calls.append(call)
-        hangs += call.timed_out or (call.death is not None and call.death.hung_after is not None)
+        hangs += hung(call)
         if hangs >= MAX_INVALID_HANGS:  # each hang costs a whole timeout: two are evidence enough
             break
     return calls
 
 
-def _send_again(send: Send, calls: list[Call], plan: Plan) -> list[Call]:
+def _send_again(sender: Sender, calls: list[Call]) -> list[Call]:
     """Send earlier valid bodies again, after everything else went through."""
     chosen = [
         index
         for index, call in enumerate(calls)
-        if call.phase in VALID_PHASES and call.response is not None and call.rejected is None and call.error is None
+        if call.phase in VALID_AND_VARIED and call.response is not None and call.rejected is None and call.error is None
     ]
     step = max(1, len(chosen) // REPEATS)
-    again = []
-    for index in chosen[::step][:REPEATS]:
-        first = calls[index]
-        call = send(first.body, "repeat")
-        changed = None
-        if call.response is not None and first.response is not None:
-            changed = first_difference(first.response, call.response, plan.volatile)
-        again.append(replace(call, repeat_of=index, changed=changed))
-    return again
+    return [sender.again(calls[index], index) for index in chosen[::step][:REPEATS]]

@@ -58,7 +58,7 @@ class Worker:
         assert self.loaded is not None, "init before a successful load"
         started = time.perf_counter()
         try:
-            with calling.deadline(timeout):
+            with self.loaded.watcher.watching() as seen, calling.deadline(timeout):
                 self.loaded.init()
         except calling.Deadline as exc:
             return InitResult(
@@ -72,7 +72,7 @@ class Worker:
                 hint=loader.shadow_hint(self.app_root),
                 elapsed=time.perf_counter() - started,
             )
-        return InitResult(elapsed=time.perf_counter() - started)
+        return InitResult(elapsed=time.perf_counter() - started, caught=seen.caught((), self.app_root))
 
 
 def _die_with_parent(parent: int) -> None:

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ..core.observations import Body, Call, Death, Evidence, ImportResult, InitResult
+from ..core.observations import Body, Call, Caught, Death, Evidence, ImportResult, InitResult
+from .answers import answer_value, carried, error_report
 
 #: What a check judges: the import, init(), each call with a valid body, each
 #: call with an invalid body, each body sent again, or the whole evidence.
@@ -145,7 +146,66 @@ def run_accepts_valid_input(call: Call) -> Violation | None:
         )
     else:
         headline = call.error.summary
-    return Violation(headline, call.error.traceback, body=call.body, location=call.error.location)
+    details = call.error.traceback + _init_caught_note(call.init_caught)
+    return Violation(headline, details, body=call.body, location=call.error.location)
+
+
+def _init_caught_note(caught: tuple[Caught, ...]) -> str:
+    """init() caught something and went on: the likely cause of what run() does next."""
+    if not caught:
+        return ""
+    first = caught[0]
+    return f"\nlikely cause: init() caught {first.error.summary} ({first.where}) and went on:\n" + _indented(
+        first.error.traceback
+    )
+
+
+def _indented(text: str) -> str:
+    return "\n".join(f"    {line}" for line in text.splitlines())
+
+
+_HIDDEN_REMEDY = (
+    "A 200 tells the client, and the endpoint's metrics, that all went well. Let the exception propagate"
+    " (the server answers 500 and logs its traceback), or answer a 4xx for input run() cannot take"
+    " (return AMLResponse(message, 400))."
+)
+
+
+def run_does_not_hide_errors(call: Call) -> Violation | None:
+    """run() does not hide a failure in a successful answer: when it catches an
+    exception while handling a valid request body, its 2xx answer does not carry
+    that exception (its text or class name) or an error report in place of a result."""
+    response = call.response
+    if response is None or call.error is not None or not 200 <= response.status < 300:
+        return None
+    if not call.caught and not call.init_caught:
+        return None
+    value = answer_value(response)
+    found = next(((c, f"its {where}") for c in call.caught if (where := carried(value, c.error))), None)
+    report = error_report(value)
+    if found is None and report is not None and call.caught:
+        found = (call.caught[0], report)
+    answer = f"the answer: HTTP {response.status} {_preview(call)}"
+    if found is not None:
+        caught, why = found
+        return Violation(
+            f"run() caught {caught.error.summary} and answered {response.status} with it",
+            f"{answer}\nit carries the exception: {why}\ncaught in {caught.where}:\n"
+            + _indented(caught.error.traceback)
+            + _init_caught_note(call.init_caught)
+            + f"\n{_HIDDEN_REMEDY}",
+            body=call.body,
+            location=caught.error.location,
+        )
+    if report is not None:
+        first = call.init_caught[0]
+        return Violation(
+            f"run() answered {response.status} with an error report after init() caught {first.error.summary}",
+            f"{answer}\n{report}" + _init_caught_note(call.init_caught) + f"\n{_HIDDEN_REMEDY}",
+            body=call.body,
+            location=first.error.location,
+        )
+    return None
 
 
 def response_status_is_2xx(call: Call) -> Violation | None:
@@ -287,22 +347,32 @@ def run_handles_invalid_input(call: Call) -> Violation | None:
 
 
 def answers_are_repeatable(call: Call) -> Violation | None:
-    """The same valid request body gets the same answer later in the worker's
-    life, after other requests, valid and invalid, went through it."""
+    """The same valid request body gets the same answer: sent twice in a row, and
+    again later, after other requests, valid and invalid, went through the worker
+    (values that change by themselves, such as timings and ids, aside)."""
     if call.death is not None:
         return Violation(
             f"sending an earlier body again ended the worker process: it {call.death.describe()}",
             _last_output(call.death.last_output),
             body=call.body,
         )
-    if call.changed is not None:
+    if call.changed is None:
+        return None
+    if call.back_to_back:
         return Violation(
-            f"the same body got a different answer the second time: {call.changed}",
-            "Something run() keeps between requests changed its answer (state, caching, randomness)."
-            " Paths that are meant to change (request ids, timestamps) go in --score-volatile-keys.",
+            f"the same body sent twice in a row got different answers: {call.changed}",
+            "Nothing else happened in between: run() is not deterministic (dropout or sampling left on at"
+            " inference, an unseeded random generator). Paths that are meant to change go in"
+            " --score-volatile-keys (times, durations and ids are recognised by themselves).",
             body=call.body,
         )
-    return None
+    return Violation(
+        f"the same body got a different answer the second time: {call.changed}",
+        "Something run() keeps between requests changed its answer (state, caching)."
+        " Paths that are meant to change go in --score-volatile-keys (times, durations and ids are recognised"
+        " by themselves).",
+        body=call.body,
+    )
 
 
 def init_runs_once(evidence: Evidence) -> Violation | None:
@@ -325,6 +395,7 @@ CHECKS: tuple[Check, ...] = (
     Check(import_does_not_call_init, "definition"),
     Check(init_succeeds, "init"),
     Check(run_accepts_valid_input, "call"),
+    Check(run_does_not_hide_errors, "call"),
     Check(response_status_is_2xx, "call"),
     Check(output_is_json_encodable, "call"),
     Check(output_is_strict_json, "call"),

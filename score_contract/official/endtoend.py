@@ -31,9 +31,13 @@ def exchange(
             return ServerEvidence(boot)
         # Every valid body that got an answer in-process: the 2xx ones for parity,
         # the others so that a failure can show what the real server made of them.
+        # (Variations of the samples stay in-process: what they find is only a warning.)
         accepted = _distinct(
             c for c in calls if c.phase in VALID_PHASES and c.rejected is None and c.response is not None
         )
+        # Each hang costs the server a whole timeout too: one shows how it answers one.
+        hanging = [c for c in accepted if c.timed_out]
+        accepted = [c for c in accepted if not c.timed_out] + hanging[:1]
         invalid = _distinct(c for c in calls if c.phase == "invalid")
         valid_exchanges = tuple(_send(server, c, timeout, volatile) for c in accepted[:MAX_BODIES])
         invalid_exchanges = tuple(_send(server, c, timeout, volatile) for c in invalid[:MAX_BODIES])

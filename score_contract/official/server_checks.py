@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..core.compare import first_difference
+from ..core.compare import changes, describe, differences
 from ..core.observations import Body, HttpResponse
 from ..judging.checks import Check, Violation
 from .server import Boot
@@ -117,18 +117,19 @@ def server_becomes_ready(boot: Boot) -> Violation | None:
 
 def server_answers_like_the_engine(exchange: Exchange) -> Violation | None:
     """Every valid body that the in-process run answered gets the same status
-    and body from the official server over real HTTP."""
+    and body from the official server over real HTTP (values that change by
+    themselves, such as timings and ids, aside)."""
     if exchange.server is None:
         return Violation(
             f"the official server did not answer: {exchange.error}", _log_excerpt(exchange.log), body=exchange.body
         )
     if exchange.engine is None:
         return None
-    difference = first_difference(exchange.engine, exchange.server, exchange.volatile)
-    if difference is None:
+    found = changes(differences(exchange.engine, exchange.server), exchange.volatile)
+    if not found:
         return None
     return Violation(
-        f"the official server answered differently from the in-process run: {difference}",
+        f"the official server answered differently from the in-process run: {describe(found, 1)}",
         f"in-process: HTTP {exchange.engine.status} {_preview(exchange.engine)}\n"
         f"server:     HTTP {exchange.server.status} {_preview(exchange.server)}\n" + _log_excerpt(exchange.log),
         body=exchange.body,

@@ -262,7 +262,7 @@ def _invoke(
     started = time.perf_counter()
     fired: list[TimeoutError] = []
     try:
-        with scoring_deadline(timeout) as fired:
+        with loaded.watcher.watching() as seen, scoring_deadline(timeout) as fired:
             if loaded.wants_headers:
                 output = loaded.run(**arguments, request_headers=headers)
             else:
@@ -318,4 +318,6 @@ def _invoke(
         double_encoded=holds_json(output),
         init_calls=loaded.init_calls[0] - init_before,
         elapsed=elapsed,
+        # The server's own TimeoutError, swallowed, is reported as the timeout it is.
+        caught=seen.caught(tuple(fired), loaded.app_root),
     )

@@ -35,6 +35,7 @@ from ..core.observations import ImportResult, Mode
 from ..inputs import contract
 from ..inputs.contract import Contract
 from . import tracebacks
+from .caught import Watcher
 
 ENTRY_MODULE = "entry_module"
 SERVER_PACKAGE = "azureml_inference_server_http"
@@ -137,6 +138,12 @@ class LoadedScript:
     #: The undecorated run(): reaching its frame means the body got past conversion.
     inner_run_code: CodeType | None
     init_calls: list[int] = field(default_factory=lambda: [0])
+    #: Sees the exceptions the script catches itself (its folder and the app root are its own).
+    watcher: Watcher = field(init=False)
+
+    def __post_init__(self) -> None:
+        script_dir = os.path.dirname(os.path.realpath(self.module.__file__ or self.app_root))
+        self.watcher = Watcher((self.app_root, script_dir))
 
 
 class _InitCallTracer:
@@ -190,12 +197,15 @@ def load(script: str, app_root: str) -> tuple[ImportResult, LoadedScript | None]
         return ImportResult(
             definition_problem=problem, init_calls=init_calls, elapsed=elapsed, hint=shadow_hint(app_root)
         ), None
+    code = loaded.inner_run_code
     result = ImportResult(
         mode=loaded.mode,
         parameters=tuple(p.name for p in loaded.parameters),
         init_calls=init_calls,
         elapsed=elapsed,
         contract=_read_contract(loaded),
+        # co_firstlineno of a decorated function is its first decorator's line.
+        run_line=code.co_firstlineno if code is not None and code.co_filename == script else 0,
     )
     return result, loaded
 

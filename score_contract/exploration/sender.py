@@ -1,0 +1,98 @@
+"""Every body of one script's exploration goes through one Sender: it counts what each
+phase sent, keeps hangs from eating the run, and sends the first answered body twice.
+
+Hangs: each body that makes run() hang costs a whole ``--score-timeout``. A script that
+hangs on most bodies would otherwise spend minutes on a search (and on Hypothesis's
+shrinking of the hang). After the first hang on a valid body the search stops
+starting anything new (:attr:`Sender.hung`); at most ``MAX_HANGS`` hanging calls are
+made in all, and once they are spent no new body is sent. A body that hung once is
+not sent again: its call is remembered, so that Hypothesis, replaying it, sees the
+same outcome without paying for it.
+
+Back to back: the first valid body that gets a 2xx answer is sent again at once. What
+differs between those two answers changed by itself (a timing, a timestamp, an id) or
+shows that run() is not deterministic (dropout left on, unseeded sampling).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from ..core.compare import Difference, changes, describe, differences
+from ..core.observations import VALID_AND_VARIED, Body, Call, Phase
+
+Send = Callable[[Body, Phase], Call]
+
+#: Hanging calls made at most per script (the first one included).
+MAX_HANGS = 5
+#: What a body that was not sent is marked with (as Call.rejected).
+NOT_SENT = "not sent: "
+
+
+def hung(call: Call) -> bool:
+    return call.timed_out or (call.death is not None and call.death.hung_after is not None)
+
+
+@dataclass
+class Sender:
+    send_to_worker: Send
+    #: Paths the user named volatile (--score-volatile-keys).
+    volatile: tuple[tuple[str, ...], ...] = ()
+    #: Bodies sent, by phase (shrinking included).
+    sent: Counter[str] = field(default_factory=Counter)
+    hangs: int = 0
+    #: A valid body made run() hang: start nothing new.
+    hung: bool = False
+    #: Bodies not sent because the hangs were spent.
+    skipped: int = 0
+    #: Differences that looked like times or ids, by path, with an example.
+    volatile_seen: dict[str, Difference] = field(default_factory=dict)
+    _hung_bodies: dict[tuple[bytes, str, str], Call] = field(default_factory=dict)
+    #: Pair the next answered valid body (only in the phases that list their bodies).
+    pairing: bool = True
+    _paired: bool = False
+    pending_pair: Call | None = None
+
+    def __call__(self, body: Body, phase: Phase) -> Call:
+        key = (body.data, body.content_type, phase)
+        if key in self._hung_bodies:
+            return self._hung_bodies[key]
+        if self.hangs >= MAX_HANGS:
+            self.skipped += 1
+            return Call(body, rejected=f"{NOT_SENT}run() hung {self.hangs} times already", phase=phase)
+        call = self.send_to_worker(body, phase)
+        self.sent[phase] += 1
+        if hung(call):
+            self.hangs += 1
+            self._hung_bodies[key] = call
+            if phase in VALID_AND_VARIED:
+                self.hung = True
+        elif self.pairing and not self._paired and phase in VALID_AND_VARIED and _answered(call):
+            self._paired = True
+            self.pending_pair = self.again(call, -1, back_to_back=True)
+        return call
+
+    def take_pair(self, index: int) -> Call | None:
+        """The back-to-back repeat of the call at ``index``, if that call just triggered it."""
+        pair, self.pending_pair = self.pending_pair, None
+        return replace(pair, repeat_of=index) if pair is not None else None
+
+    def again(self, first: Call, index: int, back_to_back: bool = False) -> Call:
+        """Send ``first``'s body again and say what changed."""
+        call = self(first.body, "repeat")
+        changed = None
+        if call.response is not None and first.response is not None and call.rejected is None:
+            found = differences(first.response, call.response)
+            for difference in found:
+                if difference.looks_volatile:
+                    self.volatile_seen.setdefault(difference.path, difference)
+            real = changes(found, self.volatile)
+            changed = describe(real) if real else None
+        return replace(call, repeat_of=index, changed=changed, back_to_back=back_to_back)
+
+
+def _answered(call: Call) -> bool:
+    response = call.response
+    return call.rejected is None and call.error is None and response is not None and 200 <= response.status < 300

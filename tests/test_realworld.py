@@ -1,0 +1,133 @@
+"""Verdicts on scripts written the way Azure ML users write them (tests/realworld/):
+the official samples' idioms, AutoML-generated files, community projects.
+
+Each broken script fails exactly the checks named for it, with a text that says why;
+each correct one passes every check, including the ones written for the idioms that
+gave false alarms before (timings, a caught KeyError that never reaches the answer).
+One pytest session runs them all, as a user's CI would.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from score_contract.judging.checks import CHECKS
+from tests.conftest import REPO, Outcomes, run_contract_session
+from tests.test_contract_matrix import failure_section
+
+REALWORLD = REPO / "tests" / "realworld"
+SEED = "20261201"
+
+#: script -> the checks it fails (every other check passes or is skipped for a stated reason).
+BROKEN: dict[str, set[str]] = {
+    "hidden_lost_import": {"run_does_not_hide_errors"},
+    "hidden_model_not_loaded": {"run_does_not_hide_errors"},
+    # AutoML v1 files declare a numpy @output_schema and return json.dumps of a dict: both are true.
+    "hidden_json_dumps_error": {"run_does_not_hide_errors", "output_matches_schema"},
+    "hidden_error_envelope": {"run_does_not_hide_errors"},
+    "dropout_left_on": {"answers_are_repeatable"},
+    "state_leak": {"answers_are_repeatable"},
+}
+CORRECT = (
+    "handled_cache_miss",
+    "format_fallback",
+    "validation_error_keys",
+    "parse_fallback",
+    "timing_top_level",
+    "timing_in_json_string",
+    "timestamp_and_request_id",
+    "seconds_timestamp",
+)
+
+
+def run_realworld_session(junit: Path) -> Outcomes:
+    args = [arg for name in (*BROKEN, *CORRECT) for arg in ("--score", f"tests/realworld/{name}/score.py")]
+    args += ["--score-timeout", "2", f"--hypothesis-seed={SEED}", "--score-examples", "30"]
+    return run_contract_session(args, junit)
+
+
+def failed(outcomes: Outcomes, script: str) -> set[str]:
+    return {name for (s, name), (outcome, _) in outcomes.outcomes.items() if s == script and outcome == "failure"}
+
+
+@pytest.mark.parametrize("script", sorted(BROKEN))
+def test_each_broken_script_fails_exactly_its_checks(realworld: Outcomes, script: str) -> None:
+    assert failed(realworld, script) == BROKEN[script], realworld.output[-4000:]
+
+
+@pytest.mark.parametrize("script", CORRECT)
+def test_no_correct_script_fails(realworld: Outcomes, script: str) -> None:
+    outcomes = {name: outcome for (s, name), (outcome, _) in realworld.outcomes.items() if s == script}
+    assert outcomes == {check.name: "passed" for check in CHECKS}, realworld.output[-4000:]
+
+
+def section(outcomes: Outcomes, script: str, check: str) -> str:
+    return failure_section(outcomes.output, f"tests/realworld/{script}/score.py::{check}")
+
+
+def test_a_lost_import_hidden_in_a_200_shows_the_caught_traceback_and_the_answer(realworld: Outcomes) -> None:
+    text = section(realworld, "hidden_lost_import", "run_does_not_hide_errors")
+    assert text.startswith("run() caught NameError: name 'time' is not defined and answered 200 with it")
+    assert """the answer: HTTP 200 {"error": "name 'time' is not defined"}""" in text
+    assert "it carries the exception: its text at $.error" in text
+    assert "score.py:17 in run\n          started = time.perf_counter()" in text
+    assert "smallest failing body (" in text and "reproduce: score-contract replay" in text
+
+
+def test_a_model_that_init_failed_to_load_is_named_as_the_likely_cause(realworld: Outcomes) -> None:
+    text = section(realworld, "hidden_model_not_loaded", "run_does_not_hide_errors")
+    assert "run() caught AttributeError: 'NoneType' object has no attribute 'predict'" in text
+    assert "likely cause: init() caught FileNotFoundError: [Errno 2] No such file or directory" in text
+    assert "(score.py:17 in init) and went on" in text
+
+
+def test_an_error_inside_a_json_string_is_found_too(realworld: Outcomes) -> None:
+    text = section(realworld, "hidden_json_dumps_error", "run_does_not_hide_errors")
+    assert "run() caught AttributeError: 'list' object has no attribute 'tolist'" in text
+    assert "its text at $.error" in text
+
+
+def test_an_error_envelope_is_found_at_the_smallest_body(realworld: Outcomes) -> None:
+    text = section(realworld, "hidden_error_envelope", "run_does_not_hide_errors")
+    assert text.startswith("run() caught ZeroDivisionError: division by zero and answered 200 with it")
+    assert re.search(r"smallest failing body \([^)]*\): \{\"data\": \[\]\}", text), text
+
+
+def test_nondeterminism_is_told_apart_from_state_that_leaks(realworld: Outcomes) -> None:
+    dropout = section(realworld, "dropout_left_on", "answers_are_repeatable")
+    assert dropout.startswith("the same body sent twice in a row got different answers: $.scores[")
+    assert "run() is not deterministic" in dropout
+    leak = section(realworld, "state_leak", "answers_are_repeatable")
+    assert leak.startswith("the same body got a different answer the second time: $.average_so_far:")
+
+
+def test_timings_and_ids_are_named_in_a_note_not_failed(realworld: Outcomes) -> None:
+    output = realworld.output
+    assert "not compared, they change by themselves (times, durations or ids by their key or value): $.time_in_sec" in (
+        output
+    )
+    # Inside the JSON string run() built with json.dumps, the path goes on into it.
+    assert "$.time_in_sec[0]" in output
+    assert "$.meta.requestId, $.meta.scored_at" in output
+
+
+def test_the_summary_says_what_each_script_was_sent(realworld: Outcomes) -> None:
+    assert "score-contract: bodies sent" in realworld.output
+    line = next(
+        line
+        for line in realworld.output.splitlines()
+        if line.startswith("tests/realworld/hidden_lost_import/score.py: ")
+    )
+    assert re.fullmatch(
+        r"tests/realworld/hidden_lost_import/score.py: 1 sample, \d+ variations of the samples, \d+ invalid,"
+        r" \d+ sent again",
+        line,
+    ), line
+
+
+def test_paths_exist() -> None:
+    for name in (*BROKEN, *CORRECT):
+        assert Path(REALWORLD, name, "score.py").is_file(), name
