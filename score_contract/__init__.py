@@ -4,6 +4,10 @@ The engine loads a ``score.py`` the way the official inference server
 (``azureml-inference-server-http``) does, calls it the way the server does, and
 judges what it observed with small, pure checks. It knows nothing of pytest:
 the pytest plugin and the CLI under ``plugins/`` are thin shells over it.
+
+PYTEST_DONT_REWRITE: pytest marks this distribution's packages for assertion rewriting
+(it holds a pytest11 plugin); the engine has no asserts to rewrite, and `score-contract check`
+imports it before pytest starts, which would print a PytestAssertRewriteWarning.
 """
 
 from __future__ import annotations

@@ -88,8 +88,9 @@ class ContractSession:
         """The warnings of a verdict: notes, advisories, what varying the samples found."""
         texts = list(verdict.warnings)
         if verdict.findings:
+            # First: under -W error the first warning is the failure's headline.
             script = self.scripts[path.resolve()]
-            texts.append(render_findings(check, verdict.findings, script, self.settings, self.invocation_dir))
+            texts.insert(0, render_findings(check, verdict.findings, script, self.settings, self.invocation_dir))
         return [text.replace("--score-", "--") if self.settings.front_end == "cli" else text for text in texts]
 
     def warning_line(self, path: Path) -> int:

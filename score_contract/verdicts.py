@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from .core.observations import VALID_PHASES, Call
+from .core.observations import VALID_AND_VARIED, VALID_PHASES, Call
 from .core.wording import counted, plural
 from .judging.checks import Check, Violation
 from .runner import ScriptRun
@@ -17,7 +17,7 @@ from .settings import SAMPLES, SCHEMA
 
 Outcome = Literal["passed", "failed", "skipped"]
 
-_PHASES_OF = {"call": VALID_PHASES, "invalid": ("invalid",), "repeat": ("repeat",)}
+_PHASES_OF = {"call": VALID_AND_VARIED, "invalid": ("invalid",), "repeat": ("repeat",)}
 
 
 @dataclass(frozen=True)

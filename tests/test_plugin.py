@@ -307,3 +307,52 @@ def test_schema_files_beside_the_script_are_its_contract(
     result.stdout.fnmatch_lines(
         ["FAILED good/score.py::output_matches_schema - the response body does not match the output schema:*"]
     )
+
+
+MEAN_SCRIPT = """import json
+
+
+def init():
+    pass
+
+
+def run(raw_data):
+    rows = json.loads(raw_data)["data"]
+    return {"mean": sum(rows) / len(rows)}
+"""
+
+
+def _mean_script(pytester: pytest.Pytester) -> None:
+    (pytester.path / "mean").mkdir()
+    (pytester.path / "mean" / "score.py").write_text(MEAN_SCRIPT)
+    (pytester.path / "mean" / "samples").mkdir()
+    (pytester.path / "mean" / "samples" / "a.json").write_text('{"data": [1, 2]}')
+
+
+def test_a_warning_is_a_clean_failure_of_its_check_under_w_error(pytester: pytest.Pytester) -> None:
+    _mean_script(pytester)
+    result = pytester.runpytest("--score", "mean/score.py", "-W", "error::pytest_score_contract.ScoreContractWarning")
+    result.assert_outcomes(failed=1, passed=len(CHECKS) - 1)
+    result.stdout.fnmatch_lines(
+        [
+            "found by varying your samples (no schema was given): ZeroDivisionError: division by zero",
+            '  smallest failing body (a variation of your samples): {"data": []}',
+        ]
+    )
+    result.stdout.no_fnmatch_line("*Traceback*")
+    result.stdout.no_fnmatch_line("*pytest_score_contract/__init__.py*")
+    result.stdout.no_fnmatch_line("*PytestAssertRewriteWarning*")
+
+
+def test_warnings_reach_the_junit_file_as_properties(pytester: pytest.Pytester) -> None:
+    import xml.etree.ElementTree as ET
+
+    _mean_script(pytester)
+    result = pytester.runpytest("--score", "mean/score.py", "--junitxml=report.xml")
+    result.assert_outcomes(passed=len(CHECKS))
+    case = next(
+        c for c in ET.parse(pytester.path / "report.xml").iter("testcase") if c.get("name") == "run_accepts_valid_input"
+    )
+    values = [p.get("value", "") for p in case.iter("property") if p.get("name") == "score-contract warning"]
+    assert any(v.startswith("found by varying your samples") for v in values), values
+    assert any(v.startswith("no contract was declared") for v in values), values

@@ -31,7 +31,20 @@ BROKEN: dict[str, set[str]] = {
     "dropout_left_on": {"answers_are_repeatable"},
     "state_leak": {"answers_are_repeatable"},
 }
+#: script -> (check, text of the warning): no contract was declared, so what varying the
+#: samples breaks is a warning with the crashing body, not a failure.
+WARNED: dict[str, tuple[str, str]] = {
+    "empty_batch_undecorated": (
+        "run_accepts_valid_input",
+        "found by varying your samples (no schema was given): ValueError: Expected 2D array, got 1D array instead",
+    ),
+    "first_row_only": (
+        "run_accepts_valid_input",
+        "found by varying your samples (no schema was given): IndexError: index 0 is out of bounds",
+    ),
+}
 CORRECT = (
+    "correct_undecorated_batch",
     "handled_cache_miss",
     "format_fallback",
     "validation_error_keys",
@@ -44,7 +57,7 @@ CORRECT = (
 
 
 def run_realworld_session(junit: Path) -> Outcomes:
-    args = [arg for name in (*BROKEN, *CORRECT) for arg in ("--score", f"tests/realworld/{name}/score.py")]
+    args = [arg for name in (*BROKEN, *WARNED, *CORRECT) for arg in ("--score", f"tests/realworld/{name}/score.py")]
     args += ["--score-timeout", "2", f"--hypothesis-seed={SEED}", "--score-examples", "30"]
     return run_contract_session(args, junit)
 
@@ -58,10 +71,39 @@ def test_each_broken_script_fails_exactly_its_checks(realworld: Outcomes, script
     assert failed(realworld, script) == BROKEN[script], realworld.output[-4000:]
 
 
-@pytest.mark.parametrize("script", CORRECT)
+@pytest.mark.parametrize("script", (*CORRECT, *WARNED))
 def test_no_correct_script_fails(realworld: Outcomes, script: str) -> None:
     outcomes = {name: outcome for (s, name), (outcome, _) in realworld.outcomes.items() if s == script}
     assert outcomes == {check.name: "passed" for check in CHECKS}, realworld.output[-4000:]
+
+
+def warnings_of(outcomes: Outcomes, script: str) -> list[str]:
+    """The ScoreContractWarning texts about one script, as pytest's warnings summary shows them."""
+    found = re.findall(
+        rf"^  \S*tests/realworld/{script}/score.py:\d+: ScoreContractWarning: (.*(?:\n    .*)*)",
+        outcomes.output,
+        re.MULTILINE,
+    )
+    return found
+
+
+@pytest.mark.parametrize("script", sorted(WARNED))
+def test_a_crash_found_by_varying_the_samples_is_a_warning_with_the_body(realworld: Outcomes, script: str) -> None:
+    _, headline = WARNED[script]
+    texts = [w for w in warnings_of(realworld, script) if w.startswith("found by varying")]
+    assert len(texts) == 1, realworld.output[-4000:]
+    assert texts[0].startswith(headline), texts[0]
+    assert 'smallest failing body (a variation of your samples): {"data": []}' in texts[0]
+    assert "or declare which bodies are valid (request.schema.json beside the script" in texts[0]
+    assert (
+        f"reproduce: score-contract replay tests/realworld/{script}/score.py --timeout 2 --body '{{\"data\": []}}'"
+        in texts[0]
+    )
+
+
+@pytest.mark.parametrize("script", CORRECT)
+def test_correct_scripts_get_no_finding(realworld: Outcomes, script: str) -> None:
+    assert not [w for w in warnings_of(realworld, script) if w.startswith("found by varying")]
 
 
 def section(outcomes: Outcomes, script: str, check: str) -> str:
@@ -129,5 +171,5 @@ def test_the_summary_says_what_each_script_was_sent(realworld: Outcomes) -> None
 
 
 def test_paths_exist() -> None:
-    for name in (*BROKEN, *CORRECT):
+    for name in (*BROKEN, *WARNED, *CORRECT):
         assert Path(REALWORLD, name, "score.py").is_file(), name

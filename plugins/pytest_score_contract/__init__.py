@@ -4,6 +4,8 @@ A thin shell over the ``score_contract`` engine: each scoring script becomes a
 pytest File, each check of ``score_contract.judging.checks.CHECKS`` one Item named after
 it (``score.py::run_accepts_valid_input``). Only the options module of the engine
 is imported at start-up; the rest when a script is actually checked.
+
+PYTEST_DONT_REWRITE (see score_contract/__init__.py).
 """
 
 from __future__ import annotations

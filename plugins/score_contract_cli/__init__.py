@@ -7,6 +7,8 @@
 
 Exit codes are pytest's: 0 the contract holds / the answer was 2xx, 1 it does
 not, 4 usage error.
+
+PYTEST_DONT_REWRITE (see score_contract/__init__.py).
 """
 
 from __future__ import annotations
