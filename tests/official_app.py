@@ -23,6 +23,10 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # this file is also the subprocess's script: import nothing of ours there
+    from score_contract.core.observations import Body
 
 TIMEOUT_SECONDS = 60
 
@@ -50,8 +54,9 @@ class Boot:
     log: str
 
 
-def answer(script: Path, bodies: Sequence[tuple[bytes, str]], env: dict[str, str]) -> Boot:
-    """POST each (data, content_type) to /score of the official app serving ``script``.
+def answer(script: Path, bodies: Sequence[Body], env: dict[str, str]) -> Boot:
+    """Send each request to the official app serving ``script`` (its method, target,
+    headers, Content-Type and data).
 
     ``env`` must hold AZUREML_ENTRY_SCRIPT (absolute) and AML_APP_ROOT; the
     subprocess runs in ``script``'s folder. An empty content type sends none.
@@ -66,7 +71,7 @@ class Pending:
     count: int
 
 
-def start(script: Path, bodies: Sequence[tuple[bytes, str]], env: dict[str, str]) -> Pending:
+def start(script: Path, bodies: Sequence[Body], env: dict[str, str]) -> Pending:
     """Like :func:`answer`, without waiting: the subprocess starts at once."""
     handle, name = tempfile.mkstemp(prefix="official-app-", suffix=".json")
     os.close(handle)
@@ -79,7 +84,16 @@ def start(script: Path, bodies: Sequence[tuple[bytes, str]], env: dict[str, str]
         stderr=subprocess.STDOUT,
     )
     assert process.stdin is not None
-    request = [{"data": base64.b64encode(data).decode("ascii"), "content_type": ct} for data, ct in bodies]
+    request = [
+        {
+            "data": base64.b64encode(b.data).decode("ascii"),
+            "content_type": b.content_type,
+            "method": b.method,
+            "target": b.target,
+            "headers": list(b.headers),
+        }
+        for b in bodies
+    ]
     process.stdin.write(json.dumps(request).encode("utf-8"))
     process.stdin.close()
     return Pending(process, Path(name), len(bodies))
@@ -129,11 +143,16 @@ def _serve(script: str, out: str) -> None:
     answers: list[dict[str, object]] = []
     for request in requests:
         data = base64.b64decode(request["data"])
-        headers = {"Content-Type": request["content_type"]} if request["content_type"] else {}
+        headers = [(name, value) for name, value in request["headers"]]
+        if request["content_type"]:
+            headers.append(("Content-Type", request["content_type"]))
+        # content_length: the test client leaves it out for an empty body;
+        # requests and curl send `Content-Length: 0` on a POST (not on a bodiless GET).
+        length = len(data) if data or request["method"] not in ("GET", "HEAD", "OPTIONS") else None
         try:
-            # content_length: the test client leaves it out for an empty body;
-            # requests and curl send `Content-Length: 0` on a POST.
-            response = client.post("/score", data=data, headers=headers, content_length=len(data))
+            response = client.open(
+                request["target"], method=request["method"], data=data, headers=headers, content_length=length
+            )
         except BaseException as exc:  # SystemExit / KeyboardInterrupt from run() leave the test client
             answers.append({"escaped": f"{type(exc).__name__}: {exc}"})
             continue

@@ -60,6 +60,32 @@ ODD_BODIES = (
 )
 
 _UNDECORATED = (json_body({"data": [1, 2, 3]}, "a valid body"), json_body({"data": [1.5], "extra": "x"}, "extra keys"))
+#: What a .http sample can say besides a JSON POST: other methods, a query string, headers of its own.
+_PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe\x80"
+_REQUESTS = (
+    Body(b"", "a GET with a query string", "", "GET", "/score?a=1&b=x&a=2&c=[1,%202]&d=null&e="),
+    Body(b"", "a GET without a query string", "", "GET"),
+    Body(b'{"data": [1]}', "a GET with a body: the body is ignored", "application/json", "GET", "/score?data=5"),
+    Body(b"", "OPTIONS", "", "OPTIONS"),
+    Body(b"", "HEAD", "", "HEAD"),
+    Body(b'{"data": [1]}', "PUT", "application/json", "PUT"),
+    Body(
+        b'{"data": [1]}',
+        "headers of its own",
+        "application/json",
+        headers=(("X-Api-Key", "abc"), ("x-lower", "v"), ("TraceId", "t-1"), ("Authorization", "Bearer t")),
+    ),
+    Body(_PNG, "a PNG image", "image/png"),
+    Body(b"a,b\n1,2\n", "a CSV file", "text/csv"),
+    Body(
+        b'--XX\r\nContent-Disposition: form-data; name="file"; filename="cat.png"\r\nContent-Type: image/png\r\n\r\n'
+        + _PNG
+        + b'\r\n--XX\r\nContent-Disposition: form-data; name="field"\r\n\r\nv\r\n--XX--\r\n',
+        "a multipart upload of a PNG file and a field",
+        "multipart/form-data; boundary=XX",
+        headers=(("X-Api-Key", "abc"),),
+    ),
+)
 _STANDARD = (
     json_body({"data": {"a": 1, "b": "x"}}, "a valid body"),
     json_body({"data": {"a": 1, "b": "x"}, "extra": 1}, "extra top-level keys"),
@@ -138,10 +164,13 @@ CASES: dict[str, tuple[Body, ...]] = {
     "schema-two-parameters": _TWO,
     "schema-optional-left-out": _OPTIONAL,
     "schema-python-default": _OPTIONAL,
-    "request-headers": _UNDECORATED,
-    "schema-request-headers": _STANDARD,
+    "request-headers": _UNDECORATED + _REQUESTS,
+    "schema-request-headers": _STANDARD + _REQUESTS,
+    "schema-two-parameters-get": _REQUESTS
+    + (Body(b"", "a GET giving both parameters", "", "GET", "/score?label=%22y%22&count=3"),),
     "schema-output-only": _UNDECORATED,
-    "rawhttp-get-data": _UNDECORATED,
+    "rawhttp-get-data": _UNDECORATED + _REQUESTS,
+    "rawhttp-files": _REQUESTS,
     "rawhttp-get-json": _UNDECORATED,
     "rawhttp-form": _UNDECORATED,
 }

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from score_contract.exploration.sender import MAX_HANGS
 from score_contract.judging.checks import CHECKS
 from tests.conftest import REPO, Outcomes, run_contract_session
 from tests.test_contract_matrix import EXPECTED as MATRIX_EXPECTED
@@ -29,6 +30,9 @@ BROKEN: dict[str, tuple[str, str]] = {
     "pandas_column_dtype": ("run_accepts_valid_input", '"visits": 0'),
     "output_mismatch": ("output_matches_schema", '{"texts": ["'),
     "hangs_on_invalid": ("run_handles_invalid_input", ""),
+    # A hang costs a whole timeout: these get their verdict within a few (explore.sender.MAX_HANGS).
+    "hangs_on_negative": ("run_accepts_valid_input", '{"amount": -'),
+    "hangs_on_big_batch": ("run_accepts_valid_input", '{"data": [[0, 0], [0, 0], [0, 0]]}'),
     "exits_on_invalid": ("run_handles_invalid_input", ""),
     "degraded_after_error": ("answers_are_repeatable", '{"data": []}'),
     "random_answer": ("answers_are_repeatable", '{"data": [1.0, 2.0]}'),
@@ -88,6 +92,11 @@ def test_the_same_seed_gives_the_same_verdict_twice(fuzzed: Outcomes, tmp_path: 
     assert {k: v for k, v in again.outcomes.items() if k != random} == {
         k: v for k, v in fuzzed.outcomes.items() if k != random
     }
+
+
+def test_a_script_that_hangs_on_most_bodies_stops_being_sent_bodies(fuzzed: Outcomes) -> None:
+    hung = re.search(r"hangs_on_big_batch/score.py:\d+: ScoreContractWarning: run\(\) hung (\d+) times", fuzzed.output)
+    assert hung is not None and int(hung.group(1)) <= MAX_HANGS, fuzzed.output[-3000:]
 
 
 def test_the_seed_is_in_the_report_header(fuzzed: Outcomes) -> None:

@@ -55,7 +55,7 @@ def _environment(case: str) -> dict[str, str]:
 
 
 def _differences(body: Body, call: Call, answer: official_app.Answer) -> list[str]:
-    sent = f"{body.source} ({body.data!r}, Content-Type {body.content_type!r})"
+    sent = f"{body.source} ({body.method} {body.target} {body.data!r}, Content-Type {body.content_type!r})"
     if answer.escaped:
         return [f"{sent}: the official app let {answer.escaped} escape"]
     if call.response is None:
@@ -91,7 +91,7 @@ def official_boots(request: pytest.FixtureRequest) -> Iterator[dict[str, Future[
         case: pool.submit(
             official_app.answer,
             script(case),
-            [(b.data, b.content_type) for b in bodies(case)],
+            bodies(case),
             _environment(case),
         )
         for case in selected

@@ -137,7 +137,9 @@ def _post(server: OfficialServer, request: Request, timeout: float) -> Answer:
                 return Answer(HttpResponse(reply.status, got, exc.partial), f"IncompleteRead: {exc}")
         finally:
             connection.close()
-    headers = {"Content-Type": request.body.content_type} if request.body.content_type else {}
+    headers = dict(request.body.headers)
+    if request.body.content_type:
+        headers["Content-Type"] = request.body.content_type
     data = request.body.data
     sent: bytes | Iterator[bytes] = data
     if request.framing == "chunked":
@@ -146,7 +148,12 @@ def _post(server: OfficialServer, request: Request, timeout: float) -> Answer:
     # Not OfficialServer.post: requests' Response.headers joins a repeated header
     # into one "a, b" (the raw urllib3 headers keep each line, as the engine
     # does), and a body that breaks off would be lost.
-    with server.http().post(server.url + "/score", data=sent, headers=headers, timeout=timeout, stream=True) as reply:
+    url = server.url + request.body.target
+    # requests sends no Content-Length for a bodiless GET, HEAD or OPTIONS (the engine does the same).
+    sent_data = sent if data or request.body.method not in ("GET", "HEAD", "OPTIONS") else None
+    with server.http().request(
+        request.body.method, url, data=sent_data, headers=headers, timeout=timeout, stream=True
+    ) as reply:
         received = bytearray()
         broken = ""
         try:

@@ -31,11 +31,18 @@ VALID_AND_VARIED: tuple[Phase, ...] = (*VALID_PHASES, "varied")
 
 @dataclass(frozen=True)
 class Body:
-    """One request body we send to run(), and where it came from."""
+    """One request we send to the server, and where it came from: mostly a POST of a
+    JSON body to /score, but a sample file may be any bytes, and a .http request file
+    may say the method, the query string and headers of its own."""
 
     data: bytes
     source: str = ""
     content_type: str = "application/json"
+    method: str = "POST"
+    #: The path and query string: always /score, maybe with ?a=1.
+    target: str = "/score"
+    #: Headers besides Content-Type (which is content_type), as the client sends them.
+    headers: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_json(cls, value: object, source: str = "") -> Body:
@@ -45,6 +52,19 @@ class Body:
     @property
     def text(self) -> str:
         return self.data.decode("utf-8", errors="backslashreplace")
+
+    @property
+    def is_plain_post(self) -> bool:
+        """A POST to /score with no header of its own: all a --body replay needs to say."""
+        return self.method == "POST" and self.target == "/score" and not self.headers
+
+    @property
+    def is_text(self) -> bool:
+        try:
+            self.data.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        return True
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,10 @@ Hangs: each body that makes run() hang costs a whole ``--score-timeout``. A scri
 hangs on most bodies would otherwise spend minutes on a search (and on Hypothesis's
 shrinking of the hang). After the first hang on a valid body the search stops
 starting anything new (:attr:`Sender.hung`); at most ``MAX_HANGS`` hanging calls are
-made in all, and once they are spent no new body is sent. A body that hung once is
-not sent again: its call is remembered, so that Hypothesis, replaying it, sees the
-same outcome without paying for it.
+made with valid bodies, and once they are spent no new valid body is sent (invalid
+bodies have their own, smaller budget: explore.MAX_INVALID_HANGS). A body that hung
+once is not sent again: its call is remembered, so that Hypothesis, replaying it,
+sees the same outcome without paying for it.
 
 Back to back: the first valid body that gets a 2xx answer is sent again at once. What
 differs between those two answers changed by itself (a timing, a timestamp, an id) or
@@ -59,14 +60,15 @@ class Sender:
         key = (body.data, body.content_type, phase)
         if key in self._hung_bodies:
             return self._hung_bodies[key]
-        if self.hangs >= MAX_HANGS:
+        if self.hangs >= MAX_HANGS and phase != "invalid":
             self.skipped += 1
             return Call(body, rejected=f"{NOT_SENT}run() hung {self.hangs} times already", phase=phase)
         call = self.send_to_worker(body, phase)
         self.sent[phase] += 1
         if hung(call):
-            self.hangs += 1
             self._hung_bodies[key] = call
+            if phase != "invalid":
+                self.hangs += 1
             if phase in VALID_AND_VARIED:
                 self.hung = True
         elif self.pairing and not self._paired and phase in VALID_AND_VARIED and _answered(call):

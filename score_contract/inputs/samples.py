@@ -1,5 +1,8 @@
-"""Read sample request bodies: a ``.json`` file is one body, a ``.jsonl`` file one
-body a line, a folder holds any number of both.
+"""Read sample requests: a ``.json`` file is one body, a ``.jsonl`` file one body a
+line, a ``.http`` file one or more whole requests (see :mod:`.http_files`), and any
+other file is one body sent byte for byte (an image, a CSV, a parquet file) with a
+Content-Type from its extension. A folder holds any number of them (its README and
+hidden files aside).
 
 Every problem is a UsageError naming the file (and the line) in one sentence.
 """
@@ -7,17 +10,44 @@ Every problem is a UsageError naming the file (and the line) in one sentence.
 from __future__ import annotations
 
 import json
+import mimetypes
 import os
+import re
 from pathlib import Path
 
 from ..core.observations import Body
 from ..errors import UsageError
+from .http_files import read_requests
 
-SAMPLE_SUFFIXES = (".json", ".jsonl")
+#: Files of a samples folder that are not samples.
+_NOT_SAMPLES = re.compile(r"^(\.|readme(\.|$)|license(\.|$))", re.IGNORECASE)
+#: Types mimetypes does not know (or guesses differently on other systems).
+_CONTENT_TYPES = {
+    ".parquet": "application/vnd.apache.parquet",
+    ".csv": "text/csv",
+    ".tsv": "text/tab-separated-values",
+    ".txt": "text/plain",
+    ".npy": "application/octet-stream",
+    ".bin": "application/octet-stream",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".wav": "audio/wav",
+    ".webp": "image/webp",
+}
+
+
+def content_type_of(path: Path) -> str:
+    """The Content-Type a file is sent with, from its extension."""
+    known = _CONTENT_TYPES.get(path.suffix.lower())
+    if known is not None:
+        return known
+    guessed, _ = mimetypes.guess_type(path.name)
+    return guessed or "application/octet-stream"
 
 
 def load_samples(path: Path, relative_to: Path | None = None) -> tuple[Body, ...]:
-    """Every body under ``path``, in a stable order (files sorted by name).
+    """Every request under ``path``, in a stable order (files sorted by name).
 
     Paths in messages and body sources are shown relative to ``relative_to``.
     """
@@ -25,12 +55,10 @@ def load_samples(path: Path, relative_to: Path | None = None) -> tuple[Body, ...
     if not path.exists():
         raise UsageError(f"{shown}: the samples path does not exist.")
     if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix in SAMPLE_SUFFIXES)
+        files = sorted(p for p in path.iterdir() if p.is_file() and not _NOT_SAMPLES.match(p.name))
         if not files:
-            raise UsageError(f"{shown}: the samples folder has no .json or .jsonl files.")
+            raise UsageError(f"{shown}: the samples folder has no sample files.")
         return tuple(body for file in files for body in _load_file(file, relative_to))
-    if path.suffix not in SAMPLE_SUFFIXES:
-        raise UsageError(f"{shown}: a samples file must end in .json (one body) or .jsonl (one body a line).")
     return _load_file(path, relative_to)
 
 
@@ -54,6 +82,14 @@ def _read_text(path: Path, label: str) -> str:
 
 def _load_file(path: Path, relative_to: Path | None) -> tuple[Body, ...]:
     label = _label(path, relative_to)
+    suffix = path.suffix.lower()
+    if suffix in (".http", ".rest"):
+        return read_requests(path, label)
+    if suffix not in (".json", ".jsonl"):
+        try:
+            return (Body(path.read_bytes(), label, content_type_of(path)),)
+        except OSError as exc:
+            raise UsageError(f"{label}: cannot be read ({exc.strerror}).") from None
     text = _read_text(path, label)
     if path.suffix == ".json":
         if not text.strip():

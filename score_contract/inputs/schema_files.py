@@ -44,7 +44,13 @@ def check_samples(bodies: tuple[Body, ...], schema: dict[str, Any], schema_shown
 
     check = strategies.validator(schema)
     for body in bodies:
-        error = next(iter(check.iter_errors(json.loads(body.data))), None)
+        if body.method != "POST" or "json" not in body.content_type.lower():
+            continue  # a file sent as it is, a GET: the schema speaks of JSON bodies
+        try:
+            value = json.loads(body.data)
+        except (ValueError, RecursionError):
+            continue
+        error = next(iter(check.iter_errors(value)), None)
         if error is not None:
             where = json_path(error.absolute_path)
             raise UsageError(f"{body.source}: the sample does not satisfy {schema_shown} at {where}: {error.message}.")

@@ -64,7 +64,7 @@ class Worker:
             return InitResult(
                 error=calling.timeout_error(exc, self.app_root, timeout),
                 timed_out=True,
-                elapsed=time.perf_counter() - started,
+                elapsed=timeout,  # the deadline, as for run(): the headline must not vary with load
             )
         except BaseException as exc:  # user_script.invoke_init catches BaseException too
             return InitResult(

@@ -172,9 +172,14 @@ class OfficialServer:
         return self._session
 
     def post(self, body: Body, timeout: float) -> HttpResponse:
-        """POST /score as a plain HTTP client would; raises requests' errors."""
-        headers = {"Content-Type": body.content_type} if body.content_type else {}
-        answer = self.http().post(self.url + "/score", data=body.data, headers=headers, timeout=timeout)
+        """Send the request to /score as a plain HTTP client would (a POST, unless a
+        .http sample says otherwise); raises requests' errors."""
+        headers = dict(body.headers)
+        if body.content_type:
+            headers["Content-Type"] = body.content_type
+        # No Content-Length on a bodiless GET, as the engine models it.
+        data = body.data if body.data or body.method not in ("GET", "HEAD", "OPTIONS") else None
+        answer = self.http().request(body.method, self.url + body.target, data=data, headers=headers, timeout=timeout)
         return HttpResponse(answer.status_code, tuple(answer.headers.items()), answer.content)
 
     def get(self, path: str, timeout: float = 10) -> HttpResponse:

@@ -12,23 +12,30 @@ module and through the official app and compares status, body and headers.
 
 from __future__ import annotations
 
-import inspect
-import json
 import os
 import signal
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from types import CodeType, FrameType
 from typing import Any
 
 from ..core.observations import Body, Call, HttpResponse, ScriptError
 from . import tracebacks
 from .loader import LoadedScript
+from .parsing import (
+    ROUTING_405,
+    flask_request,
+    message,
+    not_for_run,
+    request_headers,
+    schema_arguments,
+    text_argument,
+)
 from .responses import (
     GUNICORN_ERROR,
-    INTERNAL_ERROR,
     RUN_FAILED,
     error_response,
     holds_json,
@@ -37,7 +44,6 @@ from .responses import (
     unencodable,
 )
 
-USER_AGENT = "score-contract"
 #: How long run() may go on after swallowing the server's TimeoutError before a
 #: Deadline stops it (less than sandbox.GRACE_SECONDS, so the worker still answers).
 SWALLOWED_GRACE = 1.0
@@ -105,143 +111,58 @@ def _server_scoring_timeout_ms() -> int:
         return _SERVER_SCORING_TIMEOUT_MS
 
 
-def _is_json_mimetype(content_type: str) -> bool:
-    """werkzeug Request.is_json, which ObjectInput requires."""
-    mimetype = content_type.split(";")[0].strip().lower()
-    return mimetype == "application/json" or (mimetype.startswith("application/") and mimetype.endswith("+json"))
-
-
-def request_headers(body: Body) -> dict[str, str]:
-    """What run() gets as ``request_headers``: dict(request.headers).
-
-    werkzeug's EnvironHeaders leaves out a Content-Type that was not sent. An
-    empty body still has ``Content-Length: 0``: requests and curl send it on a POST.
-    """
-    headers = {"Host": "localhost", "User-Agent": USER_AGENT}
-    if body.content_type:
-        headers["Content-Type"] = body.content_type
-    headers["Content-Length"] = str(len(body.data))
-    return headers
-
-
-def _schema_arguments(parameters: tuple[inspect.Parameter, ...], body: Body) -> dict[str, Any] | HttpResponse:
-    """input_parsers.ObjectInput._parse_post_input and _extract_parameters."""
-    if not _is_json_mimetype(body.content_type):
-        return error_response(415, "Expects Content-Type to be application/json", False)
-    try:
-        parsed = json.loads(body.data)
-    except json.JSONDecodeError as ex:
-        if body.data:
-            return error_response(400, f"POST body could not be decoded as JSON: {ex}", False)
-        return error_response(400, "POST body is empty. Expecting a JSON dictionary.", False)
-    except (ValueError, RecursionError):
-        # Not a JSONDecodeError (e.g. bytes that are not UTF-8): nothing in
-        # handle_score catches it, Flask's catch-all answers 500.
-        return error_response(500, INTERNAL_ERROR, False)
-    if not isinstance(parsed, dict):
-        return error_response(400, "POST body should be a JSON dictionary.", False)
-    arguments: dict[str, Any] = {}
-    for parameter in parameters:
-        value = parsed.get(parameter.name, parameter.default)
-        if value is inspect.Parameter.empty:
-            return error_response(400, f"A value is not provided for the {parameter.name!r} parameter.", False)
-        arguments[parameter.name] = value
-    return arguments
-
-
 def call(loaded: LoadedScript, body: Body, timeout: float) -> Call:
     """Send ``body`` to run() and observe everything that follows."""
+    if body.method not in _ROUTED:
+        return Call(body, response=ROUTING_405, rejected=message(ROUTING_405))
     if loaded.mode == "rawhttp":
-        return _call_rawhttp(loaded, body, timeout)
+        return _trace_id(body, _head_without_body(body, _call_rawhttp(loaded, body, timeout)))
+    answered = not_for_run(body)
+    if answered is not None:
+        return _trace_id(body, Call(body, response=answered, rejected=f"the server answers {body.method} itself"))
     headers = request_headers(body)
     if loaded.mode == "text":
-        arguments: dict[str, Any] | HttpResponse = _text_argument(loaded.parameters[0].name, body)
+        arguments: dict[str, Any] | HttpResponse = text_argument(loaded.parameters[0].name, body)
     else:
-        arguments = _schema_arguments(loaded.parameters, body)
+        arguments = schema_arguments(loaded.parameters, body)
     if isinstance(arguments, HttpResponse):
-        return Call(body, response=arguments, rejected=_message(arguments))
+        return _trace_id(body, Call(body, response=arguments, rejected=message(arguments)))
     if "flask" in sys.modules:
         # handle_score calls run() inside the request: flask.request, g and
         # jsonify() work there. Only a script that loaded Flask can use them
         # (one importing it inside run() is not served on its first call).
-        with _request_context(body):
-            return _invoke(loaded, body, arguments, headers, timeout)
-    return _invoke(loaded, body, arguments, headers, timeout)
+        with flask_request(body):
+            return _trace_id(body, _invoke(loaded, body, arguments, headers, timeout))
+    return _trace_id(body, _invoke(loaded, body, arguments, headers, timeout))
 
 
-def _text_argument(name: str, body: Body) -> dict[str, Any] | HttpResponse:
-    """JsonStringInput: ``str(request.data, "utf-8")``, the raw body text, never parsed."""
-    data = body.data
-    if _is_small_urlencoded_form(body):
-        # What werkzeug would conclude below, without importing Flask (~70 ms)
-        # into a worker whose script never did.
-        data = b""
-    elif _is_form_mimetype(body.content_type):
-        # request.data parses a form first and is then empty: `curl -d` bodies
-        # reach run() as "". werkzeug's parser decides (its size limits answer
-        # 413 through routes.handle_http_exception), so let it.
-        import flask
-        import werkzeug.exceptions
-
-        try:
-            with _request_context(body):
-                data = flask.request.data
-        except werkzeug.exceptions.HTTPException as ex:
-            return error_response(ex.code or 500, str(ex.description), False)
-    try:
-        return {name: data.decode("utf-8")}
-    except UnicodeDecodeError as ex:
-        return error_response(400, f"Input cannot be decoded as UTF-8: {ex}", False)
+#: The methods /score is routed for (routes.py; Flask adds HEAD to a GET route).
+_ROUTED = ("GET", "POST", "OPTIONS", "HEAD")
 
 
-def _is_small_urlencoded_form(body: Body) -> bool:
-    """Within werkzeug's limits for a form (max_form_memory_size, max_form_parts)."""
-    mimetype = body.content_type.split(";")[0].strip().lower()
-    return mimetype == "application/x-www-form-urlencoded" and len(body.data) <= 100_000 and body.data.count(b"&") < 100
+def _head_without_body(body: Body, call: Call) -> Call:
+    """werkzeug sends no body in answer to HEAD; the headers (Content-Length too) stay."""
+    if body.method != "HEAD" or call.response is None:
+        return call
+    return replace(call, response=replace(call.response, body=b""))
 
 
-def _is_form_mimetype(content_type: str) -> bool:
-    """The media types werkzeug's FormDataParser consumes (werkzeug/formparser.py)."""
-    mimetype = content_type.split(";")[0].strip().lower()
-    return mimetype in ("multipart/form-data", "application/x-www-form-urlencoded")
-
-
-def _request_context(body: Body) -> Any:
-    """A Flask request for ``body`` with the headers of a plain HTTP client."""
-    headers = {"User-Agent": USER_AGENT}
-    if body.content_type:
-        headers["Content-Type"] = body.content_type
-    return _flask_app().test_request_context(
-        "/score", method="POST", data=body.data, headers=headers, content_length=len(body.data)
-    )
+def _trace_id(body: Body, call: Call) -> Call:
+    """routes.populate_response_headers echoes a TraceId request header (Office's tracing field)."""
+    trace = next((value for name, value in body.headers if name.lower() == "traceid"), None)
+    if trace is None or call.response is None:
+        return call
+    response = call.response
+    return replace(call, response=replace(response, headers=(*response.headers, ("TraceId", trace))))
 
 
 def _call_rawhttp(loaded: LoadedScript, body: Body, timeout: float) -> Call:
     """RawRequestInput: run() gets the Flask request object itself."""
     import flask  # the script imported rawhttp, so Flask is loaded already
 
-    with _request_context(body):
+    with flask_request(body):
         headers = dict(flask.request.headers)
         return _invoke(loaded, body, {loaded.parameters[0].name: flask.request}, headers, timeout)
-
-
-_APP: Any = None
-
-
-def _flask_app() -> Any:
-    global _APP
-    if _APP is None:
-        import flask
-
-        _APP = flask.Flask("score_contract")
-    return _APP
-
-
-def _message(response: HttpResponse) -> str:
-    try:
-        return str(json.loads(response.body)["message"])
-    except (ValueError, KeyError, TypeError):
-        return response.body.decode("utf-8", "replace")
 
 
 def _entered(exc: BaseException, code: CodeType | None) -> bool:
@@ -278,7 +199,9 @@ def _invoke(
             error=tracebacks.describe(exc, loaded.app_root) if own else timeout_error(exc, loaded.app_root, timeout),
             timed_out=not own,
             init_calls=loaded.init_calls[0] - init_before,
-            elapsed=time.perf_counter() - started,
+            # The deadline that fired, not the time measured past it: verdicts must not
+            # depend on how loaded the machine was.
+            elapsed=timeout if not own else time.perf_counter() - started,
         )
     except Exception as exc:
         elapsed = time.perf_counter() - started
