@@ -22,7 +22,7 @@ def _indented(text: str) -> str:
     return "\n".join(f"    {line}" for line in text.splitlines())
 
 
-def replay(settings: Settings, body: bytes | None, out: TextIO) -> int:
+def replay(settings: Settings, body: Body | None, out: TextIO) -> int:
     """Returns 0 when the server would answer 2xx and no check breaks, else 1."""
     (script,) = settings.scripts
     sandbox = Sandbox(script, settings.app_root or script.parent, settings.model_dir)
@@ -44,7 +44,7 @@ def _problem(violation: Violation | None, out: TextIO) -> bool:
     return True
 
 
-def _replay(sandbox: Sandbox, settings: Settings, body: bytes | None, out: TextIO) -> int:
+def _replay(sandbox: Sandbox, settings: Settings, body: Body | None, out: TextIO) -> int:
     app_root = settings.app_root or sandbox.script.parent
     imported = sandbox.ask(
         "load", str(sandbox.script), str(app_root), settings.init_timeout, timeout=settings.init_timeout
@@ -63,10 +63,10 @@ def _replay(sandbox: Sandbox, settings: Settings, body: bytes | None, out: TextI
     out.write(f"init() returned in {init.elapsed:.3g} s\n")
     if body is None:
         return 0
-    request = Body(body, "--body")
+    request = body
     reply = sandbox.ask("call", request, settings.timeout, timeout=settings.timeout)
     call = reply if isinstance(reply, Call) else Call(request, death=sandbox.death)
-    out.write(f"\nPOST /score  Content-Type: {request.content_type}\n{request.text}\n\n")
+    out.write(_request_text(request))
     if call.response is not None:
         response = call.response
         out.write(f"HTTP {response.status}\n")
@@ -87,7 +87,16 @@ def _replay(sandbox: Sandbox, settings: Settings, body: bytes | None, out: TextI
     return 0 if ok and not broken else 1
 
 
-def replay_on_server(settings: Settings, body: bytes | None, out: TextIO) -> int:
+def _request_text(request: Body) -> str:
+    lines = [f"{request.method} {request.target}"]
+    lines += [f"{name}: {value}" for name, value in request.headers]
+    if request.content_type:
+        lines.append(f"Content-Type: {request.content_type}")
+    shown = request.text if request.is_text else f"({len(request.data)} bytes of {request.content_type or 'data'})"
+    return "\n" + "\n".join(lines) + f"\n\n{shown}\n\n"
+
+
+def replay_on_server(settings: Settings, body: Body | None, out: TextIO) -> int:
     """The same through the official server (on 127.0.0.1): boot it, send one body, stop it."""
     import requests
 
@@ -111,8 +120,8 @@ def replay_on_server(settings: Settings, body: bytes | None, out: TextIO) -> int
         out.write(f"the official server is ready on {server.url} after {boot.seconds:.2f} s\n")
         if body is None:
             return 0
-        request = Body(body, "--body")
-        out.write(f"\nPOST /score  Content-Type: {request.content_type}\n{request.text}\n\n")
+        request = body
+        out.write(_request_text(request))
         offset = server.log_size()
         try:
             response = server.post(request, settings.timeout + 5)

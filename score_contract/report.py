@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .core.observations import Body, HttpResponse
+from .inputs.samples import content_type_of
 from .judging.checks import Check, Violation
 from .settings import DEFAULT_INIT_TIMEOUT, DEFAULT_TIMEOUT, Script, Settings
 from .verdicts import Verdict
@@ -49,24 +50,44 @@ def reproduce_command(
     if settings.init_timeout != DEFAULT_INIT_TIMEOUT:
         words += ["--init-timeout", f"{settings.init_timeout:g}"]
     if body is not None:
-        source_file = body.source if body.source.endswith(".json") else ""
-        if source_file and len(body.data) > _INLINE_BODY_LIMIT:
-            words += ["--body-file", source_file]
-        else:
-            words += ["--body", body.text]
+        words += request_words(body, invocation_dir)
     return shlex.join(words)
+
+
+def request_words(body: Body, invocation_dir: Path) -> list[str]:
+    """How `score-contract replay` is told to send ``body``: the sample file it came
+    from when there is one (a .http request, an image), else the body itself."""
+    name, _, number = body.source.partition("#")
+    if number.isdigit() and name.endswith((".http", ".rest")) and (invocation_dir / name).is_file():
+        return ["--request", body.source]
+    source = invocation_dir / body.source if body.source else None
+    content_type = ["--content-type", body.content_type] if body.content_type != "application/json" else []
+    if source is not None and source.is_file() and (not body.is_text or len(body.data) > _INLINE_BODY_LIMIT):
+        same = content_type_of(source) == body.content_type
+        return ["--body-file", body.source, *([] if same else content_type)]
+    return ["--body", body.text, *content_type]
+
+
+def describe_body(body: Body) -> str:
+    """The body as a failure shows it: JSON text, or what kind of file, and the request line when not a plain POST."""
+    if body.is_text:
+        text = body.text
+        if len(text) > _BODY_PREVIEW:
+            text = f"{text[:_BODY_PREVIEW]}… ({len(body.data)} bytes)"
+        text = text or "(empty)"
+    else:
+        text = f"{len(body.data)} bytes of {body.content_type or 'data'}"
+    if body.is_plain_post:
+        return text
+    headers = "".join(f"; {name}: {value}" for name, value in body.headers)
+    return f"{body.method} {body.target}{headers}; {text}"
 
 
 def _body_line(violation: Violation) -> str:
     body = violation.body
     assert body is not None
-    text = body.text
-    if len(text) > _BODY_PREVIEW:
-        text = f"{text[:_BODY_PREVIEW]}… ({len(body.data)} bytes)"
-    if not text:
-        text = "(empty)"
     source = f" ({body.source})" if body.source else ""
-    return f"smallest failing body{source}: {text}"
+    return f"smallest failing body{source}: {describe_body(body)}"
 
 
 def render(

@@ -168,11 +168,17 @@ def _notes(check: Check, run: ScriptRun, calls: tuple[Call, ...]) -> tuple[str, 
                 " were sent (the same keys and types, lists of other lengths); what they break is a warning,"
                 f" not a failure. Declare the valid bodies ({declare}) to explore further and make it a failure."
             )
+        elif any(c.phase == "sample" and "json" in c.body.content_type for c in calls):
+            notes.append(
+                f"no contract was declared: only your {counted(samples, 'sample')} {plural(samples, 'was', 'were')}"
+                f" sent. Declare the valid bodies ({declare}) to explore further."
+            )
         else:
             notes.append(
-                f"no contract was declared and your {plural(samples, 'sample does', 'samples do')} not hold JSON"
-                f" to vary: only {plural(samples, 'it was', 'they were')} sent. Declare the valid bodies ({declare})"
-                " to explore further."
+                f"no contract was declared and your {plural(samples, 'sample is a file', 'samples are files')} sent"
+                f" as {plural(samples, 'it is', 'they are')}: only {plural(samples, 'it was', 'they were')} sent."
+                " Add samples for the inputs that matter (another size or format, an empty file, a request without"
+                " the file) to explore further."
             )
     notes += list(contract.notes) + run.notes
     return tuple(notes)

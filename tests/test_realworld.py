@@ -10,6 +10,9 @@ One pytest session runs them all, as a user's CI would.
 from __future__ import annotations
 
 import re
+import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -29,6 +32,8 @@ BROKEN: dict[str, set[str]] = {
     "hidden_json_dumps_error": {"run_does_not_hide_errors", "output_matches_schema"},
     "hidden_error_envelope": {"run_does_not_hide_errors"},
     "dropout_left_on": {"answers_are_repeatable"},
+    "rawhttp_image_wrong_mode": {"run_accepts_valid_input"},
+    "rawhttp_multipart_wrong_field": {"run_accepts_valid_input"},
     "state_leak": {"answers_are_repeatable"},
 }
 #: script -> (check, text of the warning): no contract was declared, so what varying the
@@ -44,6 +49,8 @@ WARNED: dict[str, tuple[str, str]] = {
     ),
 }
 CORRECT = (
+    "rawhttp_image",
+    "rawhttp_multipart",
     "correct_undecorated_batch",
     "handled_cache_miss",
     "format_fallback",
@@ -168,6 +175,40 @@ def test_the_summary_says_what_each_script_was_sent(realworld: Outcomes) -> None
         r" \d+ sent again",
         line,
     ), line
+
+
+def test_an_image_sample_is_sent_as_it_is_and_replayed_from_its_file(realworld: Outcomes) -> None:
+    text = section(realworld, "rawhttp_image_wrong_mode", "run_accepts_valid_input")
+    assert (
+        "smallest failing body (tests/realworld/rawhttp_image_wrong_mode/samples/cat.png): 73 bytes of image/png"
+        in text
+    )
+    command = "score-contract replay tests/realworld/rawhttp_image_wrong_mode/score.py --timeout 2 --body-file"
+    assert f"reproduce: {command} tests/realworld/rawhttp_image_wrong_mode/samples/cat.png" in text
+
+
+def test_a_multipart_upload_from_a_http_file_is_sent_and_replayed_from_it(realworld: Outcomes) -> None:
+    text = section(realworld, "rawhttp_multipart_wrong_field", "run_accepts_valid_input")
+    assert (
+        "samples/upload.http#1): POST /score?threshold=0.7; X-Client: mobile-app; 227 bytes of multipart/form-data"
+        in (text)
+    )
+    reproduce = re.search(r"reproduce: (.*)", text)
+    assert reproduce is not None
+    assert "--request 'tests/realworld/rawhttp_multipart_wrong_field/samples/upload.http#1'" in reproduce.group(1)
+    words = shlex.split(reproduce.group(1))
+    done = subprocess.run(
+        [sys.executable, "-m", "score_contract_cli", *words[1:]], cwd=REPO, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 1
+    assert "HTTP 500" in done.stdout and 'files = [req.files["image"]]' in done.stdout
+
+
+def test_the_file_a_http_sample_uploads_is_not_a_sample_of_its_own(realworld: Outcomes) -> None:
+    line = next(
+        l for l in realworld.output.splitlines() if l.startswith("tests/realworld/rawhttp_multipart/score.py: ")
+    )
+    assert line.startswith("tests/realworld/rawhttp_multipart/score.py: 1 sample,"), line
 
 
 def test_paths_exist() -> None:

@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 from score_contract import settings as options
+from score_contract.core.observations import Body
 from score_contract.errors import UsageError
 
 USAGE_ERROR = 4
@@ -62,7 +63,19 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("script", metavar="SCRIPT", help="the scoring script")
     source = replay.add_mutually_exclusive_group()
     source.add_argument("--body", help="the request body, as sent (e.g. '{\"data\": [[1, 2]]}')")
-    source.add_argument("--body-file", metavar="FILE", help="a file holding the request body, sent byte for byte")
+    source.add_argument(
+        "--body-file",
+        metavar="FILE",
+        help="a file holding the request body, sent byte for byte with a Content-Type from its extension",
+    )
+    source.add_argument(
+        "--request",
+        metavar="FILE.http#N",
+        help="request N (from 1) of a .http request file: its method, query string, headers and body",
+    )
+    replay.add_argument(
+        "--content-type", metavar="TYPE", help="the request's Content-Type (default: application/json for --body)"
+    )
     replay.add_argument(
         "--server", action="store_true", help="through the official server (azmlinfsrv on 127.0.0.1), not in-process"
     )
@@ -116,17 +129,37 @@ def _replay(args: argparse.Namespace) -> int:
         front_end="cli",
         server=args.server,
     )
-    body: bytes | None
-    if args.body_file is not None:
+    return (replay_on_server if args.server else replay)(settings, _request(args), sys.stdout)
+
+
+def _request(args: argparse.Namespace) -> Body | None:
+    """The request --body, --body-file or --request describes (None: only import and init())."""
+    from dataclasses import replace
+
+    from score_contract.inputs.http_files import read_requests
+    from score_contract.inputs.samples import content_type_of
+
+    body: Body | None = None
+    if args.request is not None:
+        name, _, number = args.request.partition("#")
+        path = Path(name)
+        if not path.is_file():
+            raise UsageError(f"{name}: no such request file.")
+        requests = read_requests(path, name)
+        index = int(number) if number.isdigit() else 1
+        if not 1 <= index <= len(requests):
+            raise UsageError(f"{args.request}: {name} holds {len(requests)} request(s).")
+        body = requests[index - 1]
+    elif args.body_file is not None:
         path = Path(args.body_file)
         if not path.is_file():
             raise UsageError(f"{args.body_file}: no such body file.")
-        body = path.read_bytes()
+        body = Body(path.read_bytes(), args.body_file, content_type_of(path))
     elif args.body is not None:
-        body = args.body.encode("utf-8")
-    else:
-        body = None
-    return (replay_on_server if args.server else replay)(settings, body, sys.stdout)
+        body = Body(args.body.encode("utf-8"), "--body")
+    if body is not None and args.content_type is not None:
+        body = replace(body, content_type=args.content_type)
+    return body
 
 
 if __name__ == "__main__":

@@ -43,6 +43,15 @@ _METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 _HEADER = re.compile(r"^([!#$%&'*+\-.^_`|~0-9A-Za-z]+)\s*:\s*(.*)$")
 
 
+def included_files(path: Path) -> set[Path]:
+    """The files a .http file includes with ``< path``: parts of its requests, not samples of their own."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return set()
+    return {(path.parent / line[2:].strip()).resolve() for line in lines if line.startswith("< ")}
+
+
 def read_requests(path: Path, label: str) -> tuple[Body, ...]:
     """Every request in the .http file at ``path``; ``label`` names it in messages and sources."""
     try:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..core.observations import Body
 from ..errors import UsageError
-from .http_files import read_requests
+from .http_files import included_files, read_requests
 
 #: Files of a samples folder that are not samples.
 _NOT_SAMPLES = re.compile(r"^(\.|readme(\.|$)|license(\.|$))", re.IGNORECASE)
@@ -56,6 +56,9 @@ def load_samples(path: Path, relative_to: Path | None = None) -> tuple[Body, ...
         raise UsageError(f"{shown}: the samples path does not exist.")
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if p.is_file() and not _NOT_SAMPLES.match(p.name))
+        # A file a .http request includes (an image it uploads) is part of that request.
+        parts = {part for file in files if file.suffix.lower() in (".http", ".rest") for part in included_files(file)}
+        files = [file for file in files if file.resolve() not in parts]
         if not files:
             raise UsageError(f"{shown}: the samples folder has no sample files.")
         return tuple(body for file in files for body in _load_file(file, relative_to))
