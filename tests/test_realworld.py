@@ -205,9 +205,8 @@ def test_a_multipart_upload_from_a_http_file_is_sent_and_replayed_from_it(realwo
 
 
 def test_the_file_a_http_sample_uploads_is_not_a_sample_of_its_own(realworld: Outcomes) -> None:
-    line = next(
-        l for l in realworld.output.splitlines() if l.startswith("tests/realworld/rawhttp_multipart/score.py: ")
-    )
+    prefix = "tests/realworld/rawhttp_multipart/score.py: "
+    line = next(text for text in realworld.output.splitlines() if text.startswith(prefix))
     assert line.startswith("tests/realworld/rawhttp_multipart/score.py: 1 sample,"), line
 
 
