@@ -4,12 +4,15 @@ command that reproduces it."""
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .core.observations import Body, HttpResponse
+from .inputs.edges import edges
 from .inputs.samples import content_type_of
 from .judging.checks import Check, Violation
 from .settings import DEFAULT_INIT_TIMEOUT, DEFAULT_TIMEOUT, Script, Settings
@@ -97,10 +100,12 @@ def render(
     settings: Settings,
     invocation_dir: Path,
     server_answer: HttpResponse | None = None,
+    contract: dict[str, Any] | None = None,
 ) -> Failure:
     """The text of a failed check; the first violation is the one shown in full.
 
-    ``server_answer``: what the official server answered to the same body (--score-server).
+    ``server_answer``: what the official server answered to the same body (--score-server);
+    ``contract``: the request contract, to say when the check failed only at its edges.
     """
     first = verdict.violations[0]
     lines = [f"contract: {check.sentence}"]
@@ -111,6 +116,8 @@ def render(
             lines.append(f"{failing} of {verdict.judged} bodies break this contract")
     if first.details:
         lines.append(first.details)
+    if check.phase == "call":
+        lines += edge_note(verdict, contract)
     if server_answer is not None:
         text = server_answer.body[:300].decode("utf-8", "replace")
         lines.append(f"the official server answered the same body: HTTP {server_answer.status} {text}")
@@ -118,6 +125,35 @@ def render(
     lines.append(f"reproduce: {reproduce_command(script, settings, invocation_dir, first.body, server)}")
     text = first.headline + "\n" + _indent("\n".join(lines))
     return Failure(_spelled(first.headline, settings), _spelled(text, settings))
+
+
+def edge_note(verdict: Verdict, contract: dict[str, Any] | None) -> list[str]:
+    """When every failing body sits at an edge of the contract (and other bodies passed):
+    which edge, and both remedies."""
+    if verdict.judged <= len(verdict.violations):
+        return []  # it fails everywhere: no edge is to blame
+    found = []
+    for violation in verdict.violations:
+        try:
+            value = json.loads(violation.body.data) if violation.body is not None else None
+        except (ValueError, RecursionError):
+            return []
+        found.append(edges(value, contract))
+    if not found or not all(found):
+        return []
+    first = found[0][:3]
+    what = "; ".join(edge.what for edge in first)
+    narrowing = "; ".join(dict.fromkeys(edge.narrowing for edge in first if edge.narrowing))
+    narrow = (
+        f", or narrow the contract: a request.schema.json beside the script (or --score-schema FILE) with {narrowing}"
+        if narrowing
+        else ""
+    )
+    return [
+        f"found only at an edge of the contract: {what}.",
+        "The contract allows this body, so a client may send it. Handle it in run(), or reject it with a 4xx"
+        f" (return AMLResponse(message, 400)){narrow}.",
+    ]
 
 
 _GUESSED_REMEDY = (

@@ -82,7 +82,10 @@ class ContractSession:
         run = self.run(path)
         body = verdict.violations[0].body if verdict.violations else None
         server_answer = run.server_answer(body) if body is not None and not check.phase.startswith("server-") else None
-        return render(check, verdict, self.scripts[path.resolve()], self.settings, self.invocation_dir, server_answer)
+        contract = run.contract().body if check.phase == "call" else None
+        return render(
+            check, verdict, self.scripts[path.resolve()], self.settings, self.invocation_dir, server_answer, contract
+        )
 
     def warnings(self, path: Path, check: Check, verdict: Verdict) -> list[str]:
         """The warnings of a verdict: notes, advisories, what varying the samples found."""

@@ -78,6 +78,16 @@ def test_the_smallest_bodies_are_small(fuzzed: Outcomes) -> None:
     assert 'smallest failing body (a boundary of the contract): {"data": [[0, 0, 0]]}' in sections["single_row"]
 
 
+def test_a_failure_only_at_an_edge_says_which_and_gives_both_remedies(fuzzed: Outcomes) -> None:
+    section = failure_section(fuzzed.output, "tests/fuzz/empty_batch/score.py::run_accepts_valid_input")
+    assert "found only at an edge of the contract: an empty list at $.data." in section
+    assert "Handle it in run(), or reject it with a 4xx (return AMLResponse(message, 400))" in section
+    assert '(or --score-schema FILE) with "minItems": 1 at $.data.' in section
+    # A failure that is not confined to an edge says nothing of edges.
+    section = failure_section(fuzzed.output, "tests/fuzz/random_answer/score.py::answers_are_repeatable")
+    assert "edge" not in section
+
+
 @pytest.mark.parametrize("script", CORRECT)
 def test_no_correct_script_fails(fuzzed: Outcomes, script: str) -> None:
     outcomes = {name: outcome for (s, name), (outcome, _) in fuzzed.outcomes.items() if s == script}

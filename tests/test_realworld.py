@@ -124,6 +124,7 @@ def test_a_lost_import_hidden_in_a_200_shows_the_caught_traceback_and_the_answer
     assert "it carries the exception: its text at $.error" in text
     assert "score.py:17 in run\n          started = time.perf_counter()" in text
     assert "smallest failing body (" in text and "reproduce: score-contract replay" in text
+    assert "edge of the contract" not in text  # every body fails: no edge is to blame
 
 
 def test_a_model_that_init_failed_to_load_is_named_as_the_likely_cause(realworld: Outcomes) -> None:
