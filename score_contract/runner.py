@@ -26,7 +26,7 @@ from .core.observations import (
     InitResult,
     Phase,
 )
-from .inputs.contract import Contract
+from .inputs.contract import OPAQUE, Contract, resolve_opaque
 from .isolation.sandbox import Sandbox
 from .settings import Script, Settings
 
@@ -61,6 +61,7 @@ class ScriptRun:
         self._server_evidence: ServerEvidence | None = None
         #: What init() of the current worker caught itself: the likely cause of what run() does.
         self._init_caught: tuple[Caught, ...] = ()
+        self._contract: Contract | None = None
         #: Bodies sent, by phase, and answer paths found to change by themselves.
         self.sent: Counter[str] = Counter()
         self.volatile_found: dict[str, Difference] = {}
@@ -113,16 +114,36 @@ class ScriptRun:
 
     def contract(self) -> Contract:
         """The decorators' contract combined with the schema files given."""
+        if self._contract is None:
+            self._contract = self._combined_contract()
+        return self._contract
+
+    def _combined_contract(self) -> Contract:
         imported = self.imported()
         decorators = imported.contract or Contract()
         origins = [decorators.origin] if decorators.origin else []
         body, output = decorators.body, decorators.output
+        notes = list(decorators.notes)
+        if body is not None and OPAQUE in json.dumps(body):
+            # Parameter types we cannot read get only the values the samples show.
+            body, missing = resolve_opaque(body, [*decorators.examples, *self._json_samples()])
+            notes += missing
         if self.script.schema is not None:
             origins.append(f"schema file {self.script.schema_origin}")
             body = self.script.schema if body is None else {"allOf": [self.script.schema, body]}
         if self.script.output_schema is not None:
             output = self.script.output_schema if output is None else {"allOf": [self.script.output_schema, output]}
-        return Contract(" and ".join(origins), body, output, decorators.examples, decorators.notes)
+        return Contract(" and ".join(origins), body, output, decorators.examples, tuple(notes))
+
+    def _json_samples(self) -> list[object]:
+        """The user's samples that are JSON bodies, parsed."""
+        values = []
+        for body in self.script.bodies:
+            try:
+                values.append(json.loads(body.data))
+            except (ValueError, RecursionError):
+                continue  # a file sent as it is
+        return values
 
     # -- sending ---------------------------------------------------------------
 
@@ -228,13 +249,7 @@ class ScriptRun:
             return None
         from .inputs.inferred import infer_schema
 
-        values = []
-        for body in self.script.bodies:
-            try:
-                values.append(json.loads(body.data))
-            except (ValueError, RecursionError):
-                continue  # a file sent as it is: nothing to vary
-        return infer_schema(values)
+        return infer_schema(self._json_samples())
 
     def _send(self, body: Body, phase: Phase) -> Call:
         if self._sandbox is None and not self._restart():

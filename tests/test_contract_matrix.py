@@ -92,8 +92,11 @@ def test_a_failure_shows_the_smallest_failing_body_and_how_to_reproduce_it(matri
         '      return {"scores": scores, "mean": sum(scores) / len(scores)}',
         "  ZeroDivisionError: division by zero",
     ]
-    assert lines[6].startswith("  reproduce: score-contract replay tests/scripts/run_fails_on_empty_batch/score.py")
-    assert lines[6].endswith("""--body '{"data": []}'""")
+    # Other bodies passed: the failure is confined to an edge of the contract, which it names.
+    assert lines[6] == "  found only at an edge of the contract: an empty list at $.data."
+    assert lines[7].startswith("  The contract allows this body, so a client may send it.")
+    assert lines[8].startswith("  reproduce: score-contract replay tests/scripts/run_fails_on_empty_batch/score.py")
+    assert lines[8].endswith("""--body '{"data": []}'""")
     assert "score_contract" not in section.replace("score-contract replay", "")
 
 

@@ -33,6 +33,7 @@ BROKEN: dict[str, set[str]] = {
     "hidden_error_envelope": {"run_does_not_hide_errors"},
     "dropout_left_on": {"answers_are_repeatable"},
     "rawhttp_image_wrong_mode": {"run_accepts_valid_input"},
+    "custom_parameter_type_dead_deserialize": {"run_accepts_valid_input"},
     "rawhttp_multipart_wrong_field": {"run_accepts_valid_input"},
     "state_leak": {"answers_are_repeatable"},
 }
@@ -49,6 +50,8 @@ WARNED: dict[str, tuple[str, str]] = {
     ),
 }
 CORRECT = (
+    "custom_parameter_type",
+    "mlflow_style_no_sample",
     "rawhttp_image",
     "rawhttp_multipart",
     "correct_undecorated_batch",
@@ -209,6 +212,19 @@ def test_the_file_a_http_sample_uploads_is_not_a_sample_of_its_own(realworld: Ou
     prefix = "tests/realworld/rawhttp_multipart/score.py: "
     line = next(text for text in realworld.output.splitlines() if text.startswith(prefix))
     assert line.startswith("tests/realworld/rawhttp_multipart/score.py: 1 sample,"), line
+
+
+@pytest.mark.parametrize(
+    ("script", "kind"),
+    [("custom_parameter_type", "MyParameterType"), ("mlflow_style_no_sample", "NoSampleParameterType")],
+)
+def test_a_parameter_type_we_cannot_read_gets_only_known_values_and_says_so(
+    realworld: Outcomes, script: str, kind: str
+) -> None:
+    assert any(
+        w.startswith(f"{kind} is a parameter type score-contract cannot read: no values were generated for it")
+        for w in warnings_of(realworld, script)
+    ), realworld.output[-3000:]
 
 
 def test_paths_exist() -> None:

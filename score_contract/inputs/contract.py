@@ -23,6 +23,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+#: Marks a place whose values the engine cannot generate (a parameter type it cannot
+#: read): only known values go there, the decorator's sample and the user's samples.
+OPAQUE = "x-score-contract-opaque"
+
 #: Mirrors the bounds strategies.py draws from when a schema gives none.
 _INT_RANGES = {
     "int8": (-(2**7), 2**7 - 1),
@@ -87,6 +91,8 @@ def from_decorators(run: Any, parameters: tuple[inspect.Parameter, ...]) -> Cont
     required: list[str] = []
     example: dict[str, Any] = {}
     notes: list[str] = []
+    #: A type we cannot read that has no sample: the decorators' sample is no request.
+    no_sample = False
     for parameter in parameters:
         entry = decorated.get(parameter.name)
         if entry is None:
@@ -94,6 +100,7 @@ def from_decorators(run: Any, parameters: tuple[inspect.Parameter, ...]) -> Cont
         else:
             schema, sample = parameter_schema(entry.param_type, notes)
             example[parameter.name] = sample
+            no_sample |= sample is None and OPAQUE in json.dumps(schema)
             if entry.optional:
                 # The decorator skips conversion of a falsy value: null passes.
                 schema = {"anyOf": [schema, {"type": "null"}]}
@@ -103,7 +110,7 @@ def from_decorators(run: Any, parameters: tuple[inspect.Parameter, ...]) -> Cont
         if parameter.default is inspect.Parameter.empty:
             required.append(parameter.name)
     body = {"type": "object", "properties": properties, "required": required}
-    examples = (example,) if len(example) == len(decorated) and _is_json(example) else ()
+    examples = (example,) if len(example) == len(decorated) and _is_json(example) and not no_sample else ()
     return Contract(
         origin="inference-schema decorators",
         body=body,
@@ -122,8 +129,14 @@ def parameter_schema(param_type: Any, notes: list[str]) -> tuple[dict[str, Any],
         return _pandas_schema(param_type, notes)
     if kind == "StandardPythonParameterType":
         return _standard_schema(param_type.sample_input, notes)
-    notes.append(f"{kind}: its inputs are not generated")
-    return {}, None
+    # A type we cannot read (a user's own AbstractParameterType): nothing is generated
+    # for it, only its own sample and the user's samples are sent (see resolve_opaque).
+    notes.append(
+        f"{kind} is a parameter type score-contract cannot read: no values were generated for it,"
+        " only its own sample and your samples' values were sent"
+    )
+    sample = _as_json(getattr(param_type, "sample_input", None))
+    return {OPAQUE: True}, sample
 
 
 def _standard_schema(sample: Any, notes: list[str]) -> tuple[dict[str, Any], object]:
@@ -158,8 +171,8 @@ def _standard_schema(sample: Any, notes: list[str]) -> tuple[dict[str, Any], obj
         return {"type": "string", "format": "date-time"}, sample.isoformat()
     if name == "time":
         return {"type": "string", "format": "time"}, sample.isoformat()
-    notes.append(f"a {name} sample: its inputs are not generated")
-    return {}, None
+    notes.append(f"a {name} sample: its values were not generated")
+    return {OPAQUE: True}, _as_json(sample)
 
 
 def _dtype_schema(dtype: Any) -> dict[str, Any]:
@@ -256,6 +269,64 @@ def _strip_examples(schema: Any) -> Any:
     if isinstance(schema, list):
         return [_strip_examples(v) for v in schema]
     return schema
+
+
+def _as_json(value: Any) -> object:
+    """``value`` as JSON (a numpy array as its list), or None when it is not JSON."""
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    return value if _is_json(value) else None
+
+
+def resolve_opaque(schema: dict[str, Any], known: list[object]) -> tuple[dict[str, Any] | None, list[str]]:
+    """Replace each OPAQUE place of ``schema`` with the values ``known`` bodies hold
+    there (the decorators' sample, the user's samples). When one has no known value,
+    no body can be generated: None, and a note that says so."""
+    missing: list[str] = []
+
+    def walk(node: Any, path: tuple[str, ...]) -> Any:
+        if isinstance(node, dict):
+            if node.get(OPAQUE):
+                values = _distinct_values(v for body in known for v in _values_at(body, path) if v is not None)
+                if not values:
+                    missing.append("$" + "".join(f".{p}" if p != "[]" else "[]" for p in path))
+                return {"enum": values}
+            resolved = {}
+            for key, value in node.items():
+                if key == "properties" and isinstance(value, dict):
+                    resolved[key] = {name: walk(sub, (*path, name)) for name, sub in value.items()}
+                elif key == "items":
+                    resolved[key] = walk(value, (*path, "[]"))
+                else:
+                    resolved[key] = walk(value, path)
+            return resolved
+        if isinstance(node, list):
+            return [walk(item, path) for item in node]
+        return node
+
+    resolved = walk(schema, ())
+    if missing:
+        shown = ", ".join(missing)
+        return None, [f"no value is known for {shown} (no sample holds one): only your samples were sent"]
+    return resolved, []
+
+
+def _values_at(value: object, path: tuple[str, ...]) -> list[object]:
+    if not path:
+        return [value]
+    head, rest = path[0], path[1:]
+    if head == "[]":
+        return [v for item in value for v in _values_at(item, rest)] if isinstance(value, list) else []
+    if isinstance(value, dict) and head in value:
+        return _values_at(value[head], rest)
+    return []
+
+
+def _distinct_values(values: Any) -> list[object]:
+    kept: dict[str, object] = {}
+    for value in values:
+        kept.setdefault(json.dumps(value, sort_keys=True), value)
+    return list(kept.values())
 
 
 def _distinct(schemas: list[dict[str, Any]]) -> list[dict[str, Any]]:
