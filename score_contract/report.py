@@ -26,6 +26,8 @@ _INLINE_BODY_LIMIT = 500
 class Failure:
     headline: str
     text: str
+    #: What the script printed while it handled the failing request.
+    output: str = ""
 
 
 def _indent(text: str, prefix: str = "  ") -> str:

@@ -183,6 +183,7 @@ class ScriptRun:
         if self._server_evidence is None:
             calls = self._calls or ()
             from .official.endtoend import exchange
+            from .official.server_checks import own_swagger_files
 
             assert self._server is not None
             imported = self.imported()
@@ -194,6 +195,7 @@ class ScriptRun:
                 decorated=imported.mode == "schema",
                 contract=self.contract().body,
                 volatile=self.settings.volatile_keys,
+                own_swagger=own_swagger_files(self.script.app_root),
             )
             self._server = None
         return self._server_evidence
@@ -206,6 +208,10 @@ class ScriptRun:
             if exchange.body.data == body.data:
                 return exchange.server
         return None
+
+    def call_of(self, body: Body) -> Call | None:
+        """The call that sent ``body`` (the very object a violation names)."""
+        return next((call for call in self._calls or () if call.body is body), None)
 
     def evidence(self) -> Evidence:
         return Evidence(self._imported, self._init, self._calls or ())
@@ -256,12 +262,19 @@ class ScriptRun:
             self._lost += 1
             return Call(body, rejected=_NOT_SENT, phase=phase)
         assert self._sandbox is not None
+        offset = self._sandbox.log_size()
         reply = self._sandbox.ask("call", body, self.settings.timeout, timeout=self.settings.timeout)
         if not isinstance(reply, Call):
             self._sandbox.close()
             self._sandbox = None  # the next body goes to a replacement worker
             return Call(body, death=_as_death(reply), incarnation=self._incarnation, phase=phase)
-        call = replace(reply, incarnation=self._incarnation, phase=phase, init_caught=self._init_caught)
+        call = replace(
+            reply,
+            incarnation=self._incarnation,
+            phase=phase,
+            init_caught=self._init_caught,
+            output=self._sandbox.output_since(offset),
+        )
         if phase in VALID_AND_VARIED and self._output_validator is not None:
             call = replace(call, output_problem=self._output_problem(call))
         return call

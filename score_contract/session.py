@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from .core.wording import plural
@@ -83,9 +84,11 @@ class ContractSession:
         body = verdict.violations[0].body if verdict.violations else None
         server_answer = run.server_answer(body) if body is not None and not check.phase.startswith("server-") else None
         contract = run.contract().body if check.phase == "call" else None
-        return render(
+        failure = render(
             check, verdict, self.scripts[path.resolve()], self.settings, self.invocation_dir, server_answer, contract
         )
+        call = run.call_of(body) if body is not None else None
+        return replace(failure, output=call.output) if call is not None else failure
 
     def warnings(self, path: Path, check: Check, verdict: Verdict) -> list[str]:
         """The warnings of a verdict: notes, advisories, what varying the samples found."""

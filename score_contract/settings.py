@@ -333,10 +333,9 @@ def workers(value: object, flag: str) -> int:
 
 def plan(settings: Settings, path: Path, invocation_dir: Path) -> Script:
     """Decide app root and request bodies for one script; bad samples are usage errors."""
+    # An app root that does not hold the script is fine: the server joins it with the
+    # script's (absolute) path, which leaves the path as it is.
     app_root = settings.app_root or path.parent
-    if not path.is_relative_to(app_root):
-        shown = _shown(path, invocation_dir)
-        raise UsageError(f"{shown}: the script is not inside the app root {_shown(app_root, invocation_dir)}.")
     samples = settings.samples
     if samples is None and (path.parent / SAMPLES_FOLDER).is_dir():
         samples = path.parent / SAMPLES_FOLDER

@@ -356,3 +356,45 @@ def test_warnings_reach_the_junit_file_as_properties(pytester: pytest.Pytester) 
     values = [p.get("value", "") for p in case.iter("property") if p.get("name") == "score-contract warning"]
     assert any(v.startswith("found by varying your samples") for v in values), values
     assert any(v.startswith("no contract was declared") for v in values), values
+
+
+def test_an_app_root_that_does_not_hold_the_script_is_accepted_as_the_server_does(pytester: pytest.Pytester) -> None:
+    # The server joins the app root with the script's path: an absolute path stays as it is.
+    (pytester.path / "app").mkdir()
+    (pytester.path / "app" / "labels.txt").write_text("cat,dog")
+    (pytester.path / "src" / "samples").mkdir(parents=True)
+    (pytester.path / "src" / "samples" / "a.json").write_text('{"index": 1}')
+    (pytester.path / "src" / "score.py").write_text(
+        "import json\n\n\ndef init():\n    global labels\n    labels = open('labels.txt').read().split(',')\n\n\n"
+        "def run(raw_data):\n    return {'label': labels[json.loads(raw_data)['index'] % 2]}\n"
+    )
+    result = pytester.runpytest("--score", "src/score.py", "--score-app-root", "app")
+    result.assert_outcomes(passed=len(CHECKS))
+
+
+def test_a_script_that_needs_azureml_model_dir_is_told_which_option_sets_it(
+    pytester: pytest.Pytester, copy_script: Callable[..., Path]
+) -> None:
+    copy_script("init_needs_model_dir")
+    result = pytester.runpytest("--score", "init_needs_model_dir/score.py")
+    result.stdout.fnmatch_lines(
+        [
+            "*hint: AZUREML_MODEL_DIR is not set: the server sets it to the model's folder (its --model_dir)."
+            " Give the folder with --score-model-dir DIR.",
+        ]
+    )
+
+
+def test_what_the_script_printed_during_the_failing_call_is_a_captured_section(pytester: pytest.Pytester) -> None:
+    (pytester.path / "chatty" / "samples").mkdir(parents=True)
+    (pytester.path / "chatty" / "samples" / "a.json").write_text('{"data": []}')
+    (pytester.path / "chatty" / "score.py").write_text(
+        "import json, logging\n\n\ndef init():\n    print('init done')\n\n\n"
+        "def run(raw):\n    rows = json.loads(raw)['data']\n    print(f'scoring {len(rows)} rows')\n"
+        "    logging.warning('about to divide')\n    return {'mean': sum(rows) / len(rows)}\n"
+    )
+    result = pytester.runpytest("--score", "chatty/score.py")
+    result.stdout.fnmatch_lines(
+        ["*- Captured stdout and stderr of score.py call -*", "scoring 0 rows", "WARNING:root:about to divide"]
+    )
+    result.stdout.no_fnmatch_line("init done")  # printed at boot, not during the failing call

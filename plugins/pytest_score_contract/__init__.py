@@ -273,6 +273,9 @@ class ScoreItem(pytest.Item):
             raise pytest.skip.Exception(f"{verdict.reason}{pointer}", _use_item_location=True)
         if verdict.outcome == "failed":
             failure = contract.failure(self.path, self.check, verdict)
+            if failure.output:
+                # pytest shows it as "Captured stdout and stderr of score.py call", and so does the JUnit file.
+                self.add_report_section("call", f"stdout and stderr of {self.path.name}", failure.output)
             raise ContractBroken(failure.headline, failure.text)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:

@@ -223,6 +223,8 @@ class Call:
     caught: tuple[Caught, ...] = ()
     #: Exceptions init() of the worker that handled this body caught itself.
     init_caught: tuple[Caught, ...] = ()
+    #: What the script printed (stdout and stderr) while handling this body.
+    output: str = ""
 
 
 @dataclass(frozen=True)

@@ -119,6 +119,25 @@ class Sandbox:
         )
         return self.death
 
+    def log_size(self) -> int:
+        """How much the script has printed so far (stdout and stderr)."""
+        try:
+            return os.fstat(self._log.fileno()).st_size
+        except (OSError, ValueError):
+            return 0
+
+    def output_since(self, offset: int) -> str:
+        """What the script printed since ``offset`` (its last lines when that is long)."""
+        size = self.log_size()
+        if size <= offset:
+            return ""
+        try:
+            start = max(offset, size - _LAST_OUTPUT_BYTES)
+            data = os.pread(self._log.fileno(), size - start, start)
+        except (OSError, ValueError):
+            return ""
+        return data.decode("utf-8", "replace").rstrip()
+
     def last_output(self) -> str:
         """The tail of what the script printed (stdout and stderr)."""
         try:

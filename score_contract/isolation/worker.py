@@ -29,6 +29,7 @@ class Worker:
     def __init__(self) -> None:
         self.loaded: loader.LoadedScript | None = None
         self.app_root = ""
+        self.script = ""
 
     def handle(self, command: str, args: tuple[Any, ...]) -> object:
         if command == "load":
@@ -44,35 +45,36 @@ class Worker:
         raise ValueError(f"unknown command {command!r}")
 
     def load(self, script: str, app_root: str, timeout: float) -> ImportResult:
-        self.app_root = app_root
+        self.app_root, self.script = app_root, script
         loader.prepare_interpreter(app_root)
         try:
             with calling.deadline(timeout):
                 result, self.loaded = loader.load(script, app_root)
         except calling.Deadline as exc:
-            error = calling.timeout_error(exc, app_root, timeout)
+            error = calling.timeout_error(exc, loader.user_roots(script, app_root), timeout)
             return ImportResult(error=error, timed_out=True, elapsed=timeout)
         return result
 
     def init(self, timeout: float) -> InitResult:
         assert self.loaded is not None, "init before a successful load"
+        roots = self.loaded.roots
         started = time.perf_counter()
         try:
             with self.loaded.watcher.watching() as seen, calling.deadline(timeout):
                 self.loaded.init()
         except calling.Deadline as exc:
             return InitResult(
-                error=calling.timeout_error(exc, self.app_root, timeout),
+                error=calling.timeout_error(exc, roots, timeout),
                 timed_out=True,
                 elapsed=timeout,  # the deadline, as for run(): the headline must not vary with load
             )
         except BaseException as exc:  # user_script.invoke_init catches BaseException too
             return InitResult(
-                error=tracebacks.describe(exc, self.app_root),
-                hint=loader.shadow_hint(self.app_root),
+                error=tracebacks.describe(exc, roots),
+                hint=loader.shadow_hint(self.app_root) or loader.model_dir_hint(exc, self.script),
                 elapsed=time.perf_counter() - started,
             )
-        return InitResult(elapsed=time.perf_counter() - started, caught=seen.caught((), self.app_root))
+        return InitResult(elapsed=time.perf_counter() - started, caught=seen.caught((), roots))
 
 
 def _die_with_parent(parent: int) -> None:

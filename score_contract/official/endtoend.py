@@ -24,6 +24,7 @@ def exchange(
     decorated: bool,
     contract: dict[str, object] | None,
     volatile: tuple[tuple[str, ...], ...],
+    own_swagger: tuple[tuple[str, str], ...] = (),
 ) -> ServerEvidence:
     try:
         boot = server.wait_ready(boot_timeout)
@@ -43,11 +44,13 @@ def exchange(
         invalid_exchanges = tuple(_send(server, c, timeout, volatile) for c in invalid[:MAX_BODIES])
         swagger = tuple((v, server.get(f"/swagger.json?version={v}")) for v in ("2", "3")) if server.alive() else ()
         invalid_examples: tuple[tuple[str, object], ...] = ()
-        if decorated and contract is not None:
+        if own_swagger and contract is not None:
             from ..inputs.strategies import invalid_values
 
             invalid_examples = tuple(invalid_values(contract))
-        return ServerEvidence(boot, valid_exchanges, invalid_exchanges, swagger, decorated, contract, invalid_examples)
+        return ServerEvidence(
+            boot, valid_exchanges, invalid_exchanges, swagger, decorated, contract, invalid_examples, own_swagger
+        )
     finally:
         server.stop()
 

@@ -11,6 +11,7 @@ import json
 import re
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..core.compare import changes, describe, differences
@@ -50,6 +51,8 @@ class ServerEvidence:
     contract: dict[str, Any] | None = None
     #: Bodies our contract refuses, to see whether the swagger refuses them too.
     invalid_examples: tuple[tuple[str, object], ...] = field(default_factory=tuple)
+    #: (version, file name): the swagger files of the author's own in the app root, which the server serves.
+    own_swagger: tuple[tuple[str, str], ...] = ()
 
 
 def relevant_lines(log: str) -> list[str]:
@@ -167,29 +170,55 @@ def server_serves_swagger(evidence: ServerEvidence) -> Violation | None:
 
 
 def swagger_agrees_with_the_contract(evidence: ServerEvidence) -> Violation | None:
-    """The server's swagger documents what the server accepts: its example is a
-    valid body, and it does not allow bodies the server refuses."""
+    """A swagger file of the author's own (swagger.json, swagger2.json, swagger3.json in
+    the app root, which the server serves instead of the one it generates) documents
+    what the server accepts: its example is a valid body, and it does not allow
+    bodies the server refuses."""
     from ..inputs.strategies import validator
 
-    if not evidence.decorated or evidence.contract is None:
+    # The swagger inference-schema generates is what it is: the author can act only on a file of their own.
+    if not evidence.own_swagger or evidence.contract is None:
         return None
     ours = validator(evidence.contract)
     problems: list[str] = []
+    files = dict(evidence.own_swagger)
     for version, answer in evidence.swagger:
+        if version not in files:
+            continue
         schema = _request_schema(answer, version)
         if schema is None:
             continue
         example = schema.get("example")
+        name = files[version]
         if example is not None and not ours.is_valid(example):
-            problems.append(f"version {version}: its example {json.dumps(example)[:200]} is not a valid body")
+            problems.append(f"{name}: its example {json.dumps(example)[:200]} is not a valid body")
         theirs = validator({k: v for k, v in schema.items() if k != "example"})
         loose = [what for what, value in evidence.invalid_examples if theirs.is_valid(value)]
         if loose:
             shown = "; ".join(loose[:3]) + (f"; and {len(loose) - 3} more" if len(loose) > 3 else "")
-            problems.append(f"version {version}: it allows bodies the server refuses: {shown}")
+            problems.append(f"{name}: it allows bodies the server refuses: {shown}")
     if not problems:
         return None
-    return Violation("the server's swagger does not match what it accepts", "\n".join(problems))
+    names = " and ".join(dict.fromkeys(files.values()))
+    return Violation(f"your {names} does not match what the server accepts", "\n".join(problems))
+
+
+#: swagger.py: the files the server serves for ?version=2 (the first that holds something) and 3.
+SWAGGER_FILES = (("2", "swagger.json"), ("2", "swagger2.json"), ("3", "swagger3.json"))
+
+
+def own_swagger_files(app_root: Path) -> tuple[tuple[str, str], ...]:
+    """(version, name) of the swagger files the author put in the app root, one per version."""
+    found: dict[str, str] = {}
+    for version, name in SWAGGER_FILES:
+        path = app_root / name
+        if version not in found and path.is_file():
+            try:
+                if json.loads(path.read_text(encoding="utf-8")):  # {} or null is passed over, as by the server
+                    found[version] = name
+            except (OSError, ValueError):
+                found[version] = name  # the server refuses to boot on it: server_becomes_ready says so
+    return tuple(found.items())
 
 
 def _request_schema(answer: HttpResponse, version: str) -> dict[str, Any] | None:

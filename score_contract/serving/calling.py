@@ -63,7 +63,7 @@ def _on_alarm(signum: int, frame: FrameType | None) -> None:
     raise Deadline
 
 
-def timeout_error(exc: BaseException, app_root: str, seconds: float) -> ScriptError:
+def timeout_error(exc: BaseException, app_root: tracebacks.Roots, seconds: float) -> ScriptError:
     """Where the user's code was when its time ran out."""
     return tracebacks.describe(exc, app_root, last_line=f"stopped after {seconds:g} s, here")
 
@@ -196,7 +196,7 @@ def _invoke(
         return Call(
             body,
             response=error_response(500, f"Scoring timeout after {ms} ms", True),
-            error=tracebacks.describe(exc, loaded.app_root) if own else timeout_error(exc, loaded.app_root, timeout),
+            error=tracebacks.describe(exc, loaded.roots) if own else timeout_error(exc, loaded.roots, timeout),
             timed_out=not own,
             init_calls=loaded.init_calls[0] - init_before,
             # The deadline that fired, not the time measured past it: verdicts must not
@@ -206,7 +206,7 @@ def _invoke(
     except Exception as exc:
         elapsed = time.perf_counter() - started
         response = error_response(500, RUN_FAILED, True)
-        error = tracebacks.describe(exc, loaded.app_root)
+        error = tracebacks.describe(exc, loaded.roots)
         init_calls = loaded.init_calls[0] - init_before
         if loaded.mode == "schema" and not _entered(exc, loaded.inner_run_code):
             # inference-schema's own conversion refused the body: the server
@@ -220,20 +220,20 @@ def _invoke(
         return Call(
             body,
             response=GUNICORN_ERROR,
-            error=tracebacks.describe(exc, loaded.app_root),
+            error=tracebacks.describe(exc, loaded.roots),
             escaped=True,
             init_calls=loaded.init_calls[0] - init_before,
             elapsed=time.perf_counter() - started,
         )
     elapsed = time.perf_counter() - started
-    response, encode_error, is_response = respond(output, loaded.app_root)
+    response, encode_error, is_response = respond(output, loaded.roots)
     culprit = unencodable(output) if encode_error is not None and not is_response else None
     return Call(
         body,
         response=response,
         # run() swallowed the TimeoutError and returned late: the server sends
         # what it returned, but it still ran past its time.
-        error=timeout_error(fired[0], loaded.app_root, timeout) if fired else None,
+        error=timeout_error(fired[0], loaded.roots, timeout) if fired else None,
         timed_out=bool(fired),
         encode_error=encode_error,
         returned_type=culprit or type_name(output),
@@ -242,5 +242,5 @@ def _invoke(
         init_calls=loaded.init_calls[0] - init_before,
         elapsed=elapsed,
         # The server's own TimeoutError, swallowed, is reported as the timeout it is.
-        caught=seen.caught(tuple(fired), loaded.app_root),
+        caught=seen.caught(tuple(fired), loaded.roots),
     )

@@ -67,7 +67,7 @@ class _Seen:
         if len(self.found) < MAX_KEPT * 4 or id(exc) in self.found:
             self.found[id(exc)] = (exc, code, line)
 
-    def caught(self, ignored: tuple[BaseException, ...], root: str) -> tuple[Caught, ...]:
+    def caught(self, ignored: tuple[BaseException, ...], root: tracebacks.Roots) -> tuple[Caught, ...]:
         kept: list[Caught] = []
         for exc, code, line in self.found.values():
             if any(exc is other for other in ignored):

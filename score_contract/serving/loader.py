@@ -142,8 +142,17 @@ class LoadedScript:
     watcher: Watcher = field(init=False)
 
     def __post_init__(self) -> None:
-        script_dir = os.path.dirname(os.path.realpath(self.module.__file__ or self.app_root))
-        self.watcher = Watcher((self.app_root, script_dir))
+        self.watcher = Watcher(self.roots)
+
+    @property
+    def roots(self) -> tuple[str, ...]:
+        """Where the user's files are: the app root, and the script's folder if it lies elsewhere."""
+        return user_roots(self.module.__file__ or self.app_root, self.app_root)
+
+
+def user_roots(script: str, app_root: str) -> tuple[str, ...]:
+    script_dir = os.path.dirname(os.path.realpath(script))
+    return tuple(dict.fromkeys((os.path.realpath(app_root), script_dir)))
 
 
 class _InitCallTracer:
@@ -187,8 +196,9 @@ def load(script: str, app_root: str) -> tuple[ImportResult, LoadedScript | None]
         with tracer:
             spec.loader.exec_module(module)
     except BaseException as exc:  # the server catches BaseException here too
-        error = tracebacks.describe(exc, app_root)
-        return ImportResult(error=error, hint=shadow_hint(app_root), elapsed=time.perf_counter() - started), None
+        error = tracebacks.describe(exc, user_roots(script, app_root))
+        hint = shadow_hint(app_root) or model_dir_hint(exc, script)
+        return ImportResult(error=error, hint=hint, elapsed=time.perf_counter() - started), None
     elapsed = time.perf_counter() - started
     init = getattr(module, "init", None)
     init_calls = tracer.count(init)
@@ -292,6 +302,26 @@ def _count_init_calls(loaded: LoadedScript) -> None:
         init.__wrapped__ = original  # type: ignore[attr-defined]
         setattr(loaded.module, "init", init)  # noqa: B010 - a module attribute the script defined
         loaded.init = init
+
+
+def model_dir_hint(exc: BaseException, script: str) -> str:
+    """A script that reads AZUREML_MODEL_DIR failed while it was not set: name the option that sets it."""
+    if os.environ.get("AZUREML_MODEL_DIR") is not None:
+        return ""
+    text = f"{type(exc).__name__}: {exc}"
+    try:
+        reads_it = "AZUREML_MODEL_DIR" in Path(script).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        reads_it = False
+    missing = "AZUREML_MODEL_DIR" in text or (
+        reads_it and isinstance(exc, (TypeError, FileNotFoundError, NotADirectoryError, IndexError))
+    )
+    if not missing:
+        return ""
+    return (
+        "AZUREML_MODEL_DIR is not set: the server sets it to the model's folder (its --model_dir)."
+        " Give the folder with --score-model-dir DIR."
+    )
 
 
 def shadow_hint(app_root: str) -> str:

@@ -58,7 +58,7 @@ def json_response(status: int, text: str, run_failed: bool) -> HttpResponse:
     return HttpResponse(status, headers, data)
 
 
-def respond(output: object, app_root: str) -> tuple[HttpResponse, ScriptError | None, bool]:
+def respond(output: object, app_root: tracebacks.Roots) -> tuple[HttpResponse, ScriptError | None, bool]:
     """The response the server sends for what run() returned (routes.handle_score).
 
     Returns the response, the encoder's error if it could not encode the output,
@@ -78,7 +78,7 @@ def respond(output: object, app_root: str) -> tuple[HttpResponse, ScriptError | 
     return json_response(200, text, False), None, False
 
 
-def _pass_through(output: Any, app_root: str) -> tuple[HttpResponse, ScriptError | None, bool]:
+def _pass_through(output: Any, app_root: tracebacks.Roots) -> tuple[HttpResponse, ScriptError | None, bool]:
     """AMLResponse and flask.Response go out as they are, give or take what
     handle_score, routes._after_request, werkzeug's WSGI layer and gunicorn do to them."""
     try:

@@ -17,31 +17,43 @@ _OWN_PACKAGE = str(Path(__file__).resolve().parent.parent)
 _MAX_MESSAGE = 2000
 
 
-def is_user_file(filename: str, app_root: str) -> bool:
-    """A frame is the user's when its file lies in the app root, outside installed packages."""
+#: The folders whose files are the user's: the app root, and the script's own folder
+#: when it lies elsewhere (the server accepts an app root that does not hold the script).
+Roots = str | tuple[str, ...]
+
+
+def _roots(roots: Roots) -> tuple[str, ...]:
+    return (roots,) if isinstance(roots, str) else roots
+
+
+def is_user_file(filename: str, roots: Roots) -> bool:
+    """A frame is the user's when its file lies in one of the roots, outside installed packages."""
     if not filename or filename.startswith("<"):
         return False
     path = os.path.realpath(filename)
     if path.startswith(_OWN_PACKAGE + os.sep):
         return False
-    if not path.startswith(app_root.rstrip(os.sep) + os.sep):
+    if not any(path.startswith(root.rstrip(os.sep) + os.sep) for root in _roots(roots)):
         return False
     parts = Path(path).parts
     return "site-packages" not in parts and "dist-packages" not in parts
 
 
-def display_path(filename: str, app_root: str) -> str:
+def display_path(filename: str, roots: Roots) -> str:
     path = os.path.realpath(filename)
-    root = app_root.rstrip(os.sep) + os.sep
-    return path[len(root) :] if path.startswith(root) else filename
+    for root in _roots(roots):
+        prefix = root.rstrip(os.sep) + os.sep
+        if path.startswith(prefix):
+            return path[len(prefix) :]
+    return filename
 
 
-def describe(exc: BaseException, app_root: str, last_line: str | None = None) -> ScriptError:
+def describe(exc: BaseException, roots: Roots, last_line: str | None = None) -> ScriptError:
     """Describe ``exc`` for a failure report, keeping only the user's frames.
 
     ``last_line`` replaces the exception line (for our own interruptions).
     """
-    app_root = os.path.realpath(app_root)
+    app_root = tuple(os.path.realpath(root) for root in _roots(roots))
     te = traceback.TracebackException.from_exception(exc, limit=None, compact=True)
     frames = [f for f in te.stack if is_user_file(f.filename, app_root)]
     if not frames and te.stack and not isinstance(exc, SyntaxError):
