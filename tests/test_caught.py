@@ -1,0 +1,125 @@
+"""The worker sees the exceptions a script catches in its own code, and no others:
+through a trace function limited to the script's files before Python 3.12, through
+sys.monitoring from 3.12 on. The same scenario runs under this Python and under
+every other Python 3.12+ found on the machine, so both mechanisms are tested."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+USER_CODE = """
+import json
+
+cache = {}
+
+
+def lookup(key):
+    try:
+        return cache[key]
+    except KeyError:
+        cache[key] = len(key)
+        return cache[key]
+
+
+def hides(raw):
+    try:
+        return json.loads(raw)["data"]
+    except Exception as e:
+        return {"error": str(e)}
+
+
+def escapes():
+    raise ValueError("not caught here")
+
+
+def short_circuit(values):
+    return any(v > 1 for v in values)
+
+
+def library_only():
+    # json catches its own exceptions inside; none passes through this file.
+    return json.loads('{"a": [1, 2, 3]}')
+"""
+
+SCENARIO = """
+import importlib.util, json, sys
+sys.path.insert(0, {repo!r})
+from score_contract.serving.caught import Watcher
+
+spec = importlib.util.spec_from_file_location("entry_module", {script!r})
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+watcher = Watcher(({root!r},))
+results = {{}}
+for name, call in [
+    ("cache_miss", lambda: module.lookup("abc")),
+    ("hidden", lambda: module.hides("{{")),
+    ("short_circuit", lambda: module.short_circuit([0, 5, 7])),
+    ("library_only", module.library_only),
+]:
+    with watcher.watching() as seen:
+        call()
+    results[name] = [[c.error.type_name, c.where] for c in seen.caught((), {root!r})]
+try:
+    with watcher.watching() as seen:
+        module.escapes()
+except ValueError as exc:
+    results["escaped"] = [[c.error.type_name, c.where] for c in seen.caught((exc,), {root!r})]
+print(json.dumps(results))
+"""
+
+
+def run_scenario(python: str, tmp_path: Path) -> dict[str, list[list[str]]]:
+    script = tmp_path / "score.py"
+    script.write_text(textwrap.dedent(USER_CODE))
+    code = SCENARIO.format(repo=str(REPO), script=str(script), root=str(tmp_path))
+    done = subprocess.run([python, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    result: dict[str, list[list[str]]] = json.loads(done.stdout)
+    return result
+
+
+def pythons() -> list[str]:
+    """This Python, and every other Python 3.10+ on the machine: on PATH, or beside this
+    one (pyenv's versions/ folder). 3.12+ use sys.monitoring, 3.10/3.11 the trace function."""
+    candidates = [shutil.which(f"python3.{minor}") for minor in range(10, 15)]
+    candidates += [str(p) for p in Path(sys.base_prefix).parent.glob("3.1*/bin/python3")]
+    found = {str(Path(sys.executable).resolve())}
+    for path in filter(None, candidates):
+        probe = subprocess.run(
+            [path, "-c", "import sys; assert sys.version_info >= (3, 10)"], capture_output=True, timeout=30
+        )
+        if probe.returncode == 0:
+            found.add(str(Path(path).resolve()))
+    return sorted(found)
+
+
+@pytest.mark.parametrize("python", pythons())
+def test_caught_exceptions_are_seen_in_the_scripts_own_code_only(python: str, tmp_path: Path) -> None:
+    results = run_scenario(python, tmp_path)
+    # A cache miss is seen (whether it reaches the answer is the check's business).
+    assert [name for name, _ in results["cache_miss"]] == ["KeyError"]
+    assert results["cache_miss"][0][1].startswith("score.py:") and results["cache_miss"][0][1].endswith(" in lookup")
+    assert [name for name, _ in results["hidden"]] == ["json.decoder.JSONDecodeError"]
+    # any() closing its generator early is control flow, not an error.
+    assert results["short_circuit"] == []
+    # Exceptions json raises and catches inside itself never pass through the script.
+    assert results["library_only"] == []
+    # The exception that left the block is not "caught".
+    assert results["escaped"] == []
+
+
+def test_the_mechanism_matches_the_python() -> None:
+    from score_contract.serving import caught
+
+    watcher = caught.Watcher(("/nowhere",))
+    assert watcher._monitoring == (sys.version_info >= (3, 12))
