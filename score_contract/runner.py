@@ -26,6 +26,7 @@ from .core.observations import (
     InitResult,
     Phase,
 )
+from .core.wording import counted, plural
 from .inputs.contract import OPAQUE, Contract, resolve_opaque
 from .isolation.sandbox import Sandbox
 from .settings import Script, Settings
@@ -246,7 +247,8 @@ class ScriptRun:
                 f"not compared, they change by themselves (times, durations or ids by their key or value): {shown}"
             )
         if self._lost:
-            self.notes.append(f"{self._lost} bodies were not sent: the worker could not be restarted")
+            lost = counted(self._lost, "body", "bodies")
+            self.notes.append(f"{lost} {plural(self._lost, 'was', 'were')} not sent: the worker could not be restarted")
         return exploration.calls
 
     def guessed_contract(self) -> dict[str, Any] | None:

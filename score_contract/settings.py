@@ -68,8 +68,8 @@ SAMPLES = Option(
     "score_samples",
     "path",
     "PATH",
-    "sample request bodies: a .json file (one body), a .jsonl file (one a line) or a folder of them;"
-    f" default: a {SAMPLES_FOLDER}/ folder beside each script",
+    "samples: a .json file (one body), a .jsonl file (one a line), a .http request file, any other file"
+    f" (sent byte for byte) or a folder of them; default: a {SAMPLES_FOLDER}/ folder beside each script",
 )
 APP_ROOT = Option(
     "score_app_root",
@@ -127,7 +127,8 @@ VOLATILE_KEYS = Option(
     "score_volatile_keys",
     "text",
     "PATHS",
-    "response paths allowed to differ when a body is sent again, e.g. request_id,meta.timestamp",
+    "response paths allowed to differ when a body is sent again, as failures print them, e.g."
+    " '$.meta.seed,items[0].rank' (times, durations and ids are recognised without it)",
 )
 
 SERVER = Option(

@@ -161,13 +161,13 @@ CASES: dict[str, tuple[Body, ...]] = {
     "schema-standard-dict": _STANDARD,
     "schema-numpy-2d": _NUMPY,
     "schema-pandas-records": _PANDAS,
-    "schema-two-parameters": _TWO,
+    "schema-two-parameters": _TWO
+    + _REQUESTS
+    + (Body(b"", "a GET giving both parameters", "", "GET", "/score?label=%22y%22&count=3"),),
     "schema-optional-left-out": _OPTIONAL,
     "schema-python-default": _OPTIONAL,
     "request-headers": _UNDECORATED + _REQUESTS,
     "schema-request-headers": _STANDARD + _REQUESTS,
-    "schema-two-parameters-get": _REQUESTS
-    + (Body(b"", "a GET giving both parameters", "", "GET", "/score?label=%22y%22&count=3"),),
     "schema-output-only": _UNDECORATED,
     "rawhttp-get-data": _UNDECORATED + _REQUESTS,
     "rawhttp-files": _REQUESTS,

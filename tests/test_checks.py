@@ -7,6 +7,7 @@ import pytest
 from score_contract.core.observations import (
     Body,
     Call,
+    Caught,
     Death,
     Evidence,
     HttpResponse,
@@ -166,3 +167,106 @@ def test_a_response_object_the_server_cannot_send_says_what_the_client_gets() ->
     refused = Call(BODY, response=HttpResponse(500, (), b"<html>"), encode_error=broken, returned_response=True)
     violation = checks.output_is_json_encodable(refused)
     assert violation is not None and violation.details.startswith("the client gets gunicorn's HTML 500.")
+
+
+# -- run_does_not_hide_errors ---------------------------------------------------
+
+NAME_ERROR = ScriptError(
+    "NameError",
+    "name 'time' is not defined",
+    "score.py:7 in run\n    started = time.time()\nNameError: name 'time' is not defined",
+    "score.py:7 in run",
+)
+KEY_ERROR = ScriptError(
+    "KeyError", "'plan:basic'", "score.py:9 in lookup\n    return cache[key]\nKeyError: 'plan:basic'"
+)
+
+
+def caught(error: ScriptError) -> tuple[Caught, ...]:
+    return (Caught(error, error.location or "score.py:9 in lookup"),)
+
+
+@pytest.mark.parametrize(
+    ("answer", "why"),
+    [
+        (b'{"error": "name \'time\' is not defined"}', "its text at $.error"),
+        (b"\"name 'time' is not defined\"", "its text at $"),
+        (b'"{\\"error\\": \\"name \'time\' is not defined\\"}"', "its text at $.error"),  # json.dumps'd by run()
+        (b'{"status": "failed", "detail": "NameError raised"}', "its class name NameError at $.detail"),
+        (b'{"message": "scoring failed", "status": "error"}', "a 'message' key at $ holds"),
+        (b'{"errors": ["row 1 could not be scored"]}', "an 'errors' key at $ holds"),
+    ],
+)
+def test_an_answer_that_carries_the_exception_run_caught_is_a_hidden_error(answer: bytes, why: str) -> None:
+    call = Call(BODY, response=ok(answer), caught=caught(NAME_ERROR))
+    found = checks.run_does_not_hide_errors(call)
+    assert found is not None
+    assert found.headline == "run() caught NameError: name 'time' is not defined and answered 200 with it"
+    assert why in found.details
+    assert "caught in score.py:7 in run:\n    score.py:7 in run" in found.details
+    assert found.body is BODY
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        b'{"churn": [0.6, 0.06]}',  # a cache miss that never reached the answer
+        b'{"message": "ok", "predictions": [1, 0]}',  # a message next to a result
+        b'{"errors": [], "predictions": [1]}',  # no error text
+    ],
+)
+def test_an_exception_handled_without_reaching_the_answer_is_not_a_failure(answer: bytes) -> None:
+    assert checks.run_does_not_hide_errors(Call(BODY, response=ok(answer), caught=caught(KEY_ERROR))) is None
+
+
+def test_without_a_caught_exception_an_error_report_is_the_scripts_own_business() -> None:
+    # A validation answer run() wrote itself, with no exception: not this check's concern.
+    assert checks.run_does_not_hide_errors(Call(BODY, response=ok(b'{"error": "missing field: id"}'))) is None
+
+
+def test_an_error_report_after_init_caught_something_names_init_as_the_likely_cause() -> None:
+    init_error = ScriptError(
+        "FileNotFoundError",
+        "[Errno 2] No such file or directory: 'model.pkl'",
+        "score.py:14 in init\n    open(path)\nFileNotFoundError: [Errno 2] No such file or directory: 'model.pkl'",
+        "score.py:14 in init",
+    )
+    call = Call(
+        BODY, response=ok(b'{"error": "model not loaded"}'), init_caught=(Caught(init_error, "score.py:14 in init"),)
+    )
+    found = checks.run_does_not_hide_errors(call)
+    assert found is not None
+    assert found.headline == (
+        "run() answered 200 with an error report after init() caught FileNotFoundError:"
+        " [Errno 2] No such file or directory: 'model.pkl'"
+    )
+    assert "likely cause: init() caught FileNotFoundError" in found.details
+
+
+def test_a_non_2xx_answer_or_a_raised_error_is_left_to_the_other_checks() -> None:
+    refused = HttpResponse(400, JSON, b'{"error": "name \'time\' is not defined"}')
+    assert checks.run_does_not_hide_errors(Call(BODY, response=refused, caught=caught(NAME_ERROR))) is None
+    raised = Call(BODY, response=ok(b"{}"), error=NAME_ERROR, caught=caught(NAME_ERROR))
+    assert checks.run_does_not_hide_errors(raised) is None
+
+
+def test_a_run_failure_names_what_init_caught_as_the_likely_cause() -> None:
+    init_error = ScriptError(
+        "OSError", "no model", "score.py:5 in init\n    load()\nOSError: no model", "score.py:5 in init"
+    )
+    call = Call(
+        BODY,
+        response=HttpResponse(500, JSON, b"{}"),
+        error=error("AttributeError: 'NoneType' object has no attribute 'predict'"),
+        init_caught=(Caught(init_error, "score.py:5 in init"),),
+    )
+    found = checks.run_accepts_valid_input(call)
+    assert found is not None and "likely cause: init() caught OSError: no model (score.py:5 in init)" in found.details
+
+
+def test_answers_twice_in_a_row_that_differ_read_as_nondeterminism() -> None:
+    call = Call(BODY, response=ok(b"{}"), phase="repeat", changed="$.score: 0.25 → 0.75", back_to_back=True)
+    found = checks.answers_are_repeatable(call)
+    assert found is not None
+    assert found.headline == "the same body sent twice in a row got different answers: $.score: 0.25 → 0.75"
+    assert "run() is not deterministic" in found.details

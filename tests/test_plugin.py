@@ -215,8 +215,8 @@ def test_samples_option_replaces_the_samples_folder(
             "ERROR: nan.json: line 1 is not valid JSON (NaN is not valid JSON).",
         ),
         (
-            ["--score", "good/score.py", "--score-samples", "notes.txt"],
-            "ERROR: notes.txt: a samples file must end in .json (one body) or .jsonl (one body a line).",
+            ["--score", "good/score.py", "--score-samples", "upload.http"],
+            "ERROR: upload.http: line 4 includes ./cat.png, which does not exist.",
         ),
     ],
     ids=[
@@ -228,7 +228,7 @@ def test_samples_option_replaces_the_samples_folder(
         "missing-samples",
         "bad-jsonl-line",
         "nan-sample",
-        "wrong-suffix",
+        "http-include-missing",
     ],
 )
 def test_bad_input_is_a_usage_error_naming_the_file(
@@ -237,7 +237,7 @@ def test_bad_input_is_a_usage_error_naming_the_file(
     copy_script("good")
     pytester.path.joinpath("bad.jsonl").write_text('{"data": [1]}\n{"data": }\n')
     pytester.path.joinpath("nan.json").write_text('{"data": NaN}')
-    pytester.path.joinpath("notes.txt").write_text("{}")
+    pytester.path.joinpath("upload.http").write_text("POST /score\nContent-Type: image/png\n\n< ./cat.png\n")
     result = pytester.runpytest(*args)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines([message])
