@@ -5,6 +5,11 @@ write by hand: a pytest file that imports score.py in-process, calls init() and
 then run() on the same N bodies (one test looping, and one test per body). Each
 command runs REPEAT times, alternating, and the medians are compared.
 
+Without a declared contract the gate also sends variations of the samples, the
+invalid bodies and some bodies again: it sends more than N bodies, and says how many
+(the per-body cost is measured in-process by bench/fuzz_overhead.py and
+bench/caught_overhead.py).
+
     python bench/pytest_overhead.py [N] [REPEAT]
 """
 
@@ -71,12 +76,16 @@ def test_run_accepts(body):
 )
 
 
+SENT: list[str] = []
+
+
 def timed(args: list[str], cwd: Path) -> float:
     started = time.perf_counter()
     done = subprocess.run(args, cwd=cwd, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    SENT[:] = [line for line in done.stdout.splitlines() if line.startswith("score.py: ")] or SENT
     return elapsed
 
 
@@ -106,6 +115,8 @@ def main() -> None:
     medians = {name: statistics.median(values) for name, values in times.items()}
     ours = medians["pytest --score score.py"]
     print(f"N = {n} sample bodies, median of {repeat} runs each")
+    if SENT:
+        print(f"  what the gate sent: {SENT[0].removeprefix('score.py: ')}")
     for name, value in medians.items():
         print(f"  {name:34s} {value:6.3f} s")
     for name in list(commands)[1:]:

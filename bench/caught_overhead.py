@@ -1,0 +1,119 @@
+"""What watching for caught exceptions costs per run() call, against the same calls unwatched.
+
+The worker watches the script's own files for exceptions it catches itself (see
+score_contract/serving/caught.py: sys.monitoring from Python 3.12, a trace function
+before). This imports a script as the worker does, and times, in one run and
+alternating, N calls of calling.call() with the watcher as it is, with a watcher that
+watches nothing, and a bare loop over run() — for a script that catches nothing and
+one whose run() calls a few of its own functions and catches a KeyError on every call.
+
+    python bench/caught_overhead.py [N] [REPEAT]
+"""
+
+from __future__ import annotations
+
+import contextlib
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from score_contract.core.observations import Body  # noqa: E402
+from score_contract.serving import calling, loader  # noqa: E402
+
+PLAIN = """
+import json
+
+def init():
+    global weights
+    weights = [0.5, -0.25, 1.0]
+
+def run(raw_data):
+    rows = json.loads(raw_data)["data"]
+    return {"scores": [sum(w * x for w, x in zip(weights, row)) for row in rows]}
+"""
+
+BUSY = """
+import json
+
+cache = {}
+
+def init():
+    global weights
+    weights = [0.5, -0.25, 1.0]
+
+def score(row):
+    return sum(w * x for w, x in zip(weights, row))
+
+def lookup(key):
+    try:
+        return cache[key]
+    except KeyError:
+        return None
+
+def run(raw_data):
+    rows = json.loads(raw_data)["data"]
+    lookup("missing")
+    return {"scores": [score(row) for row in rows]}
+"""
+
+
+class _Unwatched:
+    @contextlib.contextmanager
+    def watching(self) -> Iterator[object]:
+        class Nothing:
+            def caught(self, *args: object) -> tuple[()]:
+                return ()
+
+        yield Nothing()
+
+
+def measure(source: str, n: int, repeat: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "score.py"
+        script.write_text(source)
+        _, loaded = loader.load(str(script), tmp)
+        assert loaded is not None
+        loaded.init()
+        body = Body.from_json({"data": [[1.0, 2.0, 3.0]] * 5})
+        watched = loaded.watcher
+        times: dict[str, list[float]] = {"watched": [], "unwatched": [], "bare run()": []}
+        for _ in range(repeat):
+            loaded.watcher = watched
+            started = time.perf_counter()
+            for _ in range(n):
+                calling.call(loaded, body, 5.0)
+            times["watched"].append(time.perf_counter() - started)
+            loaded.watcher = _Unwatched()  # type: ignore[assignment]
+            started = time.perf_counter()
+            for _ in range(n):
+                calling.call(loaded, body, 5.0)
+            times["unwatched"].append(time.perf_counter() - started)
+            text = body.text
+            started = time.perf_counter()
+            for _ in range(n):
+                loaded.run(text)
+            times["bare run()"].append(time.perf_counter() - started)
+        return {name: statistics.median(values) / n * 1e6 for name, values in times.items()}
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
+    repeat = int(sys.argv[2]) if len(sys.argv) > 2 else 7
+    print(f"Python {sys.version.split()[0]}, {n} calls, median of {repeat}, microseconds per call")
+    for name, source in (("catches nothing", PLAIN), ("catches a KeyError per call", BUSY)):
+        result = measure(source, n, repeat)
+        ratio = result["watched"] / result["unwatched"]
+        print(
+            f"  {name:28s} watched {result['watched']:7.1f}  unwatched {result['unwatched']:7.1f}"
+            f"  bare run() {result['bare run()']:6.1f}   watched/unwatched {ratio:.2f}x"
+        )
+
+
+if __name__ == "__main__":
+    main()
