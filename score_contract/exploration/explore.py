@@ -25,6 +25,7 @@ from typing import Any
 
 from ..core.compare import Difference
 from ..core.observations import VALID_AND_VARIED, Body, Call, Phase
+from ..core.wording import plural
 from ..inputs.contract import Contract
 from ..judging.checks import CHECKS, Check
 from .sender import Send, Sender, hung
@@ -104,20 +105,15 @@ def explore(send: Send, plan: Plan) -> Exploration:
         if plan.examples > 0 and not sender.hung:
             calls += _search(sender, plan, schema, "generated" if phase == "boundary" else "varied", found.notes)
         calls += _shrink_failures(sender, calls, schema)
-    sender.pairing = False
     calls += _send_invalid(sender, plan.contract.body)
     calls += _send_again(sender, calls)
     found.sent, found.volatile = sender.sent, sender.volatile_seen
     if sender.skipped:
         found.notes.append(
             f"run() hung {sender.hangs} times, each costing a whole timeout: {sender.skipped}"
-            f" {_bodies(sender.skipped)} after that were not sent"
+            f" {plural(sender.skipped, 'body', 'bodies')} after that were not sent"
         )
     return found
-
-
-def _bodies(count: int) -> str:
-    return "body" if count == 1 else "bodies"
 
 
 def _send_listed(sender: Sender, bodies: list[Body] | tuple[Body, ...], phase: Phase, calls: list[Call]) -> None:
@@ -168,7 +164,7 @@ def _search(sender: Sender, plan: Plan, schema: dict[str, Any], phase: Phase, no
         ignored |= broken
     refused -= sender.skipped
     if refused > 0:
-        notes.append(f"{refused} generated {_bodies(refused)} were refused before run() saw them")
+        notes.append(f"{refused} generated {plural(refused, 'body', 'bodies')} were refused before run() saw them")
     return calls
 
 
