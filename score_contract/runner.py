@@ -215,7 +215,7 @@ class ScriptRun:
         return next((call for call in self._calls or () if call.body is body), None)
 
     def evidence(self) -> Evidence:
-        return Evidence(self._imported, self._init, self._calls or ())
+        return Evidence(self._imported, self._init, self._calls or (), self.settings.volatile_keys)
 
     def _gather(self) -> list[Call]:
         init = self.initialized()

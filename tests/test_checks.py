@@ -270,3 +270,42 @@ def test_answers_twice_in_a_row_that_differ_read_as_nondeterminism() -> None:
     assert found is not None
     assert found.headline == "the same body sent twice in a row got different answers: $.score: 0.25 → 0.75"
     assert "run() is not deterministic" in found.details
+
+
+def blind_evidence(answers: list[bytes], volatile: tuple[tuple[str, ...], ...] = ()) -> Evidence:
+    calls = tuple(Call(Body.from_json({"data": [n]}), response=ok(answer)) for n, answer in enumerate(answers))
+    return Evidence(calls=calls, volatile=volatile)
+
+
+def test_one_answer_to_every_distinct_body_reads_as_run_ignoring_its_input() -> None:
+    violation = checks.run_uses_its_input(blind_evidence([b'{"predictions": []}'] * checks.SAME_ANSWER_BODIES))
+    assert violation is not None
+    assert violation.headline == (
+        f"run() gave the same answer to all {checks.SAME_ANSWER_BODIES} distinct valid bodies:"
+        " it seems to ignore its input"
+    )
+    assert 'HTTP 200 {"predictions": []}' in violation.details
+    assert next(c for c in CHECKS if c.judge is checks.run_uses_its_input).advisory
+
+
+def test_answers_that_differ_or_too_few_bodies_are_not_called_blind() -> None:
+    varied = [b'{"p": 1}'] * (checks.SAME_ANSWER_BODIES - 1) + [b'{"p": 2}']
+    assert checks.run_uses_its_input(blind_evidence(varied)) is None
+    assert checks.run_uses_its_input(blind_evidence([b'{"p": 1}'] * (checks.SAME_ANSWER_BODIES - 1))) is None
+    # The same body sent many times is one body, not many.
+    same = tuple(Call(BODY, response=ok(b"1")) for _ in range(20))
+    assert checks.run_uses_its_input(Evidence(calls=same)) is None
+
+
+def test_only_a_time_or_id_that_changes_still_reads_as_the_same_answer() -> None:
+    timed = [b'{"p": 1, "elapsed_ms": %d}' % n for n in range(checks.SAME_ANSWER_BODIES)]
+    assert checks.run_uses_its_input(blind_evidence(timed)) is not None
+    counted = [b'{"p": 1, "count": %d}' % n for n in range(checks.SAME_ANSWER_BODIES)]
+    assert checks.run_uses_its_input(blind_evidence(counted)) is None
+    assert checks.run_uses_its_input(blind_evidence(counted, volatile=(("count",),))) is not None
+
+
+def test_an_error_status_among_the_answers_is_left_to_the_other_checks() -> None:
+    answers = [ok(b"1")] * checks.SAME_ANSWER_BODIES + [HttpResponse(400, JSON, b"1")]
+    calls = tuple(Call(Body.from_json({"n": n}), response=r) for n, r in enumerate(answers))
+    assert checks.run_uses_its_input(Evidence(calls=calls)) is None

@@ -64,10 +64,14 @@ CORRECT = (
     "timestamp_and_request_id",
     "seconds_timestamp",
 )
+#: Passes every check, with the advisory warning that run() seems to ignore its input.
+BLIND = ("placeholder_answer",)
 
 
 def run_realworld_session(junit: Path) -> Outcomes:
-    args = [arg for name in (*BROKEN, *WARNED, *CORRECT) for arg in ("--score", f"tests/realworld/{name}/score.py")]
+    args = [
+        arg for name in (*BROKEN, *WARNED, *CORRECT, *BLIND) for arg in ("--score", f"tests/realworld/{name}/score.py")
+    ]
     args += ["--score-timeout", "2", f"--hypothesis-seed={SEED}", "--score-examples", "30"]
     return run_contract_session(args, junit)
 
@@ -81,7 +85,7 @@ def test_each_broken_script_fails_exactly_its_checks(realworld: Outcomes, script
     assert failed(realworld, script) == BROKEN[script], realworld.output[-4000:]
 
 
-@pytest.mark.parametrize("script", (*CORRECT, *WARNED))
+@pytest.mark.parametrize("script", (*CORRECT, *WARNED, *BLIND))
 def test_no_correct_script_fails(realworld: Outcomes, script: str) -> None:
     outcomes = {name: outcome for (s, name), (outcome, _) in realworld.outcomes.items() if s == script}
     assert outcomes == {check.name: "passed" for check in CHECKS}, realworld.output[-4000:]
@@ -114,6 +118,18 @@ def test_a_crash_found_by_varying_the_samples_is_a_warning_with_the_body(realwor
 @pytest.mark.parametrize("script", CORRECT)
 def test_correct_scripts_get_no_finding(realworld: Outcomes, script: str) -> None:
     assert not [w for w in warnings_of(realworld, script) if w.startswith("found by varying")]
+
+
+def test_a_placeholder_answer_to_every_body_is_a_warning(realworld: Outcomes) -> None:
+    texts = [w for w in warnings_of(realworld, "placeholder_answer") if "seems to ignore its input" in w]
+    assert len(texts) == 1, realworld.output[-4000:]
+    assert re.match(r"run\(\) gave the same answer to all \d+ distinct valid bodies: it seems to", texts[0])
+    assert 'the answer, every time: HTTP 200 {"predictions": [], "model_version": "1"}' in realworld.output
+
+
+@pytest.mark.parametrize("script", (*CORRECT, *WARNED))
+def test_scripts_that_answer_from_their_input_are_not_called_blind(realworld: Outcomes, script: str) -> None:
+    assert not [w for w in warnings_of(realworld, script) if "seems to ignore its input" in w]
 
 
 def section(outcomes: Outcomes, script: str, check: str) -> str:
@@ -228,5 +244,5 @@ def test_a_parameter_type_we_cannot_read_gets_only_known_values_and_says_so(
 
 
 def test_paths_exist() -> None:
-    for name in (*BROKEN, *WARNED, *CORRECT):
+    for name in (*BROKEN, *WARNED, *CORRECT, *BLIND):
         assert Path(REALWORLD, name, "score.py").is_file(), name

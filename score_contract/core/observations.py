@@ -234,3 +234,5 @@ class Evidence:
     imported: ImportResult | None = None
     initialized: InitResult | None = None
     calls: tuple[Call, ...] = field(default_factory=tuple)
+    #: Paths of the answer named volatile (--score-volatile-keys): not compared.
+    volatile: tuple[tuple[str, ...], ...] = ()

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ..core.observations import Body, Call, Caught, Death, Evidence, ImportResult, InitResult
+from ..core.compare import changes, differences
+from ..core.observations import VALID_AND_VARIED, Body, Call, Caught, Death, Evidence, ImportResult, InitResult
 from .answers import answer_value, carried, error_report
 
 #: What a check judges: the import, init(), each call with a valid body, each
@@ -389,6 +390,46 @@ def init_runs_once(evidence: Evidence) -> Violation | None:
     return None
 
 
+#: How many distinct valid bodies must all get one answer before run() looks blind to its input.
+SAME_ANSWER_BODIES = 8
+
+
+def run_uses_its_input(evidence: Evidence) -> Violation | None:
+    """run() answers from its input: distinct valid request bodies do not all get
+    one and the same answer (times, durations and ids aside)."""
+    answered: dict[bytes, Call] = {}
+    for call in evidence.calls:
+        response = call.response
+        if call.phase not in VALID_AND_VARIED or call.error is not None or response is None:
+            continue
+        if not 200 <= response.status < 300:
+            return None
+        answered.setdefault(call.body.method.encode() + call.body.target.encode() + call.body.data, call)
+    if len(answered) < SAME_ANSWER_BODIES:
+        return None
+    calls = sorted(answered.values(), key=lambda c: len(c.body.data))
+    first = calls[0].response
+    assert first is not None
+    for call in calls[1:]:
+        assert call.response is not None
+        if changes(differences(first, call.response), evidence.volatile):
+            return None
+    return Violation(
+        f"run() gave the same answer to all {len(calls)} distinct valid bodies: it seems to ignore its input",
+        f"the answer, every time: HTTP {first.status} {_preview(calls[0])}\n"
+        f"the largest of those bodies: {_short(calls[-1].body.text)}\n"
+        "An answer that never changes usually means run() answers before it reaches the model: a placeholder,"
+        " an error message, a cached result, or a model that init() did not load. If the model really gives"
+        " one answer to all of these bodies, this warning can be ignored; samples that should get different"
+        " answers make it go away.",
+        body=calls[0].body,
+    )
+
+
+def _short(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text)} characters)"
+
+
 CHECKS: tuple[Check, ...] = (
     Check(module_imports, "import"),
     Check(defines_init_and_run, "definition"),
@@ -404,6 +445,7 @@ CHECKS: tuple[Check, ...] = (
     Check(run_handles_invalid_input, "invalid"),
     Check(answers_are_repeatable, "repeat"),
     Check(init_runs_once, "session"),
+    Check(run_uses_its_input, "session", advisory=True),
 )
 
 
