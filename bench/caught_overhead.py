@@ -23,20 +23,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from linear_script import LINEAR  # noqa: E402
+
 from score_contract.core.observations import Body  # noqa: E402
 from score_contract.serving import calling, loader  # noqa: E402
-
-PLAIN = """
-import json
-
-def init():
-    global weights
-    weights = [0.5, -0.25, 1.0]
-
-def run(raw_data):
-    rows = json.loads(raw_data)["data"]
-    return {"scores": [sum(w * x for w, x in zip(weights, row)) for row in rows]}
-"""
 
 BUSY = """
 import json
@@ -106,7 +96,7 @@ def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
     repeat = int(sys.argv[2]) if len(sys.argv) > 2 else 7
     print(f"Python {sys.version.split()[0]}, {n} calls, median of {repeat}, microseconds per call")
-    for name, source in (("catches nothing", PLAIN), ("catches a KeyError per call", BUSY)):
+    for name, source in (("catches nothing", LINEAR), ("catches a KeyError per call", BUSY)):
         result = measure(source, n, repeat)
         ratio = result["watched"] / result["unwatched"]
         print(

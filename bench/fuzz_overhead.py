@@ -22,19 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
-SCRIPT = """
-import json
+from linear_script import LINEAR
 
-
-def init():
-    global weights
-    weights = [0.5, -0.25, 1.0]
-
-
-def run(raw_data):
-    rows = json.loads(raw_data)["data"]
-    return {"scores": [sum(w * x for w, x in zip(weights, row)) for row in rows]}
-"""
 SCHEMA = {
     "type": "object",
     "required": ["data"],
@@ -130,7 +119,7 @@ def main() -> None:
     repeat = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     with tempfile.TemporaryDirectory() as tmp:
         app = Path(tmp)
-        (app / "score.py").write_text(SCRIPT)
+        (app / "score.py").write_text(LINEAR)
         (app / "request.schema.json").write_text(json.dumps(SCHEMA))
         ours, bare, drawing, sent, generated = [], [], [], 0, 0
         for _ in range(repeat):
