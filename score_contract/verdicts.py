@@ -163,8 +163,9 @@ def _notes(check: Check, run: ScriptRun, calls: tuple[Call, ...]) -> tuple[str, 
             ", or @input_schema" if run.imported().mode == "text" else ""
         )
         if varied:
+            them = "it" if samples == 1 else "them"
             notes.append(
-                f"no contract was declared: besides your {counted(samples, 'sample')}, {varied} variations of them"
+                f"no contract was declared: besides your {counted(samples, 'sample')}, {varied} variations of {them}"
                 " were sent (the same keys and types, lists of other lengths); what they break is a warning,"
                 f" not a failure. Declare the valid bodies ({declare}) to explore further and make it a failure."
             )

@@ -309,3 +309,13 @@ def test_an_error_status_among_the_answers_is_left_to_the_other_checks() -> None
     answers = [ok(b"1")] * checks.SAME_ANSWER_BODIES + [HttpResponse(400, JSON, b"1")]
     calls = tuple(Call(Body.from_json({"n": n}), response=r) for n, r in enumerate(answers))
     assert checks.run_uses_its_input(Evidence(calls=calls)) is None
+
+
+def test_the_same_hidden_error_every_time_is_left_to_run_does_not_hide_errors() -> None:
+    boom = caught(error("AttributeError: 'NoneType' object has no attribute 'predict'"))
+    calls = tuple(
+        Call(Body.from_json({"data": [n]}), response=ok(b'{"error": "AttributeError"}'), caught=boom)
+        for n in range(checks.SAME_ANSWER_BODIES)
+    )
+    assert checks.run_does_not_hide_errors(calls[0]) is not None
+    assert checks.run_uses_its_input(Evidence(calls=calls)) is None

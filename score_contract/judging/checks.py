@@ -414,6 +414,8 @@ def run_uses_its_input(evidence: Evidence) -> Violation | None:
         assert call.response is not None
         if changes(differences(first, call.response), evidence.volatile):
             return None
+    if run_does_not_hide_errors(calls[0]) is not None:
+        return None  # the same error every time: run_does_not_hide_errors says so, with its cause
     return Violation(
         f"run() gave the same answer to all {len(calls)} distinct valid bodies: it seems to ignore its input",
         f"the answer, every time: HTTP {first.status} {_preview(calls[0])}\n"
