@@ -54,6 +54,9 @@ def reproduce_command(
         words += ["--timeout", f"{settings.timeout:g}"]
     if settings.init_timeout != DEFAULT_INIT_TIMEOUT:
         words += ["--init-timeout", f"{settings.init_timeout:g}"]
+    if server and settings.server_workers != 1:
+        # A failure of the server's may need its workers: one fails its init() while another serves.
+        words += ["--server-workers", str(settings.server_workers)]
     if body is not None:
         words += request_words(body, invocation_dir)
     return shlex.join(words)

@@ -26,7 +26,7 @@ from .core.observations import (
     InitResult,
     Phase,
 )
-from .core.wording import counted, plural
+from .exploration.sender import NOT_SENT
 from .inputs.contract import OPAQUE, Contract, resolve_opaque
 from .isolation.sandbox import Sandbox
 from .settings import Script, Settings
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 
 #: After this many worker restarts the remaining bodies are not sent.
 MAX_RESTARTS = 20
-_NOT_SENT = "not sent: the worker could not be restarted"
 
 
 class ScriptRun:
@@ -54,8 +53,8 @@ class ScriptRun:
         self._output_validator: Any = None
         #: Notes for the report gathered while sending (refusals, lost workers).
         self.notes: list[str] = []
-        #: Bodies not sent because no replacement worker could be started.
-        self._lost = 0
+        #: Why no more bodies can be sent ("" while they can).
+        self._cannot_send = ""
         #: Workers done with, not yet reaped.
         self._retired: list[Sandbox] = []
         self._server: OfficialServer | None = None
@@ -87,6 +86,7 @@ class ScriptRun:
         imported = reply if isinstance(reply, ImportResult) else ImportResult(death=_as_death(reply))
         if not imported.accepted:
             return imported, None
+        self._start_server()  # its boot, init() included, overlaps the in-process init()
         reply = sandbox.ask("init", self.settings.init_timeout, timeout=self.settings.init_timeout)
         init = reply if isinstance(reply, InitResult) else InitResult(death=_as_death(reply))
         self._init_caught = init.caught
@@ -166,7 +166,7 @@ class ScriptRun:
     # -- the official server ---------------------------------------------------
 
     def _start_server(self) -> None:
-        """Boot it now: its start-up overlaps the in-process search."""
+        """Boot it now: its start-up overlaps the in-process init() and search."""
         if self.settings.server and self._server is None and self._server_evidence is None:
             from .official.server import OfficialServer
 
@@ -246,9 +246,6 @@ class ScriptRun:
             self.notes.append(
                 f"not compared, they change by themselves (times, durations or ids by their key or value): {shown}"
             )
-        if self._lost:
-            lost = counted(self._lost, "body", "bodies")
-            self.notes.append(f"{lost} {plural(self._lost, 'was', 'were')} not sent: the worker could not be restarted")
         return exploration.calls
 
     def guessed_contract(self) -> dict[str, Any] | None:
@@ -261,8 +258,7 @@ class ScriptRun:
 
     def _send(self, body: Body, phase: Phase) -> Call:
         if self._sandbox is None and not self._restart():
-            self._lost += 1
-            return Call(body, rejected=_NOT_SENT, phase=phase)
+            return Call(body, rejected=NOT_SENT + self._cannot_send, phase=phase)
         assert self._sandbox is not None
         offset = self._sandbox.log_size()
         reply = self._sandbox.ask("call", body, self.settings.timeout, timeout=self.settings.timeout)
@@ -283,11 +279,15 @@ class ScriptRun:
 
     def _restart(self) -> bool:
         """A replacement worker, unless the last one could not start or too many died."""
-        if self._lost or self._incarnation >= MAX_RESTARTS:
+        if self._cannot_send:
+            return False
+        if self._incarnation >= MAX_RESTARTS:
+            self._cannot_send = f"run() ended the worker process {self._incarnation} times"
             return False
         _, init = self._boot()
         if init is not None and init.ok:
             return True
+        self._cannot_send = "a replacement worker did not start: its init() failed"
         self.close()
         return False
 

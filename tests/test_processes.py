@@ -4,6 +4,7 @@ started, not after Ctrl-C."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import psutil
 
+from score_contract.runner import MAX_RESTARTS
 from tests.conftest import REPO, SCRIPTS
 
 
@@ -73,3 +75,28 @@ def test_ctrl_c_stops_the_session_and_every_worker(tmp_path: Path) -> None:
     finally:
         if session.poll() is None:
             session.kill()
+
+
+def test_a_worker_that_keeps_dying_stops_the_sending_and_the_note_says_so_honestly() -> None:
+    """run() ends the process on every negative amount: after the restart limit the note
+    names that reason and the number of bodies really sent, and nothing not sent is
+    counted as refused."""
+    script = SCRIPTS / "run_exits_often" / "score.py"
+    done = subprocess.run(
+        pytest_command("--score", str(script), "--hypothesis-seed=1"),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 1, done.stdout[-3000:]
+    note = re.search(
+        r"sending stopped because run\(\) ended the worker process (\d+) times: (\d+) bodies were sent", done.stdout
+    )
+    assert note is not None, done.stdout[-3000:]
+    assert int(note.group(1)) == MAX_RESTARTS
+    summary = re.search(r"run_exits_often/score.py: (.*)", done.stdout.split("bodies sent", 1)[1])
+    assert summary is not None
+    assert int(note.group(2)) == sum(int(n) for n in re.findall(r"(\d+) [a-z]", summary.group(1)))
+    assert "refused before run() saw" not in done.stdout and "could not be restarted" not in done.stdout
+    assert 'smallest failing body (a boundary of the contract): {"amount": -1}' in done.stdout

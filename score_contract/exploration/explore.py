@@ -108,6 +108,12 @@ def explore(send: Send, plan: Plan) -> Exploration:
     calls += _send_invalid(sender, plan.contract.body)
     calls += _send_again(sender, calls)
     found.sent, found.volatile = sender.sent, sender.volatile_seen
+    if sender.stopped:
+        total = sum(sender.sent.values())
+        found.notes.append(
+            f"sending stopped because {sender.stopped}: {total} {plural(total, 'body was', 'bodies were')} sent"
+            " in all, and the phases after that were not run"
+        )
     if sender.skipped:
         found.notes.append(
             f"run() hung {sender.hangs} times, each costing a whole timeout: {sender.skipped}"
@@ -119,8 +125,8 @@ def explore(send: Send, plan: Plan) -> Exploration:
 def _send_listed(sender: Sender, bodies: list[Body] | tuple[Body, ...], phase: Phase, calls: list[Call]) -> None:
     """Send bodies in order; the first answered one goes twice, back to back."""
     for body in bodies:
-        if sender.hung and phase != "sample":
-            return  # a valid body hung: start nothing new
+        if (sender.hung and phase != "sample") or sender.stopped:
+            return  # a valid body hung, or the worker can take no more: start nothing new
         calls.append(sender(body, phase))
         pair = sender.take_pair(len(calls) - 1)
         if pair is not None:
@@ -146,6 +152,7 @@ def _search(sender: Sender, plan: Plan, schema: dict[str, Any], phase: Phase, no
     calls: list[Call] = []
     ignored: frozenset[str] = frozenset()
     refused = 0
+    unsent = sender.unsent
     while True:
         outcome = search.search(
             strategies.valid_values(schema),
@@ -159,10 +166,10 @@ def _search(sender: Sender, plan: Plan, schema: dict[str, Any], phase: Phase, no
         notes += [f"a failure did not happen again when replayed: {text}" for text in outcome.flaky]
         calls += outcome.passed + [call for _, call in outcome.smallest_failures]
         broken = {check for check, _ in outcome.smallest_failures} - ignored
-        if not broken or sender.hung:
+        if not broken or sender.hung or sender.stopped:
             break
         ignored |= broken
-    refused -= sender.skipped
+    refused -= sender.skipped + sender.unsent - unsent
     if refused > 0:
         notes.append(f"{refused} generated {plural(refused, 'body', 'bodies')} were refused before run() saw them")
     return calls
@@ -218,7 +225,7 @@ def _still_fails(send: Send, check: Check, first: Call, valid: Any) -> tuple[Cal
     return still_fails, found
 
 
-def _send_invalid(send: Send, schema: dict[str, object] | None) -> list[Call]:
+def _send_invalid(send: Sender, schema: dict[str, object] | None) -> list[Call]:
     bodies = [Body(data, f"invalid: {what}", content_type) for what, data, content_type in GENERIC_INVALID]
     if schema is not None:
         from ..inputs import strategies
@@ -228,6 +235,8 @@ def _send_invalid(send: Send, schema: dict[str, object] | None) -> list[Call]:
     calls: list[Call] = []
     hangs = 0
     for body in bodies:
+        if send.stopped:
+            break
         call = send(body, "invalid")
         calls.append(call)
         hangs += hung(call)
@@ -238,6 +247,8 @@ def _send_invalid(send: Send, schema: dict[str, object] | None) -> list[Call]:
 
 def _send_again(sender: Sender, calls: list[Call]) -> list[Call]:
     """Send earlier valid bodies again, after everything else went through."""
+    if sender.stopped:
+        return []
     chosen = [
         index
         for index, call in enumerate(calls)

@@ -10,6 +10,11 @@ bodies have their own, smaller budget: explore.MAX_INVALID_HANGS). A body that h
 once is not sent again: its call is remembered, so that Hypothesis, replaying it,
 sees the same outcome without paying for it.
 
+A worker that can take no more bodies (run() ended it too many times, or a
+replacement's init() failed) answers NOT_SENT: from then on nothing is sent, nothing
+new starts (:attr:`Sender.stopped`), and what was not sent is counted apart from
+what was sent and from what the decorators refused.
+
 Back to back: the first valid body that gets a 2xx answer is sent again at once. What
 differs between those two answers changed by itself (a timing, a timestamp, an id) or
 shows that run() is not deterministic (dropout left on, unseeded sampling).
@@ -48,6 +53,10 @@ class Sender:
     hung: bool = False
     #: Bodies not sent because the hangs were spent.
     skipped: int = 0
+    #: Why the worker can take no more bodies (it kept dying): "" while it can.
+    stopped: str = ""
+    #: Bodies not sent after that.
+    unsent: int = 0
     #: Differences that looked like times or ids, by path, with an example.
     volatile_seen: dict[str, Difference] = field(default_factory=dict)
     _hung_bodies: dict[tuple[bytes, str, str], Call] = field(default_factory=dict)
@@ -63,7 +72,14 @@ class Sender:
         if self.hangs >= MAX_HANGS and phase != "invalid":
             self.skipped += 1
             return Call(body, rejected=f"{NOT_SENT}run() hung {self.hangs} times already", phase=phase)
+        if self.stopped:
+            self.unsent += 1
+            return Call(body, rejected=NOT_SENT + self.stopped, phase=phase)
         call = self.send_to_worker(body, phase)
+        if call.rejected is not None and call.rejected.startswith(NOT_SENT):
+            self.stopped = call.rejected.removeprefix(NOT_SENT)
+            self.unsent += 1
+            return call
         self.sent[phase] += 1
         if hung(call):
             self._hung_bodies[key] = call

@@ -5,16 +5,20 @@ as it is: a launcher sets ``amlserver.DEFAULT_HOST`` to 127.0.0.1 before
 ``amlserver.run()``, and puts the Python bin folder first on sys.path as the
 console script would. The server runs in a session and process group of its
 own and is stopped with the whole group: SIGTERM, then SIGKILL (killing only
-the master leaves its worker holding the port).
+the master leaves its worker holding the port). Should the session die without
+stopping it, the kernel kills the master (``PR_SET_PDEATHSIG``) and each worker
+with it, whatever they are busy with: gunicorn's own SIGTERM handling would wait
+up to 30 s for a worker inside init().
 
-Ready means the first 200 on ``GET /``: the port accepts connections long
-before init() has finished (AZUREML_SERVER_FACTS.md).
+Ready means the first 200 on ``GET /`` and every worker's "ready for serving
+traffic" line in the log (:mod:`.boot_log`): the port accepts connections long
+before init() has finished (AZUREML_SERVER_FACTS.md), and the first worker may
+serve while the second fails its init() and takes the server down.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -26,26 +30,44 @@ from typing import IO, Any
 
 from ..core.observations import Body, HttpResponse
 from ..isolation.groups import stop_group
+from .boot_log import BootLog
 
 HOST = "127.0.0.1"
-LAUNCHER = (
-    "import os, sys; sys.path[0] = os.path.dirname(sys.executable);"
-    # If the test session dies without stopping us (SIGKILL, a CI timeout), the
-    # kernel sends the master SIGTERM: gunicorn then stops its workers itself.
-    # The parent's pid comes first: a parent already gone before prctl() ran means leave now.
-    " parent = int(sys.argv.pop(1));"
-    " import ctypes, signal; ctypes.CDLL(None).prctl(1, signal.SIGTERM);"
-    " os.getppid() == parent or os._exit(1);"
-    " import azureml_inference_server_http.amlserver as server;"
-    f" server.DEFAULT_HOST = {HOST!r};"
-    " sys.argv = ['azmlinfsrv', *sys.argv[1:]];"
-    " server.run()"
-)
-#: gunicorn logs this each time it starts a worker (a respawn loop repeats it).
-_BOOTING = re.compile(rb"Booting worker with pid: (\d+)")
-#: Worker boots seen with no readiness that make a respawn loop.
-RESPAWN_LOOP = 3
+#: Runs ``azmlinfsrv`` in-process on 127.0.0.1, tied to the session that started it.
+#: Self-contained (``python -c``): the server's Python need not hold score-contract.
+LAUNCHER = f"""
+import os, sys
+sys.path[0] = os.path.dirname(sys.executable)  # as the azmlinfsrv console script runs
+import ctypes, signal
+prctl = ctypes.CDLL(None).prctl
+# If the test session dies without stopping us (SIGKILL, a CI timeout), the kernel
+# kills the master at once: a SIGTERM would wait for workers busy in init().
+parent = int(sys.argv.pop(1))
+prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+if os.getppid() != parent:  # the session left before prctl() took effect
+    os._exit(1)
+import gunicorn.config
+
+def post_fork(server, worker):
+    # ... and each worker dies with the master, whatever it is busy with.
+    prctl(1, signal.SIGKILL)
+    if os.getppid() != server.pid:
+        os._exit(1)
+
+setting = next(c for c in gunicorn.config.KNOWN_SETTINGS if c.name == "post_fork")
+setting.default = staticmethod(post_fork)
+import azureml_inference_server_http.amlserver as server
+server.DEFAULT_HOST = {HOST!r}
+sys.argv = ["azmlinfsrv", *sys.argv[1:]]
+server.run()
+"""
+#: How long a server may take to leave after SIGTERM before its group is killed:
+#: a healthy one leaves in well under a second; a worker busy in init() or run()
+#: does not leave before it returns.
+STOP_GRACE = 2.0
 _LOG_TAIL = 6000
+#: Versions of the server that log no worker's readiness: ready this long after the first 200.
+_NO_READY_LINES = 2.0
 
 
 def free_port() -> int:
@@ -70,6 +92,7 @@ class Boot:
     exit_code: int | None = None
     #: How many times gunicorn started a worker before the server was ready (or gave up).
     worker_boots: int = 0
+    workers: int = 1
     #: Why it is not ready, in one sentence.
     problem: str = ""
     log: str = ""
@@ -90,6 +113,7 @@ class OfficialServer:
     ) -> None:
         self.script = script
         self.app_root = app_root
+        self.workers = workers
         self.port = port or free_port()
         self.url = f"http://{HOST}:{self.port}"
         self._log: IO[bytes] = tempfile.TemporaryFile(prefix="score-contract-server-")
@@ -124,30 +148,53 @@ class OfficialServer:
         )
         self._session: Any = None
         self._scanned = 0
-        self._boots = 0
+        self._workers = BootLog(workers)
 
     # -- readiness -------------------------------------------------------------
 
     def wait_ready(self, timeout: float) -> Boot:
-        """Poll ``GET /`` until the first 200, the process exits, a respawn loop shows, or time runs out."""
+        """Poll ``GET /`` until the first 200 with every worker ready, the process
+        exits, a respawn loop shows, or time runs out."""
         import requests
 
         deadline = self.started + timeout
         session = self.http()
+        answered_at: float | None = None
         while True:
             if self._process.poll() is not None:
-                return self._boot(False, f"the server exited with code {self._process.returncode}")
-            boots = self.worker_boots()
-            if boots >= RESPAWN_LOOP:
-                return self._boot(False, f"gunicorn started a worker {boots} times: it dies while booting")
-            if time.perf_counter() > deadline:
-                return self._boot(False, f"not ready after {timeout:g} s")
-            try:
-                if session.get(self.url + "/", timeout=max(0.05, min(1.0, deadline - time.perf_counter()))).ok:
-                    return self._boot(True)
-            except requests.RequestException:
-                pass
+                return self._boot(False, self._exit_problem())
+            self._read_workers()
+            loop = self._workers.respawn_loop()
+            if loop:
+                return self._boot(False, loop)
+            now = time.perf_counter()
+            if now > deadline:
+                ready = self._workers.not_ready()
+                return self._boot(False, f"not ready after {timeout:g} s" + (f" ({ready})" if ready else ""))
+            if answered_at is not None and (
+                self._workers.all_ready() or (not self._workers.ready and now - answered_at > _NO_READY_LINES)
+            ):
+                return self._boot(True)
+            if answered_at is None:
+                try:
+                    if session.get(self.url + "/", timeout=max(0.05, min(1.0, deadline - now))).ok:
+                        answered_at = time.perf_counter()
+                        continue
+                except requests.RequestException:
+                    pass
             time.sleep(0.02)
+
+    def _exit_problem(self) -> str:
+        self._read_workers()
+        problem = f"the server exited with code {self._process.returncode}"
+        dead = self._workers.died_booting()
+        if dead:
+            ready = len(self._workers.ready)
+            which = f"{ready} of {self.workers} workers had booted; " if ready else ""
+            problem += f": {which}worker {dead[0]} {self._workers.died[dead[0]]} while booting"
+        if self._workers.halted:
+            problem += f" (gunicorn: {self._workers.halted})"
+        return problem
 
     def _boot(self, ready: bool, problem: str = "") -> Boot:
         return Boot(
@@ -156,6 +203,7 @@ class OfficialServer:
             port=self.port,
             exit_code=self._process.poll(),
             worker_boots=self.worker_boots(),
+            workers=self.workers,
             problem=problem,
             log="" if ready else self.log_tail(),
         )
@@ -189,18 +237,21 @@ class OfficialServer:
     # -- the process -----------------------------------------------------------
 
     def worker_boots(self) -> int:
-        """Workers gunicorn has started so far; reads only what the log gained since the last call."""
+        """Workers gunicorn has started so far, replacements included."""
+        self._read_workers()
+        return self._workers.boots
+
+    def _read_workers(self) -> None:
+        """Feed what the log gained since the last call to the workers' story."""
         size = self.log_size()
         if size > self._scanned:
             try:
                 self._log.seek(self._scanned)
                 chunk = self._log.read(size - self._scanned)
             except (OSError, ValueError):
-                return self._boots
-            complete = chunk.rfind(b"\n") + 1  # a line still being written is counted next time
-            self._boots += len(_BOOTING.findall(chunk[:complete]))
-            self._scanned += complete
-        return self._boots
+                return
+            self._workers.feed(chunk)
+            self._scanned += len(chunk)
 
     @property
     def pid(self) -> int:
@@ -240,6 +291,8 @@ class OfficialServer:
         if self._session is not None:
             self._session.close()
             self._session = None
-        # gunicorn leaves within a second of SIGTERM, after in-flight requests.
-        stop_group(self._process, grace=10)
+        self._read_workers()
+        # No worker ever served: none has a request to finish, and one inside init()
+        # would not heed SIGTERM before init() returns.
+        stop_group(self._process, grace=STOP_GRACE if self._workers.serving() else 0.0)
         self._log.close()
