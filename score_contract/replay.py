@@ -27,20 +27,24 @@ def replay(settings: Settings, body: Body | None, out: TextIO) -> int:
     (script,) = settings.scripts
     sandbox = Sandbox(script, settings.app_root or script.parent, settings.model_dir)
     try:
-        return _replay(sandbox, settings, body, out)
-    finally:
+        code = _replay(sandbox, settings, body, out)
         output = sandbox.last_output()
         if output:
             out.write(f"\nthe script printed:\n{_indented(output)}\n")
+        return code
+    finally:
+        # Whatever ended the replay (a reader that closed the pipe, Ctrl-C), the worker stops:
+        # nothing here may write before it, for a write can fail too.
         sandbox.close()
 
 
-def _problem(violation: Violation | None, out: TextIO) -> bool:
+def _problem(violation: Violation | None, out: TextIO, settings: Settings) -> bool:
     if violation is None:
         return False
-    out.write(f"{violation.headline}\n")
+    # Hints name the flags of this front end (the CLI's --model-dir, not --score-model-dir).
+    out.write(settings.spelled(f"{violation.headline}\n"))
     if violation.details:
-        out.write(_indented(violation.details) + "\n")
+        out.write(settings.spelled(_indented(violation.details) + "\n"))
     return True
 
 
@@ -52,13 +56,13 @@ def _replay(sandbox: Sandbox, settings: Settings, body: Body | None, out: TextIO
     if not isinstance(imported, ImportResult):
         imported = ImportResult(death=sandbox.death)
     phases = [c for c in CHECKS if c.phase in ("import", "definition")]
-    if any([_problem(c.judge(imported), out) for c in phases]) or not imported.accepted:
+    if any([_problem(c.judge(imported), out, settings) for c in phases]) or not imported.accepted:
         return 1
     out.write(f"imported {sandbox.script.name} as the server does: {_MODES[imported.mode or 'text']}\n")
     init = sandbox.ask("init", settings.init_timeout, timeout=settings.init_timeout)
     if not isinstance(init, InitResult):
         init = InitResult(death=sandbox.death)
-    if _problem(next(c for c in CHECKS if c.phase == "init").judge(init), out):
+    if _problem(next(c for c in CHECKS if c.phase == "init").judge(init), out, settings):
         return 1
     out.write(f"init() returned in {init.elapsed:.3g} s\n")
     if body is None:
@@ -80,9 +84,9 @@ def _replay(sandbox: Sandbox, settings: Settings, body: Body | None, out: TextIO
     broken = False
     for check in CHECKS:
         if check.phase == "call" and (call.error is None or check.name == "run_accepts_valid_input"):
-            broken = _problem(check.judge(call), out) and not check.advisory or broken
+            broken = _problem(check.judge(call), out, settings) and not check.advisory or broken
         elif check.phase == "session":
-            broken = _problem(check.judge(Evidence(imported, init, (call,))), out) or broken
+            broken = _problem(check.judge(Evidence(imported, init, (call,))), out, settings) or broken
     ok = call.response is not None and 200 <= call.response.status < 300
     return 0 if ok and not broken else 1
 
@@ -114,7 +118,7 @@ def replay_on_server(settings: Settings, body: Body | None, out: TextIO) -> int:
     try:
         boot = server.wait_ready(settings.init_timeout)
         if not boot.ready:
-            out.write(f"the official server did not become ready: {boot.problem}\n")
+            out.write(settings.spelled(f"the official server did not become ready: {boot.problem}\n"))
             out.write(_indented("\n".join(relevant_lines(boot.log))) + "\n")
             return 1
         out.write(f"the official server is ready on {server.url} after {boot.seconds:.2f} s\n")

@@ -22,12 +22,19 @@ _BODY_PREVIEW = 500
 _INLINE_BODY_LIMIT = 500
 
 
+#: How the lines that --tb=short keeps begin (see ``short_form``).
+_BODY_LABEL = "smallest failing body"
+_REPRODUCE_LABEL = "reproduce:"
+
+
 @dataclass(frozen=True)
 class Failure:
     headline: str
     text: str
     #: What the script printed while it handled the failing request.
     output: str = ""
+    #: Where it failed: ``path:line`` in the user's files, or the script's path alone.
+    location: str = ""
 
 
 def _indent(text: str, prefix: str = "  ") -> str:
@@ -95,7 +102,7 @@ def _body_line(violation: Violation) -> str:
     body = violation.body
     assert body is not None
     source = f" ({body.source})" if body.source else ""
-    return f"smallest failing body{source}: {describe_body(body)}"
+    return f"{_BODY_LABEL}{source}: {describe_body(body)}"
 
 
 def render(
@@ -127,9 +134,31 @@ def render(
         text = server_answer.body[:300].decode("utf-8", "replace")
         lines.append(f"the official server answered the same body: HTTP {server_answer.status} {text}")
     server = check.phase.startswith("server-")
-    lines.append(f"reproduce: {reproduce_command(script, settings, invocation_dir, first.body, server)}")
+    lines.append(f"{_REPRODUCE_LABEL} {reproduce_command(script, settings, invocation_dir, first.body, server)}")
     text = first.headline + "\n" + _indent("\n".join(lines))
-    return Failure(_spelled(first.headline, settings), _spelled(text, settings))
+    return Failure(
+        settings.spelled(first.headline), settings.spelled(text), location=location(first, script, invocation_dir)
+    )
+
+
+def location(violation: Violation, script: Script, invocation_dir: Path) -> str:
+    """``path:line`` of where the failure happened in the user's files (``score.py:11 in run``
+    names its file from the app root or the script's folder), else the script's path."""
+    file, _, rest = violation.location.partition(":")
+    line = rest.split(" ", 1)[0]
+    if file and line.isdigit():
+        for root in (script.app_root, script.path.parent):
+            if (root / file).is_file():
+                return f"{shown_path(root / file, invocation_dir)}:{line}"
+    return script.shown_as
+
+
+def short_form(text: str) -> str:
+    """A failure as --tb=short shows it: the headline, the smallest failing body and the reproduce
+    line, without the traceback, the notes and the remedies."""
+    headline, *lines = text.splitlines()
+    kept = [line for line in lines if line.startswith((f"  {_BODY_LABEL}", f"  {_REPRODUCE_LABEL}"))]
+    return "\n".join([headline, *kept])
 
 
 def edge_note(verdict: Verdict, contract: dict[str, Any] | None) -> list[str]:
@@ -181,11 +210,6 @@ def render_findings(
     if first.details:
         lines.append(first.details)
     lines.append(_GUESSED_REMEDY)
-    lines.append(f"reproduce: {reproduce_command(script, settings, invocation_dir, first.body)}")
+    lines.append(f"{_REPRODUCE_LABEL} {reproduce_command(script, settings, invocation_dir, first.body)}")
     headline = f"found by varying your samples (no schema was given): {first.headline}"
-    return _spelled(headline + "\n" + _indent("\n".join(lines)), settings)
-
-
-def _spelled(text: str, settings: Settings) -> str:
-    """Texts name our flags as pytest spells them; `score-contract check` spells them without --score-."""
-    return text.replace("--score-", "--") if settings.front_end == "cli" else text
+    return settings.spelled(headline + "\n" + _indent("\n".join(lines)))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -32,6 +33,12 @@ SAMPLES_FOLDER = "samples"
 #: Contract files found beside a script when --score-schema / --score-output-schema are not given.
 REQUEST_SCHEMA_FILE = "request.schema.json"
 RESPONSE_SCHEMA_FILE = "response.schema.json"
+
+
+def spelled(text: str, front_end: FrontEnd) -> str:
+    """Texts name our flags as pytest spells them (--score-timeout); the score-contract command
+    takes them without the prefix (--timeout), and its hints must name what it takes."""
+    return text.replace("--score-", "--") if front_end == "cli" else text
 
 
 @dataclass(frozen=True)
@@ -188,7 +195,11 @@ class Settings:
 
     def flag(self, option: Option) -> str:
         """How the user spells ``option`` in this front end."""
-        return option.flag.replace("--score-", "--") if self.front_end == "cli" else option.flag
+        return spelled(option.flag, self.front_end)
+
+    def spelled(self, text: str) -> str:
+        """``text`` with our flags spelled as this front end takes them."""
+        return spelled(text, self.front_end)
 
     @property
     def seed_flag(self) -> str:
@@ -212,52 +223,55 @@ class Script:
     schema_origin: str = ""
 
 
-def script_path(value: str, base: Path) -> Path:
+def script_path(value: str, base: Path, shown: str = "") -> Path:
+    """``shown``: what messages call the value (default: the value itself); so for every validator below."""
+    shown = shown or value
     path = (base / value).resolve() if not os.path.isabs(value) else Path(value).resolve()
     if not path.exists():
-        raise UsageError(f"{value}: no such scoring script.")
+        raise UsageError(f"{shown}: no such scoring script.")
     if path.is_dir():
-        raise UsageError(f"{value}: is a folder; give the scoring script itself, e.g. {value.rstrip('/')}/score.py.")
+        raise UsageError(f"{shown}: is a folder; give the scoring script itself, e.g. {value.rstrip('/')}/score.py.")
     if path.suffix != ".py":
-        raise UsageError(f"{value}: a scoring script is a .py file.")
+        raise UsageError(f"{shown}: a scoring script is a .py file.")
     return path
 
 
-def folder(value: str, base: Path, what: str) -> Path:
+def folder(value: str, base: Path, what: str, shown: str = "") -> Path:
     path = (base / value).resolve()
     if not path.exists():
-        raise UsageError(f"{value}: the {what} does not exist.")
+        raise UsageError(f"{shown or value}: the {what} does not exist.")
     if not path.is_dir():
-        raise UsageError(f"{value}: the {what} is not a folder.")
+        raise UsageError(f"{shown or value}: the {what} is not a folder.")
     return path
 
 
-def count(value: object, flag: str) -> int:
+def count(value: object, shown: str, least: int = 0, rule: str = "") -> int:
+    """A whole number of at least ``least``; ``rule`` says why in the message (one rule, one message)."""
     try:
         number = int(str(value))
     except ValueError:
-        raise UsageError(f"{flag} {value}: not a whole number.") from None
-    if number < 0:
-        raise UsageError(f"{flag} {value}: must be 0 or more.")
+        raise UsageError(f"{shown}: not a whole number.") from None
+    if number < least:
+        raise UsageError(f"{shown}: {rule or f'must be {least} or more'}.")
     return number
 
 
-def existing_file(value: str, base: Path, what: str) -> Path:
+def existing_file(value: str, base: Path, what: str, shown: str = "") -> Path:
     path = base / value
     if not path.exists():
-        raise UsageError(f"{value}: the {what} does not exist.")
+        raise UsageError(f"{shown or value}: the {what} does not exist.")
     if path.is_dir():
-        raise UsageError(f"{value}: the {what} is a folder, not a file.")
+        raise UsageError(f"{shown or value}: the {what} is a folder, not a file.")
     return path
 
 
-def seconds(value: object, flag: str) -> float:
+def seconds(value: object, shown: str) -> float:
     try:
         number = float(str(value))
     except ValueError:
-        raise UsageError(f"{flag} {value}: not a number of seconds.") from None
+        raise UsageError(f"{shown}: not a number of seconds.") from None
     if not number > 0 or math.isinf(number):
-        raise UsageError(f"{flag} {value}: must be a positive number of seconds.")
+        raise UsageError(f"{shown}: must be a positive number of seconds.")
     return number
 
 
@@ -278,58 +292,69 @@ def resolve(
     server_workers: object = None,
     base: Path,
     front_end: FrontEnd = "pytest",
+    named: Mapping[str, str] | None = None,
 ) -> Settings:
     """Validate raw option values (relative paths are taken from ``base``).
 
     ``front_end`` decides how messages spell the options (--score-timeout, or --timeout for the CLI).
+    ``named``, by option dest: what messages call a value given elsewhere than as a flag — from the ini
+    file, ``score_timeout = abc in pyproject.toml``; for the scripts, ``score_paths in pytest.ini``.
     """
+    named = named or {}
 
-    def flag(option: Option) -> str:
-        return option.flag.replace("--score-", "--") if front_end == "cli" else option.flag
+    def given(option: Option, value: object) -> str:
+        """A path is named by itself, any other value by its flag."""
+        shown = value if option.kind in ("path", "paths") else f"{spelled(option.flag, front_end)} {value}"
+        return named.get(option.dest) or str(shown)
 
-    paths = tuple(dict.fromkeys(script_path(s, base) for s in scripts))
+    scripts_from = named.get(SCORE.dest)
+    paths = tuple(dict.fromkeys(script_path(s, base, f"{s} ({scripts_from})" if scripts_from else s) for s in scripts))
     samples_path = None
     if samples:
         samples_path = base / samples
         if not samples_path.exists():
-            raise UsageError(f"{samples}: the samples path does not exist.")
+            raise UsageError(f"{given(SAMPLES, samples)}: the samples path does not exist.")
     return Settings(
         scripts=paths,
-        model_dir=folder(model_dir, base, "model folder") if model_dir else None,
+        model_dir=folder(model_dir, base, "model folder", given(MODEL_DIR, model_dir)) if model_dir else None,
         samples=samples_path,
-        app_root=folder(app_root, base, "app root") if app_root else None,
-        timeout=seconds(timeout, flag(TIMEOUT)) if timeout not in (None, "") else DEFAULT_TIMEOUT,
+        app_root=folder(app_root, base, "app root", given(APP_ROOT, app_root)) if app_root else None,
+        timeout=seconds(timeout, given(TIMEOUT, timeout)) if timeout not in (None, "") else DEFAULT_TIMEOUT,
         init_timeout=(
-            seconds(init_timeout, flag(INIT_TIMEOUT)) if init_timeout not in (None, "") else DEFAULT_INIT_TIMEOUT
+            seconds(init_timeout, given(INIT_TIMEOUT, init_timeout))
+            if init_timeout not in (None, "")
+            else DEFAULT_INIT_TIMEOUT
         ),
-        schema=existing_file(schema, base, "request schema") if schema else None,
-        output_schema=existing_file(output_schema, base, "output schema") if output_schema else None,
-        examples=count(examples, flag(EXAMPLES)) if examples not in (None, "") else DEFAULT_EXAMPLES,
+        schema=existing_file(schema, base, "request schema", given(SCHEMA, schema)) if schema else None,
+        output_schema=(
+            existing_file(output_schema, base, "output schema", given(OUTPUT_SCHEMA, output_schema))
+            if output_schema
+            else None
+        ),
+        examples=count(examples, given(EXAMPLES, examples)) if examples not in (None, "") else DEFAULT_EXAMPLES,
         seed=seed,
         volatile_keys=parse_volatile(volatile_keys or ""),
-        server=_server_available(server, flag(SERVER)),
-        server_workers=workers(server_workers, flag(SERVER_WORKERS)),
+        server=_server_available(server, named.get(SERVER.dest) or spelled(SERVER.flag, front_end)),
+        server_workers=(
+            workers(server_workers, given(SERVER_WORKERS, server_workers)) if server_workers not in (None, "") else 1
+        ),
         front_end=front_end,
     )
 
 
-def _server_available(wanted: bool, flag: str) -> bool:
+def _server_available(wanted: bool, shown: str) -> bool:
     from .official.server import server_installed
 
     if wanted and not server_installed():
         raise UsageError(
-            f"{flag} boots the official server, which is not installed: pip install azureml-inference-server-http"
+            f"{shown} boots the official server, which is not installed: pip install azureml-inference-server-http"
         )
     return wanted
 
 
-def workers(value: object, flag: str) -> int:
-    if value in (None, ""):
-        return 1
-    number = count(value, flag)
-    if number < 1:
-        raise UsageError(f"{flag} {value}: the server needs at least 1 worker.")
-    return number
+def workers(value: object, shown: str) -> int:
+    # One rule for -1 and 0 alike: a count below 1 is one mistake, not two.
+    return count(value, shown, least=1, rule="the server needs at least 1 worker")
 
 
 def plan(settings: Settings, path: Path, invocation_dir: Path) -> Script:

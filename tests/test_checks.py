@@ -89,8 +89,10 @@ def test_run_accepts_valid_input_headlines_the_exception_itself() -> None:
 
 
 def test_run_accepts_valid_input_reports_hangs_exits_and_escapes() -> None:
-    hung = checks.run_accepts_valid_input(Call(BODY, error=error("Timeout: x"), timed_out=True, elapsed=5.0))
-    assert hung is not None and hung.headline == "run() did not return within the timeout (5 s)"
+    hung = checks.run_accepts_valid_input(
+        Call(BODY, error=error("Timeout: x"), timed_out=True, elapsed=5.0, timeout=5.0)
+    )
+    assert hung is not None and hung.headline == "run() did not return within the 5 s timeout"
     killed = checks.run_accepts_valid_input(Call(BODY, death=Death(hung_after=7.0)))
     assert (
         killed is not None
@@ -98,6 +100,22 @@ def test_run_accepts_valid_input_reports_hangs_exits_and_escapes() -> None:
     )
     escaped = checks.run_accepts_valid_input(Call(BODY, error=error("SystemExit: 0"), escaped=True))
     assert escaped is not None and "gunicorn answers a bare HTML 500" in escaped.headline
+
+
+def test_a_timeout_headline_names_the_limit_and_when_a_late_run_returned() -> None:
+    # A run() that swallowed the server's TimeoutError returns after the limit: the limit
+    # is --score-timeout, not the time taken (issue 11).
+    late = Call(BODY, response=ok(b"{}"), error=error("TimeoutError: "), timed_out=True, elapsed=0.00598, timeout=0.001)
+    violation = checks.run_accepts_valid_input(late)
+    assert violation is not None
+    assert violation.headline == "run() did not return within the 0.001 s timeout (it returned after 0.00598 s)"
+    invalid = checks.run_handles_invalid_input(late)
+    assert invalid is not None
+    assert invalid.headline == "an invalid body made run() hang past the 0.001 s timeout (it returned after 0.00598 s)"
+    stopped = checks.run_handles_invalid_input(
+        Call(BODY, error=error("Timeout: x"), timed_out=True, elapsed=2.0, timeout=2.0)
+    )
+    assert stopped is not None and stopped.headline == "an invalid body made run() hang past the 2 s timeout"
 
 
 @pytest.mark.parametrize("status", [400, 404, 500, 503, 302])

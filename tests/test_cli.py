@@ -3,13 +3,19 @@ command line; `replay` shows what the server would answer to one request."""
 
 from __future__ import annotations
 
+import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from score_contract_cli import build_parser
 
+from score_contract.core.observations import Body
 from score_contract.judging.checks import CHECKS
+from score_contract.report import reproduce_command
+from score_contract.settings import Script, Settings
 from tests.conftest import REPO
 
 
@@ -135,3 +141,56 @@ def test_replay_reports_bad_input_in_one_sentence(args: list[str], message: str)
     done = cli(*args)
     assert done.returncode == 4
     assert done.stderr.strip() == message
+
+
+def test_version_names_score_contract_the_server_and_inference_schema() -> None:
+    from importlib.metadata import version
+
+    done = cli("--version")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (
+        f"score-contract {version('score-contract')}: azureml-inference-server-http"
+        f" {version('azureml-inference-server-http')}, inference-schema {version('inference-schema')}\n"
+    )
+
+
+def test_replay_hints_name_the_flags_the_command_takes() -> None:
+    done = cli("replay", "tests/scripts/init_needs_model_dir/score.py")
+    assert done.returncode == 1
+    assert "Give the folder with --model-dir DIR." in done.stdout
+    assert "--score-" not in done.stdout
+
+
+def test_every_option_a_reproduce_line_can_hold_is_one_replay_takes(tmp_path: Path) -> None:
+    (tmp_path / "model").mkdir()
+    (tmp_path / "cat.png").write_bytes(b"\x89PNG")
+    settings = Settings(
+        model_dir=tmp_path / "model", app_root=tmp_path, timeout=2, init_timeout=30, server=True, server_workers=3
+    )
+    script = Script(tmp_path / "score.py", tmp_path, (), "", "score.py")
+    for body in (Body(b'{"a": 1}', "--body"), Body(b"\x89PNG", "cat.png", "image/png")):
+        words = shlex.split(reproduce_command(script, settings, tmp_path, body, server=True))
+        assert words[:2] == ["score-contract", "replay"]
+        build_parser().parse_args(words[1:])  # argparse exits on a flag it does not take
+
+
+def test_a_late_run_is_headlined_with_the_timeout_and_the_time_it_took(tmp_path: Path) -> None:
+    script = tmp_path / "swallows" / "score.py"
+    script.parent.mkdir()
+    script.write_text(
+        "import time\n\n\ndef init():\n    pass\n\n\ndef run(raw):\n    try:\n        time.sleep(0.5)\n"
+        "    except Exception as e:\n        return {'error': str(e)}\n    return {'ok': True}\n"
+    )
+    done = cli("replay", str(script), "--body", "{}", "--timeout", "0.01")
+    assert done.returncode == 1
+    assert re.search(
+        r"^run\(\) did not return within the 0\.01 s timeout \(it returned after [0-9.]+ s\)$", done.stdout, re.M
+    )
+
+
+@pytest.mark.parametrize("count", ["-1", "0"])
+@pytest.mark.parametrize("command", ["check", "replay"])
+def test_a_worker_count_below_one_breaks_one_rule_with_one_message(command: str, count: str) -> None:
+    done = cli(command, "tests/scripts/good/score.py", "--server-workers", count)
+    assert done.returncode == 4
+    assert done.stderr.strip().endswith(f"--server-workers {count}: the server needs at least 1 worker.")

@@ -104,7 +104,7 @@ def test_a_failure_shows_the_smallest_failing_body_and_how_to_reproduce_it(matri
     ("script", "check", "headline"),
     [
         ("run_fails_on_empty_batch", "run_accepts_valid_input", "ZeroDivisionError: division by zero"),
-        ("run_hangs", "run_accepts_valid_input", "run() did not return within the timeout (1 s)"),
+        ("run_hangs", "run_accepts_valid_input", "run() did not return within the 1 s timeout"),
         ("run_exits", "run_accepts_valid_input", "run() ended the worker process: it exited with code 1"),
         ("run_segfaults", "run_accepts_valid_input", "run() ended the worker process: it was killed by SIGSEGV"),
         ("init_segfaults", "init_succeeds", "init() ended the worker process: it was killed by SIGSEGV"),

@@ -398,3 +398,152 @@ def test_what_the_script_printed_during_the_failing_call_is_a_captured_section(p
         ["*- Captured stdout and stderr of score.py call -*", "scoring 0 rows", "WARNING:root:about to divide"]
     )
     result.stdout.no_fnmatch_line("init done")  # printed at boot, not during the failing call
+
+
+#: Every ini key the plugin reads, with a value it refuses (score_volatile_keys takes any text):
+#: (the line in pyproject.toml, the message).
+BAD_INI_VALUES = [
+    ('score_timeout = "abc"', "score_timeout = abc in pyproject.toml: not a number of seconds."),
+    ('score_init_timeout = "0"', "score_init_timeout = 0 in pyproject.toml: must be a positive number of seconds."),
+    ('score_examples = "many"', "score_examples = many in pyproject.toml: not a whole number."),
+    (
+        'score_server_workers = "0"',
+        "score_server_workers = 0 in pyproject.toml: the server needs at least 1 worker.",
+    ),
+    (
+        'score_server = "yes please"',
+        "score_server in pyproject.toml: invalid truth value 'yes please' (write true or false).",
+    ),
+    (
+        'score_model_dir = "nowhere"',
+        "score_model_dir = nowhere in pyproject.toml: the model folder does not exist.",
+    ),
+    (
+        'score_app_root = "good/score.py"',
+        "score_app_root = good/score.py in pyproject.toml: the app root is not a folder.",
+    ),
+    (
+        'score_samples = "none.json"',
+        "score_samples = none.json in pyproject.toml: the samples path does not exist.",
+    ),
+    (
+        'score_schema = "none.json"',
+        "score_schema = none.json in pyproject.toml: the request schema does not exist.",
+    ),
+    (
+        'score_output_schema = "good"',
+        "score_output_schema = good in pyproject.toml: the output schema is a folder, not a file.",
+    ),
+    (
+        'score_paths = ["missing/score.py"]',
+        "missing/score.py (score_paths in pyproject.toml): no such scoring script.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("line", "message"), BAD_INI_VALUES, ids=[line.split(" ")[0] for line, _ in BAD_INI_VALUES])
+def test_a_bad_ini_value_names_its_key_and_its_file(
+    pytester: pytest.Pytester, copy_script: Callable[..., Path], line: str, message: str
+) -> None:
+    copy_script("good")
+    scripts = "" if line.startswith("score_paths") else 'score_paths = ["good/score.py"]\n'
+    pytester.makepyprojecttoml(f"[tool.pytest.ini_options]\n{scripts}{line}\n")
+    result = pytester.runpytest()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"ERROR: {message}"])
+    assert "Traceback" not in result.stderr.str() + result.stdout.str()
+    assert "--score" not in result.stderr.str()
+
+
+@pytest.mark.parametrize("name", ["pytest.ini", "tox.ini", "setup.cfg"])
+def test_a_bad_value_in_any_ini_file_names_that_file(
+    pytester: pytest.Pytester, copy_script: Callable[..., Path], name: str
+) -> None:
+    copy_script("good")
+    section = "[pytest]" if name != "setup.cfg" else "[tool:pytest]"
+    (pytester.path / name).write_text(f"{section}\nscore_paths = good/score.py\nscore_timeout = soon\n")
+    result = pytester.runpytest()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"ERROR: score_timeout = soon in {name}: not a number of seconds."])
+
+
+def test_a_bad_override_of_an_ini_value_names_the_override(
+    pytester: pytest.Pytester, copy_script: Callable[..., Path]
+) -> None:
+    copy_script("good")
+    pytester.makeini("[pytest]\nscore_paths = good/score.py\n")
+    result = pytester.runpytest("-o", "score_timeout=soon")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: -o score_timeout=soon: not a number of seconds."])
+
+
+@pytest.mark.parametrize("count", ["-1", "0"])
+def test_a_worker_count_below_one_is_one_mistake_with_one_message(
+    pytester: pytest.Pytester, copy_script: Callable[..., Path], count: str
+) -> None:
+    copy_script("good")
+    result = pytester.runpytest("--score", "good/score.py", "--score-server-workers", count)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"ERROR: --score-server-workers {count}: the server needs at least 1 worker."])
+
+
+# -- pytest's traceback styles (--tb) shape our failure sections too --
+
+_EDGE_NOTE = "*found only at an edge of the contract*"
+
+
+def _failing(pytester: pytest.Pytester, copy_script: Callable[..., Path], *args: str) -> pytest.RunResult:
+    copy_script("run_fails_on_empty_batch")
+    result = pytester.runpytest("--score", "run_fails_on_empty_batch/score.py", "-k", "run_accepts", *args)
+    result.assert_outcomes(failed=1, deselected=len(CHECKS) - 1)
+    return result
+
+
+def test_tb_long_shows_the_whole_failure(pytester: pytest.Pytester, copy_script: Callable[..., Path]) -> None:
+    result = _failing(pytester, copy_script, "--tb=long")
+    result.stdout.fnmatch_lines(["ZeroDivisionError: division by zero", "  contract: *", "  smallest failing body *"])
+    result.stdout.fnmatch_lines(["  score.py:11 in run", _EDGE_NOTE, "  reproduce: score-contract replay *"])
+
+
+def test_tb_short_shows_the_headline_the_body_and_the_reproduce_line(
+    pytester: pytest.Pytester, copy_script: Callable[..., Path]
+) -> None:
+    result = _failing(pytester, copy_script, "--tb=short")
+    result.stdout.fnmatch_lines(
+        [
+            "*_ run_accepts_valid_input (run_fails_on_empty_batch/score.py) _*",
+            "ZeroDivisionError: division by zero",
+            '  smallest failing body (run_fails_on_empty_batch/samples/empty.json): {"data": []}',
+            "  reproduce: score-contract replay run_fails_on_empty_batch/score.py --body '{\"data\": []}'",
+        ],
+        consecutive=True,
+    )
+    for detail in ("  contract: *", "  score.py:11 in run", _EDGE_NOTE):
+        result.stdout.no_fnmatch_line(detail)
+
+
+def test_tb_line_shows_one_line_the_headline_where_the_script_failed(
+    pytester: pytest.Pytester, copy_script: Callable[..., Path]
+) -> None:
+    result = _failing(pytester, copy_script, "--tb=line", "--junitxml=junit.xml")
+    result.stdout.fnmatch_lines(
+        ["*= FAILURES =*", "run_fails_on_empty_batch/score.py:11: ZeroDivisionError: division by zero", "*"],
+        consecutive=True,
+    )
+    for detail in ("*smallest failing body*", "*reproduce:*", "  contract: *"):
+        result.stdout.no_fnmatch_line(detail)
+    failure = next(ET.parse(pytester.path / "junit.xml").iter("failure"))
+    assert failure.get("message") == "ZeroDivisionError: division by zero"
+
+
+def test_tb_no_shows_no_failure_section_and_the_junit_text_follows(
+    pytester: pytest.Pytester, copy_script: Callable[..., Path]
+) -> None:
+    result = _failing(pytester, copy_script, "--tb=no", "-rf", "--junitxml=junit.xml")
+    result.stdout.no_fnmatch_line("*FAILURES*")
+    result.stdout.no_fnmatch_line("*smallest failing body*")
+    result.stdout.fnmatch_lines(["FAILED run_fails_on_empty_batch/score.py::run_accepts_valid_input*"])
+    # As for pytest's own tests, the JUnit text is what the style shows: one line.
+    failure = next(ET.parse(pytester.path / "junit.xml").iter("failure"))
+    assert failure.get("message") == "ZeroDivisionError: division by zero"
+    assert failure.text == "run_fails_on_empty_batch/score.py:11: ZeroDivisionError: division by zero"

@@ -14,6 +14,7 @@ import argparse
 import fnmatch
 import os
 import random
+import shlex
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -56,18 +57,44 @@ def pytest_addoption(parser: pytest.Parser) -> None:
             parser.addini(option.ini, type="string", default="", help=option.help)
 
 
-def _value(config: pytest.Config, option: options.Option) -> str | None:
-    """Command line (relative to the invocation folder) beats the ini file (relative to it)."""
+def _value(config: pytest.Config, option: options.Option) -> tuple[str | None, str]:
+    """The value, and what messages call it when it came from the ini file ("" when it is a flag's).
+
+    Command line (relative to the invocation folder) beats the ini file (relative to it).
+    """
     given = config.getoption(option.dest)
     if given is not None:
-        return str(given)
-    from_ini = str(config.getini(option.ini)).strip()
+        return str(given), ""
+    from_ini = str(_ini(config, option)).strip()
     if not from_ini:
-        return None
+        return None, ""
+    named = _where(config, option.ini, from_ini)
     if option.kind == "path":
         base = config.inipath.parent if config.inipath else config.rootpath
-        return os.path.relpath(base / from_ini, config.invocation_params.dir)
-    return from_ini
+        return os.path.relpath(base / from_ini, config.invocation_params.dir), named
+    return from_ini, named
+
+
+def _ini(config: pytest.Config, option: options.Option) -> Any:
+    """``config.getini``, where a value pytest cannot convert (``score_server = "yes please"``, a
+    TOML number for a string key) is a usage error naming the key and its file, not a traceback."""
+    try:
+        return config.getini(option.ini)
+    except (TypeError, ValueError) as exc:
+        # pytest's message starts with the file and the key, which ours names already.
+        reason = str(exc).split(f"'{option.ini}' ", 1)[-1]
+        expected = " (write true or false)" if option.kind == "flag" else ""
+        raise pytest.UsageError(f"{_where(config, option.ini)}: {reason}{expected}.") from None
+
+
+def _where(config: pytest.Config, key: str, value: str | None = None) -> str:
+    """Where an ini value was given, for messages: ``score_timeout = abc in pyproject.toml``, or
+    ``-o score_timeout=abc`` when an override on the command line (or PYTEST_ADDOPTS) gave it."""
+    args = [*map(str, config.invocation_params.args), *shlex.split(os.environ.get("PYTEST_ADDOPTS", ""))]
+    if any(arg.removeprefix("--override-ini=").removeprefix("-o").startswith(f"{key}=") for arg in args):
+        return f"-o {key}={value}" if value is not None else f"-o {key}"
+    where = os.path.relpath(config.inipath, config.invocation_params.dir) if config.inipath else "the ini file"
+    return f"{key} = {value} in {where}" if value is not None else f"{key} in {where}"
 
 
 def _seed(config: pytest.Config) -> int | None:
@@ -89,28 +116,37 @@ def _seed(config: pytest.Config) -> int | None:
 
 def pytest_configure(config: pytest.Config) -> None:
     from_cli: list[str] = config.getoption(options.SCORE.dest) or []
-    scripts = from_cli or [os.path.relpath(p, config.invocation_params.dir) for p in config.getini(options.SCORE.ini)]
+    scripts = from_cli or [os.path.relpath(p, config.invocation_params.dir) for p in _ini(config, options.SCORE)]
     if not scripts:
         return
     from score_contract.session import ContractSession
 
+    given = {o.dest: _value(config, o) for o in options.OPTIONS if o.kind not in ("paths", "flag")}
+    value = {dest: value for dest, (value, _) in given.items()}
+    named = {dest: name for dest, (_, name) in given.items() if name}
+    if not from_cli:
+        named[options.SCORE.dest] = _where(config, options.SCORE.ini)
+    server = bool(config.getoption(options.SERVER.dest))
+    if not server and _ini(config, options.SERVER):
+        server, named[options.SERVER.dest] = True, _where(config, options.SERVER.ini)
     try:
         settings = options.resolve(
             scripts=scripts,
-            model_dir=_value(config, options.MODEL_DIR),
-            samples=_value(config, options.SAMPLES),
-            app_root=_value(config, options.APP_ROOT),
-            timeout=_value(config, options.TIMEOUT),
-            init_timeout=_value(config, options.INIT_TIMEOUT),
-            schema=_value(config, options.SCHEMA),
-            output_schema=_value(config, options.OUTPUT_SCHEMA),
-            examples=_value(config, options.EXAMPLES),
-            volatile_keys=_value(config, options.VOLATILE_KEYS),
+            model_dir=value[options.MODEL_DIR.dest],
+            samples=value[options.SAMPLES.dest],
+            app_root=value[options.APP_ROOT.dest],
+            timeout=value[options.TIMEOUT.dest],
+            init_timeout=value[options.INIT_TIMEOUT.dest],
+            schema=value[options.SCHEMA.dest],
+            output_schema=value[options.OUTPUT_SCHEMA.dest],
+            examples=value[options.EXAMPLES.dest],
+            volatile_keys=value[options.VOLATILE_KEYS.dest],
             seed=_seed(config),
-            server=bool(config.getoption(options.SERVER.dest) or config.getini(options.SERVER.ini)),
-            server_workers=_value(config, options.SERVER_WORKERS),
+            server=server,
+            server_workers=value[options.SERVER_WORKERS.dest],
             base=config.invocation_params.dir,
             front_end="cli" if config.getoption("score_front_end") == "cli" else "pytest",
+            named=named,
         )
         session = ContractSession(settings, config.invocation_params.dir)
     except UsageError as exc:
@@ -148,11 +184,8 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
     session = config.stash.get(SESSION, None)
     if session is None:
         return None
-    from score_contract import __version__
-    from score_contract.serving.loader import package_version
+    from score_contract.serving.loader import versions
 
-    server = package_version("azureml-inference-server-http") or "not installed"
-    schema = package_version("inference-schema") or "not installed"
     seed = session.settings.seed
     search = (
         f"Hypothesis seed {seed} (repeat with {session.settings.seed_flag}{seed})"
@@ -160,7 +193,7 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
         else "Hypothesis derandomized (its ci profile)"
     )
     return [
-        f"score-contract {__version__}: azureml-inference-server-http {server}, inference-schema {schema}",
+        versions(),
         f"scoring scripts: {', '.join(s.shown_as for s in session.scripts.values())}",
         f"score-contract: {session.settings.examples} generated bodies a script; {search}",
         *(
@@ -238,10 +271,12 @@ class ScoreFile(pytest.File):
 class ContractBroken(Exception):
     """Raised by a failed check; carries the rendered failure text."""
 
-    def __init__(self, headline: str, text: str) -> None:
+    def __init__(self, headline: str, text: str, location: str) -> None:
         super().__init__(headline)
         self.headline = headline
         self.text = text
+        #: ``path:line`` where it failed in the user's files, or the script's path.
+        self.location = location
 
 
 class ScoreItem(pytest.Item):
@@ -266,7 +301,8 @@ class ScoreItem(pytest.Item):
                 warnings.warn_explicit(ScoreContractWarning(text), ScoreContractWarning, str(self.path), line)
             except ScoreContractWarning:
                 # -W error / filterwarnings = error: the warning fails its check, as plain text.
-                raise ContractBroken(text.splitlines()[0], text) from None
+                where = f"{self.script_id}:{line}" if line else self.script_id
+                raise ContractBroken(text.splitlines()[0], text, where) from None
         if verdict.outcome == "skipped":
             pointer = f"; see {self.script_id}::{verdict.blocked_by}" if verdict.blocked_by else ""
             # Report the skip at the script, as pytest does for skip marks, not at this line.
@@ -276,11 +312,13 @@ class ScoreItem(pytest.Item):
             if failure.output:
                 # pytest shows it as "Captured stdout and stderr of score.py call", and so does the JUnit file.
                 self.add_report_section("call", f"stdout and stderr of {self.path.name}", failure.output)
-            raise ContractBroken(failure.headline, failure.text)
+            raise ContractBroken(failure.headline, failure.text, failure.location)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
         if isinstance(excinfo.value, ContractBroken):
-            return FailureRepr(self.nodeid, excinfo.value.headline, excinfo.value.text)
+            # pytest passes no style for a failure in the call phase: --tb is the user's choice.
+            tbstyle = style or self.config.getoption("tbstyle", "auto")
+            return FailureRepr(excinfo.value, tbstyle)
         return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self) -> tuple[Path, int, str]:
@@ -295,27 +333,38 @@ class ScoreItem(pytest.Item):
 
 
 class _Crash:
-    """What pytest's short summary (-ra) and the JUnit message show: the headline."""
+    """What pytest's short summary (-ra) and the JUnit message show: the headline; and the line
+    --tb=line prints: the headline after where it failed, as pytest's own crash lines read."""
 
-    def __init__(self, nodeid: str, message: str) -> None:
-        self.path = nodeid
-        self.lineno = 0
+    def __init__(self, location: str, message: str) -> None:
+        path, _, line = location.rpartition(":")
+        self.path, self.lineno = (path, int(line)) if line.isdigit() else (location, 0)
+        self.location = location
         self.message = message
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.message}"
+        return f"{self.location}: {self.message}"
 
 
 class FailureRepr:
-    """Plain-text failure report: pytest prints it as is, with no traceback of ours."""
+    """Plain-text failure report: pytest prints it as is, with no traceback of ours, in the
+    traceback style the user chose (--tb)."""
 
-    def __init__(self, nodeid: str, headline: str, text: str) -> None:
-        self.reprcrash = _Crash(nodeid, headline)
-        self.text = text
+    def __init__(self, broken: ContractBroken, tbstyle: str) -> None:
+        from score_contract.report import short_form
+
+        self.reprcrash = _Crash(broken.location, broken.headline)
+        if tbstyle in ("line", "no"):
+            # pytest prints the crash line itself after this (--tb=line) or shows no section (--tb=no).
+            self.text, self.shown = str(self.reprcrash), ""
+        else:
+            self.text = short_form(broken.text) if tbstyle == "short" else broken.text
+            self.shown = self.text
 
     def toterminal(self, tw: TerminalWriter) -> None:
-        for line in self.text.splitlines():
+        for line in self.shown.splitlines():
             tw.line(line)
 
     def __str__(self) -> str:
+        # The JUnit failure text, as for pytest's own tests: what the style shows.
         return self.text

@@ -6,7 +6,8 @@
   and sends one request, and prints what the server would answer.
 
 Exit codes are pytest's: 0 the contract holds / the answer was 2xx, 1 it does
-not, 4 usage error.
+not, 4 usage error; and a shell's for a command that a signal ended: 130 after
+Ctrl-C, 141 when the reader of its output left (``| head``).
 
 PYTEST_DONT_REWRITE (see score_contract/__init__.py).
 """
@@ -14,26 +15,50 @@ PYTEST_DONT_REWRITE (see score_contract/__init__.py).
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 from pathlib import Path
+from types import FrameType
 
 from score_contract import settings as options
 from score_contract.core.observations import Body
 from score_contract.errors import UsageError
 
 USAGE_ERROR = 4
+#: 128 + SIGINT and 128 + SIGPIPE: what a shell reports for a command those signals ended.
+INTERRUPTED = 130
+BROKEN_PIPE = 141
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
     """The per-script options, with the same help texts as the pytest flags."""
     for option in (options.MODEL_DIR, options.APP_ROOT, options.TIMEOUT, options.INIT_TIMEOUT):
-        flag = option.flag.replace("--score-", "--")
-        parser.add_argument(flag, dest=option.dest, metavar=option.metavar, help=option.help)
+        parser.add_argument(_flag(option), dest=option.dest, metavar=option.metavar, help=option.help)
+    parser.add_argument(
+        _flag(options.SERVER_WORKERS), dest=options.SERVER_WORKERS.dest, metavar="N", help=options.SERVER_WORKERS.help
+    )
+
+
+def _flag(option: options.Option) -> str:
+    """This command's spelling of an option: the one its hints use too."""
+    return options.spelled(option.flag, "cli")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from score_contract.serving.loader import versions
+
     parser = argparse.ArgumentParser(
-        prog="score-contract", description="Gate Azure ML scoring scripts before they are deployed."
+        prog="score-contract",
+        description="Gate Azure ML scoring scripts before they are deployed.",
+        # Not wrapped: --version prints one line, as the pytest report header does.
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=versions(),
+        help="print the versions of score-contract, the inference server and inference-schema, and exit",
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -44,14 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("scripts", nargs="+", metavar="SCRIPT", help="scoring script(s) to check")
     for option in (options.SAMPLES, options.SCHEMA, options.OUTPUT_SCHEMA, options.EXAMPLES, options.VOLATILE_KEYS):
-        flag = option.flag.replace("--score-", "--")
-        check.add_argument(flag, dest=option.dest, metavar=option.metavar, help=option.help)
+        check.add_argument(_flag(option), dest=option.dest, metavar=option.metavar, help=option.help)
     check.add_argument("--seed", help="Hypothesis seed (pytest's --hypothesis-seed)")
     check.add_argument(
-        "--server", dest=options.SERVER.dest, action="store_true", default=None, help=options.SERVER.help
-    )
-    check.add_argument(
-        "--server-workers", dest=options.SERVER_WORKERS.dest, metavar="N", help=options.SERVER_WORKERS.help
+        _flag(options.SERVER), dest=options.SERVER.dest, action="store_true", default=None, help=options.SERVER.help
     )
     _add_common(check)
 
@@ -90,12 +111,40 @@ def main(argv: list[str] | None = None) -> int:
     pytest_args = argv[argv.index("--") + 1 :] if "--" in argv else []
     args = build_parser().parse_args(argv[: argv.index("--")] if "--" in argv else argv)
     try:
-        if args.command == "check":
-            return _check(args, pytest_args)
-        return _replay(args)
+        try:
+            if args.command == "check":
+                return _check(args, pytest_args)
+            _interrupt_once()
+            return _replay(args)
+        finally:
+            # A reader that left must show here, as BrokenPipeError, not in the flush at exit.
+            sys.stdout.flush()
     except UsageError as exc:
         print(f"score-contract: error: {exc}", file=sys.stderr)
         return USAGE_ERROR
+    except BrokenPipeError:
+        # `score-contract replay ... | head`: leave quietly, as Unix tools do. Python's own advice
+        # (the signal module's "Note on SIGPIPE"): point stdout at devnull, so that the flush at
+        # exit cannot fail again, and exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return BROKEN_PIPE
+    except KeyboardInterrupt:
+        # Ctrl-C: replay's own cleanup (its worker, the official server) ran on the way here.
+        print("score-contract: interrupted", file=sys.stderr)
+        return INTERRUPTED
+
+
+def _interrupt_once() -> None:
+    """The first Ctrl-C raises KeyboardInterrupt; later ones are ignored, so that they cannot cut
+    short the cleanup it sets off (stopping the worker, the official server's process group)."""
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        return  # ignored by whoever started us (a background job): leave it so
+
+    def interrupted(signum: int, frame: FrameType | None) -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupted)
 
 
 def _check(args: argparse.Namespace, extra: list[str]) -> int:
@@ -128,6 +177,7 @@ def _replay(args: argparse.Namespace) -> int:
         base=Path.cwd(),
         front_end="cli",
         server=args.server,
+        server_workers=args.score_server_workers,
     )
     return (replay_on_server if args.server else replay)(settings, _request(args), sys.stdout)
 

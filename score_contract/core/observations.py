@@ -208,6 +208,8 @@ class Call:
     init_calls: int = 0
     death: Death | None = None
     elapsed: float = 0.0
+    #: The per-call timeout run() was given (0: not known), which ``elapsed`` may exceed.
+    timeout: float = 0.0
     #: Which worker process handled it (a new one after the previous one died).
     incarnation: int = 1
     phase: Phase = "sample"

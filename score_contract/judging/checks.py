@@ -140,7 +140,7 @@ def run_accepts_valid_input(call: Call) -> Violation | None:
     if call.error is None:
         return None
     if call.timed_out:
-        headline = f"run() did not return within the timeout ({call.elapsed:.3g} s)"
+        headline = f"run() did not return within {_late(call)}"
     elif call.escaped:
         headline = (
             f"run() raised {call.error.summary}, which the server does not handle: gunicorn answers a bare HTML 500"
@@ -149,6 +149,16 @@ def run_accepts_valid_input(call: Call) -> Violation | None:
         headline = call.error.summary
     details = call.error.traceback + _init_caught_note(call.init_caught)
     return Violation(headline, details, body=call.body, location=call.error.location)
+
+
+def _late(call: Call) -> str:
+    """The timeout a call ran past, and, when run() returned after it, when: the limit is not
+    the time taken (a run() that swallowed the server's TimeoutError returns after it)."""
+    if not call.timeout:
+        return f"the timeout (after {call.elapsed:.3g} s)"
+    limit = f"the {call.timeout:g} s timeout"
+    # Stopped at the deadline, elapsed is the deadline itself (see calling._invoke).
+    return limit if call.elapsed <= call.timeout else f"{limit} (it returned after {call.elapsed:.3g} s)"
 
 
 def _init_caught_note(caught: tuple[Caught, ...]) -> str:
@@ -333,7 +343,7 @@ def run_handles_invalid_input(call: Call) -> Violation | None:
         )
     if call.timed_out and call.error is not None:
         return Violation(
-            f"an invalid body made run() hang past the timeout ({call.elapsed:.3g} s)",
+            f"an invalid body made run() hang past {_late(call)}",
             call.error.traceback,
             body=call.body,
             location=call.error.location,

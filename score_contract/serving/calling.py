@@ -202,6 +202,7 @@ def _invoke(
             # The deadline that fired, not the time measured past it: verdicts must not
             # depend on how loaded the machine was.
             elapsed=timeout if not own else time.perf_counter() - started,
+            timeout=timeout,
         )
     except Exception as exc:
         elapsed = time.perf_counter() - started
@@ -241,6 +242,7 @@ def _invoke(
         double_encoded=holds_json(output),
         init_calls=loaded.init_calls[0] - init_before,
         elapsed=elapsed,
+        timeout=timeout,
         # The server's own TimeoutError, swallowed, is reported as the timeout it is.
         caught=seen.caught(tuple(fired), loaded.roots),
     )

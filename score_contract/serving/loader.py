@@ -31,6 +31,7 @@ from pathlib import Path
 from types import CodeType, FrameType, ModuleType
 from typing import Any
 
+from .. import __version__
 from ..core.observations import ImportResult, Mode
 from ..inputs import contract
 from ..inputs.contract import Contract
@@ -52,6 +53,14 @@ def package_version(name: str) -> str | None:
         return version(name)
     except PackageNotFoundError:
         return None
+
+
+def versions() -> str:
+    """score-contract's version and those of the server and inference-schema it loads scripts as:
+    the first line of the pytest report header, and ``score-contract --version``."""
+    server = package_version("azureml-inference-server-http") or "not installed"
+    schema = package_version("inference-schema") or "not installed"
+    return f"score-contract {__version__}: azureml-inference-server-http {server}, inference-schema {schema}"
 
 
 def server_environment(
