@@ -97,7 +97,7 @@ class ContractSession:
             # First: under -W error the first warning is the failure's headline.
             script = self.scripts[path.resolve()]
             texts.insert(0, render_findings(check, verdict.findings, script, self.settings, self.invocation_dir))
-        return [text.replace("--score-", "--") if self.settings.front_end == "cli" else text for text in texts]
+        return [self.settings.spelled(text) for text in texts]
 
     def warning_line(self, path: Path) -> int:
         """Where warnings about a script point: its run() (0 when it was not imported)."""
