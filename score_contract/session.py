@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
+from .batch.runner import BatchRun
 from .core.wording import plural
 from .inputs.schema_files import check_satisfiable
 from .judging.checks import Check
@@ -22,6 +23,7 @@ from .verdicts import Verdict, judge
 
 #: How the terminal summary names what each phase sent, in the order they are sent.
 _PHASE_NAMES = {
+    "batch": ("mini-batch", "mini-batches"),
     "sample": ("sample", "samples"),
     "example": ("decorator sample", "decorator samples"),
     "boundary": ("boundary", "boundaries"),
@@ -37,7 +39,7 @@ class ContractSession:
         self.settings = settings
         self.invocation_dir = invocation_dir
         self.scripts: dict[Path, Script] = {p: plan(settings, p, invocation_dir) for p in settings.scripts}
-        self._runs: dict[Path, ScriptRun] = {}
+        self._runs: dict[Path, ScriptRun | BatchRun] = {}
         self._order: list[Path] = []
         self._pending: Counter[Path] = Counter()
 
@@ -49,11 +51,28 @@ class ContractSession:
     def wants(self, path: Path) -> bool:
         return path.resolve() in self.scripts
 
-    def run(self, path: Path) -> ScriptRun:
+    def run(self, path: Path) -> ScriptRun | BatchRun:
         path = path.resolve()
         if path not in self._runs:
-            self._runs[path] = ScriptRun(self.scripts[path], self.settings)
+            script = self.scripts[path]
+            self._runs[path] = (
+                BatchRun(script, self.settings) if script.kind == "batch" else ScriptRun(script, self.settings)
+            )
         return self._runs[path]
+
+    def checks(self, path: Path) -> tuple[Check, ...]:
+        """The checks of one script: a batch script's, or an online script's (and the server's)."""
+        if self.scripts[path.resolve()].kind == "batch":
+            from .batch.checks import BATCH_CHECKS
+
+            return BATCH_CHECKS
+        from .judging.checks import CHECKS
+
+        if not self.settings.server:
+            return CHECKS
+        from .official.server_checks import SERVER_CHECKS
+
+        return CHECKS + SERVER_CHECKS
 
     def schedule(self, paths: Iterable[Path]) -> None:
         """The scripts of the checks about to run, in order, one entry per check."""
@@ -70,7 +89,12 @@ class ContractSession:
             following = self._order.index(path) + 1
             if following < len(self._order):
                 self.run(self._order[following]).start()
-        return judge(check, self.run(path))
+        run = self.run(path)
+        if isinstance(run, BatchRun):
+            from .batch import verdicts
+
+            return verdicts.judge(check, run)
+        return judge(check, run)
 
     def done(self, path: Path) -> None:
         """One scheduled check of ``path`` finished; stop its worker after the last."""
@@ -81,6 +105,8 @@ class ContractSession:
 
     def failure(self, path: Path, check: Check, verdict: Verdict) -> Failure:
         run = self.run(path)
+        if isinstance(run, BatchRun):
+            return self._batch_failure(run, check, verdict)
         body = verdict.violations[0].body if verdict.violations else None
         server_answer = run.server_answer(body) if body is not None and not check.phase.startswith("server-") else None
         contract = run.contract().body if check.phase == "call" else None
@@ -88,6 +114,13 @@ class ContractSession:
             check, verdict, self.scripts[path.resolve()], self.settings, self.invocation_dir, server_answer, contract
         )
         call = run.call_of(body) if body is not None else None
+        return replace(failure, output=call.output) if call is not None else failure
+
+    def _batch_failure(self, run: BatchRun, check: Check, verdict: Verdict) -> Failure:
+        from .batch import report, verdicts
+
+        call = verdicts.first_failing(check, run) if check.phase in ("call", "repeat") else None
+        failure = report.render(check, verdict, run, run.script, self.invocation_dir, call)
         return replace(failure, output=call.output) if call is not None else failure
 
     def warnings(self, path: Path, check: Check, verdict: Verdict) -> list[str]:

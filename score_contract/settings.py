@@ -155,6 +155,31 @@ SERVER_WORKERS = Option(
     "worker processes of the official server (its --worker_count; default 1)",
 )
 
+KIND = Option(
+    "score_kind",
+    "--score-kind",
+    "score_kind",
+    "text",
+    "KIND",
+    "online, batch, or auto (default): a run(mini_batch) is a batch scoring script, called as the batch runtime calls it",
+)
+BATCH_INPUT = Option(
+    "score_batch_input",
+    "--score-batch-input",
+    "score_batch_input",
+    "text",
+    "INPUT",
+    "what a batch script's run() is given: files (a list of file paths, default) or tabular (a pandas DataFrame)",
+)
+MINI_BATCH_SIZE = Option(
+    "score_mini_batch_size",
+    "--score-mini-batch-size",
+    "score_mini_batch_size",
+    "count",
+    "N",
+    "files in a batch script's mini-batch (a batch deployment's mini_batch_size; default 10)",
+)
+
 OPTIONS: tuple[Option, ...] = (
     SCORE,
     MODEL_DIR,
@@ -168,6 +193,9 @@ OPTIONS: tuple[Option, ...] = (
     VOLATILE_KEYS,
     SERVER,
     SERVER_WORKERS,
+    KIND,
+    BATCH_INPUT,
+    MINI_BATCH_SIZE,
 )
 
 
@@ -190,6 +218,10 @@ class Settings:
     #: Boot the official server too, with this many workers.
     server: bool = False
     server_workers: int = 1
+    #: online, batch or auto (--score-kind); what a batch script is given, and how many files at a time.
+    kind: str = "auto"
+    batch_input: str = "files"
+    mini_batch_size: int = 10
     #: Which front end runs the gate: hints name its flags (--score-schema, or --schema for the CLI).
     front_end: FrontEnd = "pytest"
 
@@ -221,6 +253,12 @@ class Script:
     schema: dict[str, Any] | None = None
     output_schema: dict[str, Any] | None = None
     schema_origin: str = ""
+    #: "online", or "batch": called as the batch runtime calls it (see score_contract.batch).
+    kind: str = "online"
+    #: Why it is a batch script, when score-contract decided it ("" otherwise).
+    kind_reason: str = ""
+    #: A batch script's sample files: a folder of them, or one file.
+    samples_path: Path | None = None
 
 
 def script_path(value: str, base: Path, shown: str = "") -> Path:
@@ -290,6 +328,9 @@ def resolve(
     volatile_keys: str | None = None,
     server: bool = False,
     server_workers: object = None,
+    kind: str | None = None,
+    batch_input: str | None = None,
+    mini_batch_size: object = None,
     base: Path,
     front_end: FrontEnd = "pytest",
     named: Mapping[str, str] | None = None,
@@ -338,8 +379,26 @@ def resolve(
         server_workers=(
             workers(server_workers, given(SERVER_WORKERS, server_workers)) if server_workers not in (None, "") else 1
         ),
+        kind=choice(kind or "auto", ("auto", "online", "batch"), given(KIND, kind)),
+        batch_input=choice(batch_input or "files", ("files", "tabular"), given(BATCH_INPUT, batch_input)),
+        mini_batch_size=(
+            count(
+                mini_batch_size,
+                given(MINI_BATCH_SIZE, mini_batch_size),
+                least=1,
+                rule="a mini-batch holds 1 file or more",
+            )
+            if mini_batch_size not in (None, "")
+            else 10
+        ),
         front_end=front_end,
     )
+
+
+def choice(value: str, allowed: tuple[str, ...], shown: str) -> str:
+    if value not in allowed:
+        raise UsageError(f"{shown}: must be one of {', '.join(allowed)}.")
+    return value
 
 
 def _server_available(wanted: bool, shown: str) -> bool:
@@ -365,6 +424,14 @@ def plan(settings: Settings, path: Path, invocation_dir: Path) -> Script:
     samples = settings.samples
     if samples is None and (path.parent / SAMPLES_FOLDER).is_dir():
         samples = path.parent / SAMPLES_FOLDER
+    from .batch.kind import recognise
+
+    kind = recognise(path, settings.kind)
+    if kind.kind == "batch":
+        # Its samples are the files mini-batches are made of, whatever they hold.
+        origin = _shown(samples, invocation_dir) if samples is not None else ""
+        shown = _shown(path, invocation_dir)
+        return Script(path, app_root, (), origin, shown, kind="batch", kind_reason=kind.reason, samples_path=samples)
     bodies = load_samples(samples, relative_to=invocation_dir) if samples is not None else ()
     origin = _shown(samples, invocation_dir) if samples is not None else ""
     schema_file = settings.schema or _beside(path, REQUEST_SCHEMA_FILE)

@@ -144,6 +144,9 @@ def pytest_configure(config: pytest.Config) -> None:
             seed=_seed(config),
             server=server,
             server_workers=value[options.SERVER_WORKERS.dest],
+            kind=value[options.KIND.dest],
+            batch_input=value[options.BATCH_INPUT.dest],
+            mini_batch_size=value[options.MINI_BATCH_SIZE.dest],
             base=config.invocation_params.dir,
             front_end="cli" if config.getoption("score_front_end") == "cli" else "pytest",
             named=named,
@@ -257,14 +260,7 @@ class ScoreFile(pytest.File):
     """A scoring script: one item per check of the contract."""
 
     def collect(self) -> Iterator[pytest.Item]:
-        from score_contract.judging.checks import CHECKS
-
-        checks = CHECKS
-        if self.config.stash[SESSION].settings.server:
-            from score_contract.official.server_checks import SERVER_CHECKS
-
-            checks += SERVER_CHECKS
-        for check in checks:
+        for check in self.config.stash[SESSION].checks(self.path):
             yield ScoreItem.from_parent(self, name=check.name, check=check)
 
 

@@ -68,7 +68,16 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check scoring scripts; arguments after -- go to pytest (e.g. -- --junitxml=report.xml).",
     )
     check.add_argument("scripts", nargs="+", metavar="SCRIPT", help="scoring script(s) to check")
-    for option in (options.SAMPLES, options.SCHEMA, options.OUTPUT_SCHEMA, options.EXAMPLES, options.VOLATILE_KEYS):
+    for option in (
+        options.SAMPLES,
+        options.SCHEMA,
+        options.OUTPUT_SCHEMA,
+        options.EXAMPLES,
+        options.VOLATILE_KEYS,
+        options.KIND,
+        options.BATCH_INPUT,
+        options.MINI_BATCH_SIZE,
+    ):
         check.add_argument(_flag(option), dest=option.dest, metavar=option.metavar, help=option.help)
     check.add_argument("--seed", help="Hypothesis seed (pytest's --hypothesis-seed)")
     check.add_argument(

@@ -35,17 +35,28 @@ class WorkerBug(RuntimeError):
 class Sandbox:
     """One worker process; started on construction, so its start-up overlaps other work."""
 
-    def __init__(self, script: Path, app_root: Path, model_dir: Path | None) -> None:
+    def __init__(
+        self,
+        script: Path,
+        app_root: Path,
+        model_dir: Path | None,
+        *,
+        env: dict[str, str] | None = None,
+        cwd: Path | None = None,
+    ) -> None:
+        """``env`` and ``cwd``: the worker's environment and working folder, when they are
+        not the online server's (a batch worker's)."""
         self.script = script
         self.app_root = app_root
         self._log: IO[bytes] = tempfile.TemporaryFile(prefix="score-contract-")
         command_read, command_write = os.pipe()
         result_read, result_write = os.pipe()
-        env = server_environment(os.environ, script=script, app_root=app_root, model_dir=model_dir)
+        if env is None:
+            env = server_environment(os.environ, script=script, app_root=app_root, model_dir=model_dir)
         try:
             self._process = subprocess.Popen(
                 [sys.executable, "-c", _WORKER_CODE, str(command_read), str(result_write), str(os.getpid())],
-                cwd=app_root,
+                cwd=cwd or app_root,
                 env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=self._log,

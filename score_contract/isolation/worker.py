@@ -30,6 +30,7 @@ class Worker:
         self.loaded: loader.LoadedScript | None = None
         self.app_root = ""
         self.script = ""
+        self.batch_driver: Any = None
 
     def handle(self, command: str, args: tuple[Any, ...]) -> object:
         if command == "load":
@@ -38,10 +39,26 @@ class Worker:
         if command == "init":
             (timeout,) = args
             return self.init(timeout)
+        if command.startswith("batch_"):
+            return self.batch(command, args)
         if command == "call":
             body, timeout = args
             assert self.loaded is not None, "call before a successful load"
             return calling.call(self.loaded, body, timeout)
+        raise ValueError(f"unknown command {command!r}")
+
+    def batch(self, command: str, args: tuple[Any, ...]) -> object:
+        """A batch script, called as the batch runtime's driver calls it."""
+        from ..batch.driver import BatchDriver
+
+        if self.batch_driver is None:
+            self.batch_driver = BatchDriver()
+        if command == "batch_load":
+            return self.batch_driver.load(*args)
+        if command == "batch_init":
+            return self.batch_driver.init(*args)
+        if command == "batch_call":
+            return self.batch_driver.call(*args)
         raise ValueError(f"unknown command {command!r}")
 
     def load(self, script: str, app_root: str, timeout: float) -> ImportResult:

@@ -1,0 +1,179 @@
+"""One batch script's evidence: a worker set up as the batch runtime's, its import
+and init(), every mini-batch, and the first ones run again.
+
+The worker runs in a temporary working folder (the runtime's workers leave the
+code folder), with ``AZUREML_BI_OUTPUT_PATH`` pointing at an output folder of its
+own and the driver's arguments in ``sys.argv``. A worker that dies is replaced, as
+the runtime replaces a process, at most MAX_RESTARTS times.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+
+from ..core.observations import Death, ImportResult, InitResult
+from ..isolation.sandbox import Sandbox
+from ..settings import DEFAULT_TIMEOUT, Script, Settings
+from . import minibatches, runtime
+from .observations import BatchCall, BatchEvidence, MiniBatch
+
+MAX_RESTARTS = 5
+#: Earlier mini-batches run again at the end, as a retry would.
+REPEATS = 3
+
+
+def batch_settings(settings: Settings) -> runtime.BatchSettings:
+    """The runtime's defaults, with what the user set: a --score-timeout other than the
+    online default is the per-mini-batch timeout, else the runtime's own 30 s."""
+    timeout = settings.timeout if settings.timeout != DEFAULT_TIMEOUT else runtime.DEFAULT_TIMEOUT
+    return runtime.BatchSettings(mini_batch_size=settings.mini_batch_size, timeout=timeout, inputs=settings.batch_input)
+
+
+class BatchRun:
+    def __init__(self, script: Script, settings: Settings) -> None:
+        self.script = script
+        self.settings = settings
+        self.batch = batch_settings(settings)
+        self.notes: list[str] = [script.kind_reason] if script.kind_reason else []
+        self.sent: Counter[str] = Counter()
+        self._folder = Path(tempfile.mkdtemp(prefix="score-contract-batch-"))
+        self.output_dir = self._folder / "output"
+        self.working_dir = self._folder / "working"
+        self.output_dir.mkdir()
+        self.working_dir.mkdir()
+        self._sandbox: Sandbox | None = None
+        self._imported: ImportResult | None = None
+        self._init: InitResult | None = None
+        self._calls: tuple[BatchCall, ...] | None = None
+        self._planned: minibatches.Planned | None = None
+        self._restarts = 0
+
+    # -- lifecycle -------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._sandbox is None and self._imported is None:
+            self._spawn()
+
+    def _spawn(self) -> Sandbox:
+        env = runtime.batch_environment(os.environ, self.batch, self.settings.model_dir, self.output_dir)
+        sandbox = Sandbox(self.script.path, self.script.app_root, None, env=env, cwd=self.working_dir)
+        argv = runtime.driver_argv(self.script.path, self.batch, self.output_dir, self._folder / "input")
+        sandbox.ask_async(
+            "batch_load", str(self.script.path), str(self.script.app_root), argv, self.settings.init_timeout
+        )
+        self._sandbox = sandbox
+        return sandbox
+
+    def _boot(self) -> tuple[ImportResult, InitResult | None]:
+        sandbox = self._sandbox if self._sandbox is not None else self._spawn()
+        reply = sandbox.wait(self.settings.init_timeout)
+        imported = reply if isinstance(reply, ImportResult) else ImportResult(death=_death(reply))
+        if not imported.accepted:
+            return imported, None
+        reply = sandbox.ask("batch_init", self.settings.init_timeout, timeout=self.settings.init_timeout)
+        return imported, reply if isinstance(reply, InitResult) else InitResult(death=_death(reply))
+
+    def imported(self) -> ImportResult:
+        if self._imported is None:
+            self._imported, self._init = self._boot()
+        return self._imported
+
+    def initialized(self) -> InitResult | None:
+        self.imported()
+        return self._init
+
+    def close(self) -> None:
+        if self._sandbox is not None:
+            self._sandbox.close()
+            self._sandbox = None
+        shutil.rmtree(self._folder, ignore_errors=True)
+
+    # -- the mini-batches ------------------------------------------------------
+
+    def planned(self) -> minibatches.Planned:
+        if self._planned is None:
+            shown = self.script.samples_origin or "the samples"
+            if self.batch.inputs == "tabular":
+                self._planned = minibatches.plan_tables(
+                    self.script.samples_path, min(self.settings.examples, 20), self.settings.seed, shown
+                )
+            else:
+                self._planned = minibatches.plan_files(
+                    self.script.samples_path,
+                    self.batch.mini_batch_size,
+                    self._folder,
+                    shown,
+                    minibatches.edges_folder(self.script.path),
+                )
+            self.notes += self._planned.notes
+        return self._planned
+
+    def calls(self) -> tuple[BatchCall, ...]:
+        if self._calls is None:
+            init = self.initialized()
+            calls: list[BatchCall] = []
+            if init is not None and init.ok:
+                for mini_batch in self.planned().mini_batches:
+                    calls.append(self._send(mini_batch))
+                calls += self._send_again(calls)
+            self._calls = tuple(calls)
+            if self._sandbox is not None:
+                self._sandbox.close()
+                self._sandbox = None
+        return self._calls
+
+    def _watched(self) -> tuple[tuple[str, str], ...]:
+        folders = [("input", str(folder)) for folder in self.planned().input_folders]
+        folders.append(("code", str(self.script.app_root)))
+        folders.append(("working", str(self.working_dir)))
+        return tuple(folders)
+
+    def _send(self, mini_batch: MiniBatch, phase: str = "batch") -> BatchCall:
+        if self._sandbox is None:
+            if self._restarts >= MAX_RESTARTS:
+                return BatchCall(mini_batch, death=Death(last_output="not run: the worker died too often"))
+            self._restarts += 1
+            self._boot()
+        assert self._sandbox is not None
+        offset = self._sandbox.log_size()
+        reply = self._sandbox.ask(
+            "batch_call", mini_batch, self.batch.timeout, self._watched(), timeout=self.batch.timeout
+        )
+        self.sent[phase] += 1
+        if not isinstance(reply, BatchCall):
+            self._sandbox.close()
+            self._sandbox = None
+            return BatchCall(mini_batch, death=_death(reply))
+        return replace(reply, output=self._sandbox.output_since(offset))
+
+    def _send_again(self, calls: list[BatchCall]) -> list[BatchCall]:
+        again = []
+        chosen = [i for i, call in enumerate(calls) if call.returned and call.accepted][:REPEATS]
+        for index in chosen:
+            call = replace(self._send(calls[index].mini_batch, "repeat"), phase="repeat", repeat_of=index)
+            first = calls[index]
+            if call.returned and call.written != first.written:
+                call = replace(call, changed=_difference(first.written, call.written))
+            again.append(call)
+        return again
+
+    def evidence(self) -> BatchEvidence:
+        return BatchEvidence(self._imported, self._init, self._calls or (), self.batch.timeout)
+
+
+def _difference(first: str, again: str) -> str:
+    """The first output line that differs, both ways."""
+    a, b = first.splitlines(), again.splitlines()
+    for number, (one, two) in enumerate(zip(a, b, strict=False), 1):
+        if one != two:
+            return f"line {number} was: {one[:200]}\n  then: {two[:200]}"
+    return f"the first time {len(a)} lines, the second time {len(b)}"
+
+
+def _death(reply: object) -> Death:
+    return reply if isinstance(reply, Death) else Death(last_output=f"unexpected reply {reply!r}")

@@ -1,0 +1,81 @@
+"""What each batch check concludes about one batch script, from a BatchRun's evidence.
+
+As for online scripts: a check whose prerequisite failed is skipped with a pointer
+to the check that says why; a per-call check judges every mini-batch, smallest
+first; advisory checks and notes become warnings.
+"""
+
+from __future__ import annotations
+
+from ..judging.checks import Check, Violation
+from ..settings import SAMPLES
+from ..verdicts import Verdict
+from .observations import BatchCall
+from .runner import BatchRun
+
+#: The check that carries the notes and fails when no mini-batch was sent.
+MAIN_CHECK = "run_handles_every_mini_batch"
+
+
+def judge(check: Check, run: BatchRun) -> Verdict:
+    imported = run.imported()
+    if check.phase == "import":
+        return _verdict(check, [check.judge(imported)], 1)
+    if not imported.imported:
+        return Verdict("skipped", reason="the script did not import", blocked_by="script_imports")
+    if check.phase == "definition":
+        return _verdict(check, [check.judge(imported)], 1)
+    if not imported.accepted:
+        return Verdict(
+            "skipped", reason="the runtime could not call run(mini_batch)", blocked_by="run_takes_a_mini_batch"
+        )
+    init = run.initialized()
+    if check.phase == "init":
+        return _verdict(check, [check.judge(init)], 1)
+    if init is None or not init.ok:
+        return Verdict("skipped", reason="init() failed", blocked_by="init_succeeds")
+    calls = run.calls()
+    notes = tuple(run.notes) if check.name == MAIN_CHECK else ()
+    if check.phase == "session":
+        return _verdict(check, [check.judge(run.evidence())], 1, notes)
+    mine = ordered(check, calls)
+    if not [c for c in calls if c.phase == "batch"]:
+        if check.name == MAIN_CHECK:
+            return Verdict("failed", (never_called(run),), warnings=notes)
+        return Verdict("skipped", reason="run() was never given a mini-batch", blocked_by=MAIN_CHECK)
+    if not mine:
+        return Verdict("skipped", reason="no mini-batch was run again", blocked_by=MAIN_CHECK)
+    return _verdict(check, [check.judge(c) for c in mine], len(mine), notes)
+
+
+def ordered(check: Check, calls: tuple[BatchCall, ...]) -> list[BatchCall]:
+    """The calls a per-call check judges, the smallest mini-batch first."""
+    phase = "repeat" if check.phase == "repeat" else "batch"
+    mine = [c for c in calls if c.phase == phase and not c.not_called]
+    return sorted(mine, key=lambda c: c.mini_batch.size)
+
+
+def first_failing(check: Check, run: BatchRun) -> BatchCall | None:
+    """The call whose violation a failure shows in full."""
+    return next((c for c in ordered(check, run.calls()) if check.judge(c) is not None), None)
+
+
+def never_called(run: BatchRun) -> Violation:
+    samples = run.settings.flag(SAMPLES)
+    if run.batch.inputs == "tabular":
+        what = "CSV or parquet files, each read into a DataFrame as an MLTable would be"
+    else:
+        what = "the files a job's input folder holds (CSV, images, anything), passed as a list of their paths"
+    return Violation(
+        "run() was never given a mini-batch",
+        f"there were no sample files to make mini-batches of.\nPut sample input files in a samples/ folder beside"
+        f" the script (or give {samples} PATH): {what}.",
+    )
+
+
+def _verdict(check: Check, found: list[Violation | None], judged: int, extra: tuple[str, ...] = ()) -> Verdict:
+    violations = tuple(v for v in found if v is not None)
+    if check.advisory:
+        shown = tuple(f"{v.headline}\n{v.details}" if v.details else v.headline for v in violations[:1])
+        return Verdict("passed", judged=judged, warnings=shown + extra)
+    return Verdict("failed" if violations else "passed", violations, judged=judged, warnings=extra)

@@ -1,0 +1,18 @@
+"""Broken: an empty input file (a job's input folders hold them) makes pandas raise,
+and the whole mini-batch fails with it."""
+
+import os
+
+import pandas as pd
+
+
+def init():
+    pass
+
+
+def run(mini_batch):
+    rows = []
+    for file_path in mini_batch:
+        data = pd.read_csv(file_path)
+        rows.append({"file": os.path.basename(file_path), "total": float(data["amount"].sum())})
+    return pd.DataFrame(rows)
