@@ -52,7 +52,7 @@ class ScriptRun:
         self._calls: tuple[Call, ...] | None = None
         self._output_validator: Any = None
         #: Notes for the report gathered while sending (refusals, lost workers).
-        self.notes: list[str] = []
+        self.notes: list[str] = [script.kind_reason] if script.kind_reason else []
         #: Why no more bodies can be sent ("" while they can).
         self._cannot_send = ""
         #: Workers done with, not yet reaped.

@@ -148,7 +148,9 @@ class ContractSession:
                     for phase, names in _PHASE_NAMES.items()
                     if run.sent[phase]
                 )
-                lines.append(f"{self.scripts[path].shown_as}: {counts}")
+                script = self.scripts[path]
+                kind = f", a batch script ({script.kind_reason})" if script.kind == "batch" else ""
+                lines.append(f"{script.shown_as}{kind}: {counts}")
         return lines
 
     def close(self) -> None:

@@ -255,7 +255,7 @@ class Script:
     schema_origin: str = ""
     #: "online", or "batch": called as the batch runtime calls it (see score_contract.batch).
     kind: str = "online"
-    #: Why it is a batch script, when score-contract decided it ("" otherwise).
+    #: Why it is a batch script ("run(mini_batch)"), or why an online one looks written for batch.
     kind_reason: str = ""
     #: A batch script's sample files: a folder of them, or one file.
     samples_path: Path | None = None
@@ -432,6 +432,7 @@ def plan(settings: Settings, path: Path, invocation_dir: Path) -> Script:
         origin = _shown(samples, invocation_dir) if samples is not None else ""
         shown = _shown(path, invocation_dir)
         return Script(path, app_root, (), origin, shown, kind="batch", kind_reason=kind.reason, samples_path=samples)
+    kind_note = kind.reason
     bodies = load_samples(samples, relative_to=invocation_dir) if samples is not None else ()
     origin = _shown(samples, invocation_dir) if samples is not None else ""
     schema_file = settings.schema or _beside(path, REQUEST_SCHEMA_FILE)
@@ -449,6 +450,7 @@ def plan(settings: Settings, path: Path, invocation_dir: Path) -> Script:
         schema=schema,
         output_schema=output,
         schema_origin=_shown(schema_file, invocation_dir) if schema_file else "",
+        kind_reason=kind_note,
     )
 
 

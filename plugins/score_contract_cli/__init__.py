@@ -109,6 +109,18 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument(
         "--server", action="store_true", help="through the official server (azmlinfsrv on 127.0.0.1), not in-process"
     )
+    replay.add_argument(
+        "--batch",
+        action="store_true",
+        help="a batch scoring script: call run(mini_batch) with the FILEs, as the batch runtime does",
+    )
+    replay.add_argument("files", nargs="*", metavar="FILE", help="with --batch: the files of the mini-batch")
+    replay.add_argument(
+        _flag(options.BATCH_INPUT),
+        dest=options.BATCH_INPUT.dest,
+        metavar=options.BATCH_INPUT.metavar,
+        help=options.BATCH_INPUT.help,
+    )
     _add_common(replay)
     return parser
 
@@ -177,6 +189,8 @@ def _check(args: argparse.Namespace, extra: list[str]) -> int:
 def _replay(args: argparse.Namespace) -> int:
     from score_contract.replay import replay, replay_on_server
 
+    if args.files and not args.batch:
+        raise UsageError(f"{args.files[0]}: files of a mini-batch are given with --batch (a batch scoring script).")
     settings = options.resolve(
         scripts=[args.script],
         model_dir=args.score_model_dir,
@@ -187,7 +201,18 @@ def _replay(args: argparse.Namespace) -> int:
         front_end="cli",
         server=args.server,
         server_workers=args.score_server_workers,
+        kind="batch" if args.batch else None,
+        batch_input=args.score_batch_input,
     )
+    if args.batch:
+        from score_contract.batch.replay import replay_batch
+
+        if args.server:
+            raise UsageError("--server serves online scripts: the official server does not run batch scripts.")
+        missing = next((f for f in args.files if not Path(f).is_file()), None)
+        if missing is not None:
+            raise UsageError(f"{missing}: no such file.")
+        return replay_batch(settings, [Path(f) for f in args.files], sys.stdout)
     return (replay_on_server if args.server else replay)(settings, _request(args), sys.stdout)
 
 

@@ -26,18 +26,38 @@ class Recognised:
     reason: str = ""
 
 
+#: What only the batch runtime gives a script: an online script that uses one was likely
+#: written for batch, with its run() parameter named otherwise (``run(input_data)``).
+BATCH_MARKERS = ("AZUREML_BI_OUTPUT_PATH", "ParallelRunStep", "azureml_user.parallel_run", "EntryScript()")
+
+
 def recognise(script: Path, asked: str = "auto") -> Recognised:
-    """``asked``: "online", "batch" or "auto" (--score-kind)."""
-    if asked in ("online", "batch"):
-        return Recognised(asked)  # type: ignore[arg-type]
-    parameter = run_parameter(script)
-    if parameter == BATCH_PARAMETER:
+    """``asked``: "online", "batch" or "auto" (--score-kind).
+
+    For a batch script the reason is short, for the summary line ("run(mini_batch)");
+    for an online script it is said only when the script looks written for batch."""
+    if asked == "batch":
+        return Recognised("batch", "--score-kind batch")
+    if asked == "online":
+        return Recognised("online")
+    if run_parameter(script) == BATCH_PARAMETER:
+        return Recognised("batch", f"run({BATCH_PARAMETER})")
+    marker = batch_marker(script)
+    if marker:
         return Recognised(
-            "batch",
-            f"run({BATCH_PARAMETER}) makes this a batch scoring script: it is called as the batch runtime calls it"
-            " (--score-kind online to check it as an online one)",
+            "online",
+            f"the script uses {marker}, which only the batch runtime provides, but its run() does not take a"
+            " mini_batch: it is checked as an online script. If it is a batch script, give --score-kind batch.",
         )
     return Recognised("online")
+
+
+def batch_marker(script: Path) -> str:
+    try:
+        text = script.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    return next((marker for marker in BATCH_MARKERS if marker in text), "")
 
 
 def run_parameter(script: Path) -> str | None:

@@ -39,13 +39,15 @@ def render(
 def reproduce_command(script: Script, run: BatchRun, invocation_dir: Path, mini_batch: MiniBatch | None) -> str:
     """``score-contract replay --batch`` with the mini-batch's files (the sample files it was made from)."""
     settings: Settings = run.settings
-    words = ["score-contract", "replay", "--batch", script.shown_as]
+    # The options first: the mini-batch's files end the command.
+    words = ["score-contract", "replay", "--batch"]
     if settings.model_dir is not None:
         words += ["--model-dir", shown_path(settings.model_dir, invocation_dir)]
     if settings.app_root is not None:
         words += ["--app-root", shown_path(settings.app_root, invocation_dir)]
     if run.batch.inputs == "tabular":
         words += ["--batch-input", "tabular"]
+    words.append(script.shown_as)
     if mini_batch is not None:
         files = mini_batch.made_from or mini_batch.files
         words += [_shown(Path(f), invocation_dir) for f in files]

@@ -39,7 +39,7 @@ class BatchRun:
         self.script = script
         self.settings = settings
         self.batch = batch_settings(settings)
-        self.notes: list[str] = [script.kind_reason] if script.kind_reason else []
+        self.notes: list[str] = []
         self.sent: Counter[str] = Counter()
         self._folder = Path(tempfile.mkdtemp(prefix="score-contract-batch-"))
         self.output_dir = self._folder / "output"
@@ -52,6 +52,8 @@ class BatchRun:
         self._calls: tuple[BatchCall, ...] | None = None
         self._planned: minibatches.Planned | None = None
         self._restarts = 0
+        #: Where the mini-batches' files are: run() must not write there.
+        self._input_folders: list[Path] = []
 
     # -- lifecycle -------------------------------------------------------------
 
@@ -111,6 +113,7 @@ class BatchRun:
                     minibatches.edges_folder(self.script.path),
                 )
             self.notes += self._planned.notes
+            self._input_folders = list(self._planned.input_folders)
         return self._planned
 
     def calls(self) -> tuple[BatchCall, ...]:
@@ -127,8 +130,14 @@ class BatchRun:
                 self._sandbox = None
         return self._calls
 
+    def send_one(self, mini_batch: MiniBatch) -> BatchCall:
+        """One mini-batch of the user's own files (score-contract replay --batch)."""
+        self.initialized()
+        self._input_folders = sorted({Path(f).parent for f in mini_batch.files})
+        return self._send(mini_batch)
+
     def _watched(self) -> tuple[tuple[str, str], ...]:
-        folders = [("input", str(folder)) for folder in self.planned().input_folders]
+        folders = [("input", str(folder)) for folder in self._input_folders]
         folders.append(("code", str(self.script.app_root)))
         folders.append(("working", str(self.working_dir)))
         return tuple(folders)
