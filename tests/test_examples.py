@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from score_contract.batch.checks import BATCH_CHECKS
 from score_contract.judging.checks import CHECKS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -35,6 +36,15 @@ class Example:
     #: Text the failure report must contain, so it fails for the intended reason.
     because: str = ""
     model_dir: str | None = None
+    #: Further options its README gives.
+    options: tuple[str, ...] = ()
+
+    @property
+    def checks(self) -> tuple[str, ...]:
+        """A batch script's checks, or an online script's."""
+        if self.name.startswith("batch-"):
+            return tuple(check.name for check in BATCH_CHECKS)
+        return ALL_CHECKS
 
     @property
     def script(self) -> str:
@@ -46,7 +56,7 @@ class Example:
         args = ["pytest", "--score", self.script]
         if self.model_dir:
             args += ["--score-model-dir", self.model_dir]
-        return args
+        return args + list(self.options)
 
     def node(self, check: str) -> str:
         return f"{self.script}::{check}"
@@ -57,6 +67,8 @@ CORRECT = (
     Example("numpy-schema"),
     Example("pandas-schema"),
     Example("rawhttp-echo"),
+    Example("batch-files", model_dir="examples/batch-files/model"),
+    Example("batch-tabular", options=("--score-batch-input", "tabular")),
 )
 BROKEN = (
     Example("broken-numpy-output", "output_is_json_encodable", "Object of type ndarray is not JSON serializable"),
@@ -112,7 +124,7 @@ def test_correct_example_passes_every_check(example: Example) -> None:
     assert checked.returncode == 0, checked.output
     assert "failed" not in summary(checked.output), checked.output
     # Passed, not merely skipped: every sample body reached run().
-    assert checked.with_outcome("PASSED") == {example.node(c) for c in ALL_CHECKS}, checked.output
+    assert checked.with_outcome("PASSED") == {example.node(c) for c in example.checks}, checked.output
     # Neither an advisory finding nor a sample refused before run() saw it.
     assert "ScoreContractWarning" not in checked.output, checked.output
 

@@ -1,0 +1,274 @@
+"""Batch scoring scripts: recognised as such, called as the batch runtime's driver
+calls them, judged by their own checks.
+
+The broken scripts under tests/batch each fail exactly the checks named for them;
+the correct examples (examples/batch-files, examples/batch-tabular) pass every one;
+an online script is never given batch checks, nor a batch script online ones.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy
+import pandas
+import pytest
+
+from score_contract.batch import checks, kind, runtime
+from score_contract.batch.checks import BATCH_CHECKS
+from score_contract.batch.observations import BatchCall, MiniBatch
+from score_contract.judging.checks import CHECKS
+from tests.conftest import REPO, Outcomes, run_contract_session
+from tests.test_contract_matrix import failure_section
+
+BATCH = REPO / "tests" / "batch"
+BATCH_NAMES = {check.name for check in BATCH_CHECKS}
+ONLINE_NAMES = {check.name for check in CHECKS}
+
+#: script -> the checks it fails.
+BROKEN: dict[str, set[str]] = {
+    "last_file_only": {"run_accounts_for_every_input"},
+    "returns_generator": {"run_returns_a_list_or_dataframe"},
+    "writes_into_input_folder": {"run_writes_only_to_the_output_folder"},
+    "parse_args": {"init_succeeds"},
+    "empty_file_crash": {"run_handles_every_mini_batch"},
+    "state_between_batches": {"mini_batches_are_repeatable"},
+    "init_in_run": {"init_runs_once"},
+    "no_samples": {"run_handles_every_mini_batch"},
+}
+CORRECT = ("dict_elements",)
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory: pytest.TempPathFactory) -> Outcomes:
+    scripts = [f"tests/batch/{name}/score.py" for name in (*BROKEN, *CORRECT)]
+    scripts += ["examples/batch-files/score.py", "examples/numpy-schema/score.py"]
+    args = [arg for script in scripts for arg in ("--score", script)]
+    args += ["--score-model-dir", "examples/batch-files/model", "--hypothesis-seed=3", "--score-examples", "20"]
+    return run_contract_session(args, tmp_path_factory.mktemp("batch") / "junit.xml")
+
+
+def outcomes_of(outcomes: Outcomes, script: str) -> dict[str, str]:
+    return {name: outcome for (s, name), (outcome, _) in outcomes.outcomes.items() if s == script}
+
+
+@pytest.mark.parametrize("script", sorted(BROKEN))
+def test_each_broken_batch_script_fails_exactly_its_checks(batch: Outcomes, script: str) -> None:
+    mine = outcomes_of(batch, script)
+    assert set(mine) == BATCH_NAMES, batch.output[-3000:]
+    assert {name for name, outcome in mine.items() if outcome == "failure"} == BROKEN[script], batch.output[-4000:]
+
+
+@pytest.mark.parametrize("script", ["dict_elements", "batch-files"])
+def test_correct_batch_scripts_pass_every_check(batch: Outcomes, script: str) -> None:
+    assert outcomes_of(batch, script) == dict.fromkeys(BATCH_NAMES, "passed"), batch.output[-3000:]
+
+
+def test_an_online_script_in_the_same_session_gets_the_online_checks(batch: Outcomes) -> None:
+    assert set(outcomes_of(batch, "numpy-schema")) == ONLINE_NAMES
+    assert set(outcomes_of(batch, "numpy-schema").values()) == {"passed"}
+
+
+def section(outcomes: Outcomes, script: str, check: str) -> str:
+    return failure_section(outcomes.output, f"tests/batch/{script}/score.py::{check}")
+
+
+def test_a_loop_that_keeps_only_the_last_file_names_the_files_dropped(batch: Outcomes) -> None:
+    text = section(batch, "last_file_only", "run_accounts_for_every_input")
+    assert re.match(r"run\(\) returned 1 element for \d+ input files: \d+ counted as failed", text), text
+    assert "no output line names customers-00.csv" in text
+    assert "what append_row would write:" in text
+
+
+def test_the_reproduce_line_replays_the_mini_batch(batch: Outcomes) -> None:
+    text = section(batch, "last_file_only", "run_accounts_for_every_input")
+    command = re.search(r"reproduce: (.*)", text)
+    assert command is not None
+    words = shlex.split(command.group(1))
+    assert words[:4] == ["score-contract", "replay", "--batch", "--model-dir"]
+    done = subprocess.run(
+        [sys.executable, "-m", "score_contract_cli", *words[1:]], cwd=REPO, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "append_row would write to predictions.csv:" in done.stdout
+    assert re.search(r"run\(\) returned 1 element for \d+ input files", done.stdout)
+
+
+def test_a_generator_is_refused_as_the_runtime_refuses_it(batch: Outcomes) -> None:
+    text = section(batch, "returns_generator", "run_returns_a_list_or_dataframe")
+    assert text.startswith("run() returned a generator: the batch runtime takes only a list or a pandas DataFrame")
+    assert "EntryScriptRunReturnWrongType" in text
+
+
+def test_a_file_written_into_the_input_folder_is_named(batch: Outcomes) -> None:
+    text = section(batch, "writes_into_input_folder", "run_writes_only_to_the_output_folder")
+    assert "customers-00.csv.predictions.csv in the input folder" in text
+    assert "AZUREML_BI_OUTPUT_PATH" in text
+    # The user's samples are untouched: the mini-batches were copies.
+    assert not list((BATCH / "writes_into_input_folder" / "samples").glob("*.predictions.csv"))
+
+
+def test_parse_args_meets_the_drivers_own_arguments_and_the_hint_says_parse_known_args(batch: Outcomes) -> None:
+    text = section(batch, "parse_args", "init_succeeds")
+    assert text.startswith("init() raised SystemExit: 2")
+    assert "parse_known_args()" in text and "allow_abbrev=False" in text
+
+
+def test_an_empty_file_fails_its_whole_mini_batch(batch: Outcomes) -> None:
+    text = section(batch, "empty_file_crash", "run_handles_every_mini_batch")
+    assert text.startswith("run() raised pandas.errors.EmptyDataError")
+    assert "smallest failing mini-batch (an empty .csv file): [empty.csv]" in text
+    assert "The whole mini-batch fails (empty.csv)" in text
+
+
+def test_no_samples_fails_and_says_how_to_give_them(batch: Outcomes) -> None:
+    text = section(batch, "no_samples", "run_handles_every_mini_batch")
+    assert text.startswith("run() was never given a mini-batch")
+    assert "samples/ folder beside the script (or give --score-samples PATH)" in text
+
+
+def test_dicts_in_the_output_are_a_warning_not_a_failure(batch: Outcomes) -> None:
+    assert "ScoreContractWarning: run() returned elements that the output file holds as Python reprs" in batch.output
+    assert "a dict written as its Python repr: {'file': 'customers-00.csv'" in batch.output
+
+
+def test_the_summary_names_each_batch_script_and_what_it_was_given(batch: Outcomes) -> None:
+    assert re.search(
+        r"^examples/batch-files/score.py, a batch script \(run\(mini_batch\)\): 7 mini-batches, 3 sent again$",
+        batch.output,
+        re.MULTILINE,
+    ), batch.output[-2000:]
+
+
+def test_the_tabular_example_passes_with_dataframes(tmp_path: Path) -> None:
+    result = run_contract_session(
+        ["--score", "examples/batch-tabular/score.py", "--score-batch-input", "tabular", "--hypothesis-seed=1"],
+        tmp_path / "junit.xml",
+    )
+    assert outcomes_of(result, "batch-tabular") == dict.fromkeys(BATCH_NAMES, "passed"), result.output[-3000:]
+    assert re.search(r"batch-tabular/score.py, a batch script \(run\(mini_batch\)\): \d+ mini-batches", result.output)
+
+
+def test_asked_online_a_batch_script_is_checked_as_one(tmp_path: Path) -> None:
+    result = run_contract_session(
+        ["--score", "tests/batch/dict_elements/score.py", "--score-kind", "online"], tmp_path / "junit.xml"
+    )
+    assert set(outcomes_of(result, "dict_elements")) == ONLINE_NAMES
+
+
+# -- recognising a batch script ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("script", sorted(p.relative_to(REPO).as_posix() for p in REPO.glob("examples/*/score.py")))
+def test_every_example_is_recognised_as_what_it_is(script: str) -> None:
+    expected = "batch" if script.startswith("examples/batch-") else "online"
+    assert kind.recognise(REPO / script).kind == expected
+
+
+def test_online_test_scripts_are_never_taken_for_batch() -> None:
+    online = [
+        *REPO.glob("tests/scripts/*/score.py"),
+        *REPO.glob("tests/realworld/*/score.py"),
+        *REPO.glob("tests/fuzz/*/score.py"),
+    ]
+    assert online
+    assert [p for p in online if kind.recognise(p).kind == "batch"] == []
+    assert {kind.recognise(p).kind for p in BATCH.glob("*/score.py")} == {"batch"}
+
+
+def test_a_script_that_uses_the_batch_runtime_without_a_mini_batch_parameter_says_so(tmp_path: Path) -> None:
+    script = tmp_path / "score.py"
+    script.write_text(
+        "import os\n\ndef init():\n    global out\n    out = os.environ['AZUREML_BI_OUTPUT_PATH']\n\n"
+        "def run(input_data):\n    return input_data\n"
+    )
+    found = kind.recognise(script)
+    assert found.kind == "online"
+    assert "AZUREML_BI_OUTPUT_PATH" in found.reason and "--score-kind batch" in found.reason
+
+
+# -- the runtime's facts, as pure functions -------------------------------------------------
+
+
+def test_what_run_may_return_is_what_the_driver_takes() -> None:
+    assert runtime.returned(["a", "b"]).accepted and runtime.returned(("a",)).count == 1
+    assert runtime.returned(pandas.DataFrame({"x": [1, 2]})).count == 2
+    for refused in (None, {"a": 1}, (x for x in "ab"), numpy.array([1, 2]), pandas.Series([1])):
+        assert not runtime.returned(refused).accepted, refused
+
+
+def test_append_row_writes_what_the_driver_writes() -> None:
+    assert runtime.returned(["a.png: 7", 3]).written == "a.png: 7\n3\n"
+    frame = pandas.DataFrame({"file": ["a b.png", "c.png"], "score": [0.5, None]})
+    # Space-separated, no header, no index; a field with a space is quoted, a missing value empty.
+    assert runtime.returned(frame).written == '"a b.png" 0.5\nc.png \n'
+    # The driver's "{}".format is not str(): a numpy float32 shows all its digits.
+    assert runtime.returned([numpy.float32(0.1)]).written == "{}\n".format(numpy.float32(0.1))  # noqa: UP032
+
+
+def test_complex_elements_are_named_as_unreadable() -> None:
+    found = runtime.returned([{"a": 1}, "two\nlines", numpy.arange(1001), "plain"]).unreadable
+    assert found[0].startswith("a dict written as its Python repr: {'a': 1}")
+    assert found[1].startswith("a str that spans 2 lines")
+    assert found[2].startswith("a numpy.ndarray of 1001 elements written with '...'")
+    assert runtime.returned(["plain", 1, 2.5]).unreadable == ()
+
+
+def test_a_folder_is_split_as_the_runtime_splits_it() -> None:
+    paths = [f"/in/{n}.csv" for n in range(23)]
+    batches = runtime.file_batches(paths, 10)
+    assert [len(b) for b in batches] == [10, 10, 3]
+
+
+def test_parse_args_fails_on_the_drivers_argv_and_parse_known_args_does_not(tmp_path: Path) -> None:
+    argv = runtime.driver_argv(tmp_path / "score.py", runtime.BatchSettings(), tmp_path / "out", tmp_path / "in")
+    parser = argparse.ArgumentParser(allow_abbrev=False)
+    parser.add_argument("--model", default="m")
+    with pytest.raises(SystemExit):
+        parser.parse_args(argv[1:])
+    known, _ = parser.parse_known_args(argv[1:])
+    assert known.model == "m"
+    # The abbreviation trap: --output_path takes the driver's --output unless allow_abbrev=False.
+    trap = argparse.ArgumentParser()
+    trap.add_argument("--output_path")
+    assert trap.parse_known_args(argv[1:])[0].output_path == str(tmp_path / "out")
+
+
+# -- the checks, on literal calls -------------------------------------------------------------
+
+
+def call(files: int, **kwargs: object) -> BatchCall:
+    mini_batch = MiniBatch(files=tuple(f"/in/f{n}.csv" for n in range(files)))
+    return BatchCall(mini_batch, **kwargs)  # type: ignore[arg-type]
+
+
+def test_fewer_elements_than_inputs_is_reported_with_the_count() -> None:
+    violation = checks.run_accounts_for_every_input(call(3, accepted=True, count=1, written="f2.csv: 1\n"))
+    assert (
+        violation is not None
+        and violation.headline == "run() returned 1 element for 3 input files: 2 counted as failed"
+    )
+    assert "no output line names f0.csv, f1.csv" in violation.details
+    assert checks.run_accounts_for_every_input(call(3, accepted=True, count=3)) is None
+    # More elements than inputs is fine: one row per CSV row, say.
+    assert checks.run_accounts_for_every_input(call(3, accepted=True, count=30)) is None
+
+
+def test_a_slow_mini_batch_is_an_advisory_against_the_timeout() -> None:
+    from score_contract.batch.observations import BatchEvidence
+
+    slow = BatchEvidence(calls=(call(2, accepted=True, count=2, elapsed=20.0),), timeout=30.0)
+    violation = checks.mini_batches_finish_in_time(slow)
+    assert violation is not None and "more than half of the 30 s mini-batch timeout" in violation.headline
+    assert checks.mini_batches_finish_in_time(BatchEvidence(calls=(call(2, accepted=True, elapsed=1.0),))) is None
+    assert next(c for c in BATCH_CHECKS if c.judge is checks.mini_batches_finish_in_time).advisory
+
+
+def test_every_batch_check_has_a_contract_sentence() -> None:
+    for check in BATCH_CHECKS:
+        assert check.sentence.endswith(".") and len(check.sentence) > 40, check.name
