@@ -15,7 +15,8 @@ from .core.observations import Body, HttpResponse
 from .inputs.edges import edges
 from .inputs.samples import content_type_of
 from .judging.checks import Check, Violation
-from .settings import DEFAULT_INIT_TIMEOUT, DEFAULT_TIMEOUT, Script, Settings
+from .options import DEFAULT_INIT_TIMEOUT, DEFAULT_TIMEOUT
+from .settings import Script, Settings
 from .verdicts import Verdict
 
 _BODY_PREVIEW = 500

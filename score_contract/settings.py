@@ -1,5 +1,6 @@
-"""The options of a contract run: one table shared by the pytest plugin, the ini
-keys and the CLI, so help texts and defaults cannot drift apart.
+"""The settings of a contract run: the options' values validated, and each script's
+plan (app root, samples, contract files). The options themselves are in
+:mod:`score_contract.options`.
 
 Precedence is command line > ini file > default, as in pytest-timeout.
 """
@@ -11,191 +12,37 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from .core.compare import parse_volatile
 from .core.observations import Body
 from .errors import UsageError
 from .inputs.samples import load_samples
 from .inputs.schema_files import check_samples, load_schema
-
-Kind = Literal["paths", "path", "seconds", "count", "text", "flag"]
-FrontEnd = Literal["pytest", "cli"]
-#: The hidden pytest option by which `score-contract check` says it is the front end.
-FRONT_END_FLAG = "--score-front-end"
-
-#: Managed online endpoints answer 408 after 5 s unless request_timeout_ms says otherwise.
-DEFAULT_TIMEOUT = 5.0
-DEFAULT_INIT_TIMEOUT = 120.0
-DEFAULT_EXAMPLES = 100
-#: Sample bodies found beside a script when --score-samples is not given.
-SAMPLES_FOLDER = "samples"
-#: Contract files found beside a script when --score-schema / --score-output-schema are not given.
-REQUEST_SCHEMA_FILE = "request.schema.json"
-RESPONSE_SCHEMA_FILE = "response.schema.json"
-
-
-def spelled(text: str, front_end: FrontEnd) -> str:
-    """Texts name our flags as pytest spells them (--score-timeout); the score-contract command
-    takes them without the prefix (--timeout), and its hints must name what it takes."""
-    return text.replace("--score-", "--") if front_end == "cli" else text
-
-
-@dataclass(frozen=True)
-class Option:
-    """One setting: its command-line flag, its ini key and the help both show."""
-
-    dest: str
-    flag: str
-    ini: str
-    kind: Kind
-    metavar: str
-    help: str
-
-
-SCORE = Option(
-    "score",
-    "--score",
-    "score_paths",
-    "paths",
-    "PATH",
-    "check the contract of this scoring script (repeatable)",
-)
-MODEL_DIR = Option(
-    "score_model_dir",
-    "--score-model-dir",
-    "score_model_dir",
-    "path",
-    "DIR",
-    "folder the script sees as AZUREML_MODEL_DIR (the server's --model_dir)",
-)
-SAMPLES = Option(
-    "score_samples",
-    "--score-samples",
-    "score_samples",
-    "path",
-    "PATH",
-    "samples: a .json file (one body), a .jsonl file (one a line), a .http request file, any other file"
-    f" (sent byte for byte) or a folder of them; default: a {SAMPLES_FOLDER}/ folder beside each script",
-)
-APP_ROOT = Option(
-    "score_app_root",
-    "--score-app-root",
-    "score_app_root",
-    "path",
-    "DIR",
-    "the server's AML_APP_ROOT and working folder; default: each script's own folder",
-)
-TIMEOUT = Option(
-    "score_timeout",
-    "--score-timeout",
-    "score_timeout",
-    "seconds",
-    "SECONDS",
-    f"longest run() may take for one request (default {DEFAULT_TIMEOUT:g}, a managed endpoint's default)",
-)
-INIT_TIMEOUT = Option(
-    "score_init_timeout",
-    "--score-init-timeout",
-    "score_init_timeout",
-    "seconds",
-    "SECONDS",
-    f"longest importing the script plus init() may take (default {DEFAULT_INIT_TIMEOUT:g})",
-)
-
-SCHEMA = Option(
-    "score_schema",
-    "--score-schema",
-    "score_schema",
-    "path",
-    "FILE",
-    "JSON Schema of a valid request body (drafts 4 to 2020-12), bodies are generated from it;"
-    f" default: {REQUEST_SCHEMA_FILE} beside each script",
-)
-OUTPUT_SCHEMA = Option(
-    "score_output_schema",
-    "--score-output-schema",
-    "score_output_schema",
-    "path",
-    "FILE",
-    f"JSON Schema every response body to a valid request must satisfy; default: {RESPONSE_SCHEMA_FILE} beside each script",
-)
-EXAMPLES = Option(
-    "score_examples",
-    "--score-examples",
-    "score_examples",
-    "count",
-    "N",
-    f"how many valid bodies Hypothesis generates per script (default {DEFAULT_EXAMPLES}; 0: none)",
-)
-VOLATILE_KEYS = Option(
-    "score_volatile_keys",
-    "--score-volatile-keys",
-    "score_volatile_keys",
-    "text",
-    "PATHS",
-    "response paths allowed to differ when a body is sent again, as failures print them, e.g."
-    " '$.meta.seed,items[0].rank' (times, durations and ids are recognised without it)",
-)
-
-SERVER = Option(
-    "score_server",
-    "--score-server",
-    "score_server",
-    "flag",
-    "",
-    "also boot the official server (azmlinfsrv, on 127.0.0.1) for each script and check it over real HTTP",
-)
-SERVER_WORKERS = Option(
-    "score_server_workers",
-    "--score-server-workers",
-    "score_server_workers",
-    "count",
-    "N",
-    "worker processes of the official server (its --worker_count; default 1)",
-)
-
-KIND = Option(
-    "score_kind",
-    "--score-kind",
-    "score_kind",
-    "text",
-    "KIND",
-    "online, batch, or auto (default): a run(mini_batch) is a batch scoring script, called as the batch runtime calls it",
-)
-BATCH_INPUT = Option(
-    "score_batch_input",
-    "--score-batch-input",
-    "score_batch_input",
-    "text",
-    "INPUT",
-    "what a batch script's run() is given: files (a list of file paths, default) or tabular (a pandas DataFrame)",
-)
-MINI_BATCH_SIZE = Option(
-    "score_mini_batch_size",
-    "--score-mini-batch-size",
-    "score_mini_batch_size",
-    "count",
-    "N",
-    "files in a batch script's mini-batch (a batch deployment's mini_batch_size; default 10)",
-)
-
-OPTIONS: tuple[Option, ...] = (
-    SCORE,
-    MODEL_DIR,
-    SAMPLES,
-    SCHEMA,
-    OUTPUT_SCHEMA,
+from .options import (
     APP_ROOT,
-    TIMEOUT,
-    INIT_TIMEOUT,
+    BATCH_INPUT,
+    DEFAULT_EXAMPLES,
+    DEFAULT_INIT_TIMEOUT,
+    DEFAULT_TIMEOUT,
     EXAMPLES,
-    VOLATILE_KEYS,
+    INIT_TIMEOUT,
+    KIND,
+    MINI_BATCH_SIZE,
+    MODEL_DIR,
+    OUTPUT_SCHEMA,
+    REQUEST_SCHEMA_FILE,
+    RESPONSE_SCHEMA_FILE,
+    SAMPLES,
+    SAMPLES_FOLDER,
+    SCHEMA,
+    SCORE,
     SERVER,
     SERVER_WORKERS,
-    KIND,
-    BATCH_INPUT,
-    MINI_BATCH_SIZE,
+    TIMEOUT,
+    FrontEnd,
+    Option,
+    spelled,
 )
 
 

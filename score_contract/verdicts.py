@@ -12,8 +12,8 @@ from typing import Literal
 from .core.observations import VALID_AND_VARIED, VALID_PHASES, Call
 from .core.wording import counted, plural
 from .judging.checks import Check, Violation
+from .options import SAMPLES, SCHEMA
 from .runner import ScriptRun
-from .settings import SAMPLES, SCHEMA
 
 Outcome = Literal["passed", "failed", "skipped"]
 

@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from score_contract import settings as options
+from score_contract import options
 from score_contract.errors import UsageError
+from score_contract.settings import resolve
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -130,7 +131,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if not server and _ini(config, options.SERVER):
         server, named[options.SERVER.dest] = True, _where(config, options.SERVER.ini)
     try:
-        settings = options.resolve(
+        settings = resolve(
             scripts=scripts,
             model_dir=value[options.MODEL_DIR.dest],
             samples=value[options.SAMPLES.dest],

@@ -21,9 +21,10 @@ import sys
 from pathlib import Path
 from types import FrameType
 
-from score_contract import settings as options
+from score_contract import options
 from score_contract.core.observations import Body
 from score_contract.errors import UsageError
+from score_contract.settings import resolve
 
 USAGE_ERROR = 4
 #: 128 + SIGINT and 128 + SIGPIPE: what a shell reports for a command those signals ended.
@@ -191,7 +192,7 @@ def _replay(args: argparse.Namespace) -> int:
 
     if args.files and not args.batch:
         raise UsageError(f"{args.files[0]}: files of a mini-batch are given with --batch (a batch scoring script).")
-    settings = options.resolve(
+    settings = resolve(
         scripts=[args.script],
         model_dir=args.score_model_dir,
         app_root=args.score_app_root,

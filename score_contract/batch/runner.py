@@ -18,7 +18,8 @@ from pathlib import Path
 
 from ..core.observations import Death, ImportResult, InitResult
 from ..isolation.sandbox import Sandbox
-from ..settings import DEFAULT_TIMEOUT, Script, Settings
+from ..options import DEFAULT_TIMEOUT
+from ..settings import Script, Settings
 from . import minibatches, runtime
 from .observations import BatchCall, BatchEvidence, MiniBatch
 

@@ -8,7 +8,7 @@ first; advisory checks and notes become warnings.
 from __future__ import annotations
 
 from ..judging.checks import Check, Violation
-from ..settings import SAMPLES
+from ..options import SAMPLES
 from ..verdicts import Verdict
 from .observations import BatchCall
 from .runner import BatchRun
