@@ -272,3 +272,49 @@ def test_a_slow_mini_batch_is_an_advisory_against_the_timeout() -> None:
 def test_every_batch_check_has_a_contract_sentence() -> None:
     for check in BATCH_CHECKS:
         assert check.sentence.endswith(".") and len(check.sentence) > 40, check.name
+
+
+#: Scripts judged with a 1 s mini-batch timeout: what a slow, hanging or dying run() and a
+#: run() the driver cannot call fail (and the one that is only slow passes, with a warning).
+TIMED: dict[str, set[str]] = {
+    "slow_mini_batch": set(),
+    "hangs_on_empty_file": {"run_handles_every_mini_batch"},
+    "exits_on_header_only": {"run_handles_every_mini_batch"},
+    "two_parameters": {"run_takes_a_mini_batch"},
+}
+
+
+@pytest.fixture(scope="module")
+def timed(tmp_path_factory: pytest.TempPathFactory) -> Outcomes:
+    args = [arg for name in TIMED for arg in ("--score", f"tests/batch/{name}/score.py")]
+    return run_contract_session([*args, "--score-timeout", "1"], tmp_path_factory.mktemp("timed") / "junit.xml")
+
+
+@pytest.mark.parametrize("script", sorted(TIMED))
+def test_timed_batch_scripts_fail_exactly_their_checks(timed: Outcomes, script: str) -> None:
+    mine = outcomes_of(timed, script)
+    assert set(mine) == BATCH_NAMES, timed.output[-3000:]
+    assert {name for name, outcome in mine.items() if outcome == "failure"} == TIMED[script], timed.output[-4000:]
+
+
+def test_a_hang_is_a_mini_batch_timeout_with_the_line_it_hung_on(timed: Outcomes) -> None:
+    text = section(timed, "hangs_on_empty_file", "run_handles_every_mini_batch")
+    assert text.startswith("run() did not return within the 1 s mini-batch timeout")
+    assert "time.sleep(0.05)" in text
+
+
+def test_a_process_that_dies_is_replaced_and_the_mini_batch_named(timed: Outcomes) -> None:
+    text = section(timed, "exits_on_header_only", "run_handles_every_mini_batch")
+    assert text.startswith("run() ended the worker process: it exited with code 134")
+    assert "header-only-customers-" in text
+    # The worker was replaced: the mini-batches after the death were run too.
+    assert outcomes_of(timed, "exits_on_header_only")["mini_batches_are_repeatable"] == "passed"
+
+
+def test_a_slow_mini_batch_is_a_warning_against_the_timeout(timed: Outcomes) -> None:
+    assert re.search(r"a mini-batch took 0\.\d+ s, more than half of the 1 s mini-batch timeout", timed.output)
+
+
+def test_a_run_that_needs_two_arguments_is_refused_as_the_driver_would(timed: Outcomes) -> None:
+    text = section(timed, "two_parameters", "run_takes_a_mini_batch")
+    assert text.startswith("run(mini_batch, mini_batch_context) cannot be called as run(mini_batch)")

@@ -65,3 +65,11 @@ def test_a_line_still_being_written_is_read_once_it_is_complete() -> None:
     assert log.boots == 0
     log.feed(line[30:])
     assert log.boots == 1
+
+
+def test_the_worker_that_failed_is_the_cause_not_those_the_master_stopped() -> None:
+    log = BootLog(workers=3)
+    log.feed(booting(11) + booting(12) + booting(13) + ready(11))
+    log.feed(b"2026-12-02 18:43:14,200 W [1] gunicorn.error - Worker (pid:13) was sent SIGTERM!\n")
+    log.feed(b"2026-12-02 18:43:14,201 E [1] gunicorn.error - Worker (pid:12) exited with code 3.\n")
+    assert log.cause() == 12

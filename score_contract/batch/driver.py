@@ -172,9 +172,11 @@ def argv_hint(exc: BaseException) -> str:
     if not any(name.endswith("argparse.py") for name in frames):
         return ""
     return (
-        "argparse exited: the batch runtime runs your script inside its driver, whose sys.argv holds the driver's"
-        " own arguments (--client_sdk_version, --mini_batch_size, --output, ...). Parse with"
-        " parser.parse_known_args() and ArgumentParser(allow_abbrev=False)."
+        "argparse exited: the batch runtime runs your script inside"
+        " its driver, whose sys.argv holds the driver's own arguments (--client_sdk_version, --mini_batch_size,"
+        " --output, ...) and no arguments of yours unless the job passes them (a batch deployment passes none:"
+        " use its environment_variables). Parse with parser.parse_known_args() and"
+        " ArgumentParser(allow_abbrev=False), and give every argument a default."
     )
 
 

@@ -77,6 +77,14 @@ class BootLog:
         """Workers that died before they were ever ready, in the order they were started."""
         return [pid for pid in self.booted if pid in self.died and pid not in self.ready]
 
+    def cause(self) -> int | None:
+        """The worker whose death while booting brought the rest down: the first to die,
+        not counting those the master itself stopped (SIGTERM) as it shut down."""
+        dead = [pid for pid in self.died if pid not in self.ready]  # in the order they died
+        own = [pid for pid in dead if self.died[pid] != "was sent SIGTERM"]
+        found = own or dead
+        return found[0] if found else None
+
     def respawn_loop(self) -> str:
         """Why the workers look caught in a respawn loop, or "" while they do not."""
         dead = self.died_booting()

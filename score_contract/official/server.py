@@ -187,11 +187,11 @@ class OfficialServer:
     def _exit_problem(self) -> str:
         self._read_workers()
         problem = f"the server exited with code {self._process.returncode}"
-        dead = self._workers.died_booting()
-        if dead:
+        cause = self._workers.cause()
+        if cause is not None:
             ready = len(self._workers.ready)
             which = f"{ready} of {self.workers} workers had booted; " if ready else ""
-            problem += f": {which}worker {dead[0]} {self._workers.died[dead[0]]} while booting"
+            problem += f": {which}worker {cause} {self._workers.died[cause]} while booting"
         if self._workers.halted:
             problem += f" (gunicorn: {self._workers.halted})"
         return problem
