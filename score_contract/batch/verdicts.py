@@ -44,7 +44,9 @@ def judge(check: Check, run: BatchRun) -> Verdict:
             return Verdict("failed", (never_called(run),), warnings=notes)
         return Verdict("skipped", reason="run() was never given a mini-batch", blocked_by=MAIN_CHECK)
     if not mine:
-        return Verdict("skipped", reason="no mini-batch was run again", blocked_by=MAIN_CHECK)
+        refused = any(c.returned and not c.accepted for c in calls)
+        blocker = "run_returns_a_list_or_dataframe" if refused else MAIN_CHECK
+        return Verdict("skipped", reason="no mini-batch gave an output to run again", blocked_by=blocker)
     return _verdict(check, [check.judge(c) for c in mine], len(mine), notes)
 
 

@@ -1,3 +1,4 @@
+# BROKEN ON PURPOSE — check: run_accounts_for_every_input
 """Broken: the loop overwrites its result, so run() returns only the last file's
 prediction; the runtime counts every other file of the mini-batch as failed."""
 

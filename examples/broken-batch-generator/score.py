@@ -1,3 +1,4 @@
+# BROKEN ON PURPOSE — check: run_returns_a_list_or_dataframe
 """Broken: run() yields its results (as one official sample does), so it returns a
 generator, which the runtime refuses: every mini-batch fails."""
 

@@ -1,3 +1,4 @@
+# BROKEN ON PURPOSE — check: run_writes_only_to_the_output_folder
 """Broken: run() writes each prediction file next to its input, into the input
 folder (a read-only mount in the job), instead of AZUREML_BI_OUTPUT_PATH."""
 
