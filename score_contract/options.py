@@ -48,7 +48,8 @@ SCORE = Option(
     "score_paths",
     "paths",
     "PATH",
-    "check the contract of this scoring script (repeatable)",
+    "check the contract of this scoring script, or of the script a deployment spec (deployment YAML,"
+    " v1 inference configuration JSON) names, in the environment it declares (repeatable)",
 )
 MODEL_DIR = Option(
     "score_model_dir",
@@ -169,6 +170,24 @@ MINI_BATCH_SIZE = Option(
     "files in a batch script's mini-batch (a batch deployment's mini_batch_size; default 10)",
 )
 
+ENV = Option(
+    "score_env",
+    "--score-env",
+    "score_env",
+    "path",
+    "FILE",
+    "conda environment YAML or pip requirements file: the script runs in a virtual environment built from it"
+    " (cached); default: a conda.yaml, conda.yml, environment.yml or requirements.txt beside the script, if any",
+)
+ENV_REBUILD = Option(
+    "score_env_rebuild",
+    "--score-env-rebuild",
+    "score_env_rebuild",
+    "flag",
+    "",
+    "build the environment again even when the cache holds it",
+)
+
 OPTIONS: tuple[Option, ...] = (
     SCORE,
     MODEL_DIR,
@@ -185,4 +204,6 @@ OPTIONS: tuple[Option, ...] = (
     KIND,
     BATCH_INPUT,
     MINI_BATCH_SIZE,
+    ENV,
+    ENV_REBUILD,
 )

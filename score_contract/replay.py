@@ -3,12 +3,17 @@ body, and print what the server would answer and which contract it breaks."""
 
 from __future__ import annotations
 
-from typing import TextIO
+from dataclasses import replace
+from typing import TYPE_CHECKING, TextIO
 
 from .core.observations import Body, Call, Evidence, ImportResult, InitResult
+from .errors import UsageError
 from .isolation.sandbox import Sandbox
 from .judging.checks import CHECKS, Violation
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from .environments.deployed import Deployed
 
 _MODES = {
     "text": "run() gets the raw body text",
@@ -22,10 +27,42 @@ def _indented(text: str) -> str:
     return "\n".join(f"    {line}" for line in text.splitlines())
 
 
+def deployed(settings: Settings, out: TextIO) -> tuple[Settings, Deployed | None]:
+    """A deployment spec's (or an environment file's) settings and environment; None: neither.
+
+    Raises UsageError when the target cannot be run at all (a missing file, an environment that does
+    not build): the gate's own check for it says why."""
+    from pathlib import Path
+
+    from .deployment.targets import target_of
+    from .environments.deployed import Deployed
+
+    (given,) = settings.scripts
+    target = target_of(settings, given, Path.cwd())
+    if target is None:
+        return settings, None
+    run_settings = replace(target.settings, scripts=(target.script,))
+    def say(line: str) -> None:
+        out.write(f"{line}\n")
+
+    found = Deployed(target, run_settings.app_root or target.script.parent, say)
+    blocked = found.blocker()
+    if blocked is not None:
+        raise UsageError(f"{given}: {blocked[0]} (the check {blocked[1]} says why).")
+    return run_settings, found
+
+
 def replay(settings: Settings, body: Body | None, out: TextIO) -> int:
     """Returns 0 when the server would answer 2xx and no check breaks, else 1."""
+    settings, target = deployed(settings, out)
     (script,) = settings.scripts
-    sandbox = Sandbox(script, settings.app_root or script.parent, settings.model_dir)
+    sandbox = Sandbox(
+        script,
+        settings.app_root or script.parent,
+        settings.model_dir,
+        python=target.python if target is not None else None,
+        variables=target.variables() if target is not None else None,
+    )
     try:
         code = _replay(sandbox, settings, body, out)
         output = sandbox.last_output()
@@ -107,6 +144,7 @@ def replay_on_server(settings: Settings, body: Body | None, out: TextIO) -> int:
     from .official.server import OfficialServer
     from .official.server_checks import relevant_lines
 
+    settings, target = deployed(settings, out)
     (script,) = settings.scripts
     server = OfficialServer(
         script,
@@ -114,6 +152,9 @@ def replay_on_server(settings: Settings, body: Body | None, out: TextIO) -> int:
         settings.model_dir,
         workers=settings.server_workers,
         scoring_timeout=settings.timeout,
+        python=target.python if target is not None else None,
+        variables=target.variables() if target is not None else None,
+        gunicorn=target.version("gunicorn") if target is not None else None,
     )
     try:
         boot = server.wait_ready(settings.init_timeout)

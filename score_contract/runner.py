@@ -26,6 +26,7 @@ from .core.observations import (
     InitResult,
     Phase,
 )
+from .environments.deployed import Deployed, Progress
 from .exploration.sender import NOT_SENT
 from .inputs.contract import OPAQUE, Contract, resolve_opaque
 from .isolation.sandbox import Sandbox
@@ -42,9 +43,11 @@ MAX_RESTARTS = 20
 class ScriptRun:
     """One script's evidence, gathered on demand."""
 
-    def __init__(self, script: Script, settings: Settings) -> None:
+    def __init__(self, script: Script, settings: Settings, progress: Progress | None = None) -> None:
         self.script = script
         self.settings = settings
+        #: The deployment spec's files and variables, and the environment the script runs in.
+        self.deployed = Deployed(script.target, script.app_root, progress)
         self._sandbox: Sandbox | None = None
         self._incarnation = 0
         self._imported: ImportResult | None = None
@@ -70,12 +73,18 @@ class ScriptRun:
 
     def start(self) -> None:
         """Start the worker and its import now, so that it overlaps other work."""
-        if self._sandbox is None and self._imported is None:
+        if self._sandbox is None and self._imported is None and self.deployed.blocker() is None:
             self._spawn()
 
     def _spawn(self) -> Sandbox:
         self._incarnation += 1
-        self._sandbox = Sandbox(self.script.path, self.script.app_root, self.settings.model_dir)
+        self._sandbox = Sandbox(
+            self.script.path,
+            self.script.app_root,
+            self.settings.model_dir,
+            python=self.deployed.python,
+            variables=self.deployed.variables(),
+        )
         self._sandbox.ask_async("load", str(self.script.path), str(self.script.app_root), self.settings.init_timeout)
         return self._sandbox
 
@@ -170,12 +179,17 @@ class ScriptRun:
         if self.settings.server and self._server is None and self._server_evidence is None:
             from .official.server import OfficialServer
 
+            if self.deployed.blocker() is not None:
+                return
             self._server = OfficialServer(
                 self.script.path,
                 self.script.app_root,
                 self.settings.model_dir,
                 workers=self.settings.server_workers,
                 scoring_timeout=self.settings.timeout,
+                python=self.deployed.python,
+                variables=self.deployed.variables(),
+                gunicorn=self.deployed.version("gunicorn"),
             )
 
     def server_evidence(self) -> ServerEvidence:

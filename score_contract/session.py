@@ -8,7 +8,7 @@ another's checks, and stops each worker as soon as its last check is done.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -34,6 +34,22 @@ _PHASE_NAMES = {
 }
 
 
+def _deployment_checks(script: Script) -> tuple[Check, ...]:
+    """A deployment spec's files first, then its environment, then init() against its probes."""
+    target = script.target
+    if target is None:
+        return ()
+    from .environments.checks import DEPLOYMENT_CHECKS, ENVIRONMENT_CHECKS, PROBE_CHECKS
+
+    deployment = target.deployment
+    checks = DEPLOYMENT_CHECKS if deployment is not None else ()
+    if target.env is not None:
+        checks += ENVIRONMENT_CHECKS
+    if deployment is not None and deployment.init_budget is not None and script.kind != "batch":
+        checks += PROBE_CHECKS
+    return checks
+
+
 class ContractSession:
     def __init__(self, settings: Settings, invocation_dir: Path) -> None:
         self.settings = settings
@@ -42,6 +58,8 @@ class ContractSession:
         self._runs: dict[Path, ScriptRun | BatchRun] = {}
         self._order: list[Path] = []
         self._pending: Counter[Path] = Counter()
+        #: Where long steps (building an environment) report what they are doing; the shell sets it.
+        self.progress: Callable[[str], None] | None = None
 
     def verify(self) -> None:
         """The checks of the user's input that need Hypothesis (after start-up)."""
@@ -55,24 +73,30 @@ class ContractSession:
         path = path.resolve()
         if path not in self._runs:
             script = self.scripts[path]
+            settings = script.settings_for(self.settings)
             self._runs[path] = (
-                BatchRun(script, self.settings) if script.kind == "batch" else ScriptRun(script, self.settings)
+                BatchRun(script, settings, self.progress)
+                if script.kind == "batch"
+                else ScriptRun(script, settings, self.progress)
             )
         return self._runs[path]
 
     def checks(self, path: Path) -> tuple[Check, ...]:
-        """The checks of one script: a batch script's, or an online script's (and the server's)."""
-        if self.scripts[path.resolve()].kind == "batch":
+        """The checks of one target: its deployment's and environment's, then a batch script's, or an
+        online script's (and the server's)."""
+        script = self.scripts[path.resolve()]
+        first = _deployment_checks(script)
+        if script.kind == "batch":
             from .batch.checks import BATCH_CHECKS
 
-            return BATCH_CHECKS
+            return first + BATCH_CHECKS
         from .judging.checks import CHECKS
 
-        if not self.settings.server:
-            return CHECKS
+        if not script.settings_for(self.settings).server:
+            return first + CHECKS
         from .official.server_checks import SERVER_CHECKS
 
-        return CHECKS + SERVER_CHECKS
+        return first + CHECKS + SERVER_CHECKS
 
     def schedule(self, paths: Iterable[Path]) -> None:
         """The scripts of the checks about to run, in order, one entry per check."""
@@ -142,6 +166,7 @@ class ContractSession:
         """Per script, how many bodies each phase sent: what a green run tested."""
         lines = []
         for path, run in self._runs.items():
+            lines += [f"{self.scripts[path].shown_as}: {note}" for note in run.deployed.notes()]
             if run.sent:
                 counts = ", ".join(
                     f"{run.sent[phase]} {plural(run.sent[phase], *names)}"

@@ -12,7 +12,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .core.compare import parse_volatile
 from .core.observations import Body
@@ -25,6 +25,7 @@ from .options import (
     DEFAULT_EXAMPLES,
     DEFAULT_INIT_TIMEOUT,
     DEFAULT_TIMEOUT,
+    ENV,
     EXAMPLES,
     INIT_TIMEOUT,
     KIND,
@@ -44,6 +45,9 @@ from .options import (
     Option,
     spelled,
 )
+
+if TYPE_CHECKING:
+    from .deployment.targets import Target
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,11 @@ class Settings:
     mini_batch_size: int = 10
     #: Which front end runs the gate: hints name its flags (--score-schema, or --schema for the CLI).
     front_end: FrontEnd = "pytest"
+    #: The environment file to build the script's Python from (--score-env), and whether to rebuild it.
+    env_file: Path | None = None
+    env_rebuild: bool = False
+    #: The options given explicitly (by dest): a deployment spec's values never override them.
+    given: frozenset[str] = frozenset()
 
     def flag(self, option: Option) -> str:
         """How the user spells ``option`` in this front end."""
@@ -106,6 +115,13 @@ class Script:
     kind_reason: str = ""
     #: A batch script's sample files: a folder of them, or one file.
     samples_path: Path | None = None
+    #: What the deployment spec or the environment file decided (see score_contract.deployment.targets);
+    #: None for a plain script run in this Python.
+    target: Target | None = None
+
+    def settings_for(self, settings: Settings) -> Settings:
+        """The run's settings for this script: a deployment spec's timeouts and model folder applied."""
+        return self.target.settings if self.target is not None else settings
 
 
 def script_path(value: str, base: Path, shown: str = "") -> Path:
@@ -116,8 +132,13 @@ def script_path(value: str, base: Path, shown: str = "") -> Path:
         raise UsageError(f"{shown}: no such scoring script.")
     if path.is_dir():
         raise UsageError(f"{shown}: is a folder; give the scoring script itself, e.g. {value.rstrip('/')}/score.py.")
+    if path.suffix.lower() in (".yml", ".yaml", ".json"):
+        return path  # a deployment spec: read when the script is planned
     if path.suffix != ".py":
-        raise UsageError(f"{shown}: a scoring script is a .py file.")
+        raise UsageError(
+            f"{shown}: a scoring script is a .py file (or give a deployment spec: a deployment YAML,"
+            " an inference configuration JSON)."
+        )
     return path
 
 
@@ -178,6 +199,8 @@ def resolve(
     kind: str | None = None,
     batch_input: str | None = None,
     mini_batch_size: object = None,
+    env: str | None = None,
+    env_rebuild: bool = False,
     base: Path,
     front_end: FrontEnd = "pytest",
     named: Mapping[str, str] | None = None,
@@ -239,6 +262,21 @@ def resolve(
             else 10
         ),
         front_end=front_end,
+        env_file=existing_file(env, base, "environment file", given(ENV, env)) if env else None,
+        env_rebuild=env_rebuild,
+        given=frozenset(
+            dest
+            for dest, value in (
+                (MODEL_DIR.dest, model_dir),
+                (APP_ROOT.dest, app_root),
+                (TIMEOUT.dest, timeout),
+                (INIT_TIMEOUT.dest, init_timeout),
+                (SERVER_WORKERS.dest, server_workers),
+                (KIND.dest, kind),
+                (MINI_BATCH_SIZE.dest, mini_batch_size),
+            )
+            if value not in (None, "")
+        ),
     )
 
 
@@ -264,7 +302,27 @@ def workers(value: object, shown: str) -> int:
 
 
 def plan(settings: Settings, path: Path, invocation_dir: Path) -> Script:
-    """Decide app root and request bodies for one script; bad samples are usage errors."""
+    """Decide app root and request bodies for one target; bad samples are usage errors.
+
+    ``path`` is a scoring script or a deployment spec naming one; either may come with an environment
+    file (see score_contract.deployment.targets), which then decides the run's settings too.
+    """
+    from dataclasses import replace
+
+    from .deployment.targets import target_of
+
+    target = target_of(settings, path, invocation_dir)
+    if target is None:
+        return _plan_script(settings, path, invocation_dir)
+    shown = _shown(path, invocation_dir)
+    if target.deployment is not None and target.deployment.missing is not None:
+        # The deployment names a file that is not there: its own check fails, the rest are skipped.
+        return Script(target.script, target.settings.app_root or target.script.parent, (), "", shown, target=target)
+    script = _plan_script(target.settings, target.script, invocation_dir)
+    return replace(script, shown_as=shown, target=target)
+
+
+def _plan_script(settings: Settings, path: Path, invocation_dir: Path) -> Script:
     # An app root that does not hold the script is fine: the server joins it with the
     # script's (absolute) path, which leaves the path as it is.
     app_root = settings.app_root or path.parent

@@ -39,6 +39,10 @@ class Verdict:
 
 
 def judge(check: Check, run: ScriptRun) -> Verdict:
+    if check.phase in ("deployment", "environment", "probe"):
+        from .environments.verdicts import judge_deployed
+
+        return judge_deployed(check, run.deployed, run.initialized)
     if check.phase.startswith("server-"):
         # The official server is judged on its own evidence, whatever happened in-process.
         return _judge_server(check, run)
@@ -119,6 +123,9 @@ def never_called(run: ScriptRun, valid: list[Call]) -> Violation:
 
 
 def _judge_server(check: Check, run: ScriptRun) -> Verdict:
+    cannot_run = run.deployed.blocker()
+    if cannot_run is not None:
+        return Verdict("skipped", reason=cannot_run[0], blocked_by=cannot_run[1])
     evidence = run.server_evidence()
     if check.phase == "server-boot":
         return _verdict(check, [check.judge(evidence.boot)], judged=1)
@@ -187,6 +194,9 @@ def _notes(check: Check, run: ScriptRun, calls: tuple[Call, ...]) -> tuple[str, 
 
 def _blocked(check: Check, run: ScriptRun) -> Verdict | None:
     """Skip a check whose prerequisite failed, pointing at the check that says why."""
+    cannot_run = run.deployed.blocker()
+    if cannot_run is not None:
+        return Verdict("skipped", reason=cannot_run[0], blocked_by=cannot_run[1])
     if check.phase == "import":
         return None
     imported = run.imported()

@@ -127,6 +127,7 @@ def pytest_configure(config: pytest.Config) -> None:
     named = {dest: name for dest, (_, name) in given.items() if name}
     if not from_cli:
         named[options.SCORE.dest] = _where(config, options.SCORE.ini)
+    env_rebuild = bool(config.getoption(options.ENV_REBUILD.dest)) or bool(_ini(config, options.ENV_REBUILD))
     server = bool(config.getoption(options.SERVER.dest))
     if not server and _ini(config, options.SERVER):
         server, named[options.SERVER.dest] = True, _where(config, options.SERVER.ini)
@@ -148,6 +149,8 @@ def pytest_configure(config: pytest.Config) -> None:
             kind=value[options.KIND.dest],
             batch_input=value[options.BATCH_INPUT.dest],
             mini_batch_size=value[options.MINI_BATCH_SIZE.dest],
+            env=value[options.ENV.dest],
+            env_rebuild=env_rebuild,
             base=config.invocation_params.dir,
             front_end="cli" if config.getoption("score_front_end") == "cli" else "pytest",
             named=named,
@@ -156,8 +159,23 @@ def pytest_configure(config: pytest.Config) -> None:
     except UsageError as exc:
         raise pytest.UsageError(str(exc)) from None
     config.stash[SESSION] = session
+    session.progress = lambda line: _progress(config, line)
     config.add_cleanup(session.close)
     _collect_scripts(config, [str(p) for p in settings.scripts], only=bool(from_cli))
+
+
+def _progress(config: pytest.Config, line: str) -> None:
+    """A long step (building an environment), shown as it happens: past pytest's capture, as its live
+    logging is. The installer's own lines only on a terminal; a log gets the step's name."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    if reporter is None or capture is None:
+        return
+    first = line.startswith("environment of ")
+    if not first and not reporter.isatty:
+        return
+    with capture.global_and_fixture_disabled():
+        reporter.write_line(f"score-contract: {line}" if first else f"    {line}")
 
 
 @pytest.hookimpl(trylast=True)
@@ -223,8 +241,10 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
     # is no initial path any more: pytest folds it into the folder, and the python
     # plugin ignores it unless it matches python_files.
     session = parent.config.stash.get(SESSION, None)
-    if session is None or not session.wants(file_path) or _python_collects(file_path, parent):
+    if session is None or not session.wants(file_path):
         return None
+    if file_path.suffix == ".py" and _python_collects(file_path, parent):
+        return None  # a deployment spec is never the python plugin's
     return ScoreFile.from_parent(parent, path=file_path)
 
 

@@ -34,7 +34,7 @@ BROKEN_PIPE = 141
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
     """The per-script options, with the same help texts as the pytest flags."""
-    for option in (options.MODEL_DIR, options.APP_ROOT, options.TIMEOUT, options.INIT_TIMEOUT):
+    for option in (options.MODEL_DIR, options.APP_ROOT, options.TIMEOUT, options.INIT_TIMEOUT, options.ENV):
         parser.add_argument(_flag(option), dest=option.dest, metavar=option.metavar, help=option.help)
     parser.add_argument(
         _flag(options.SERVER_WORKERS), dest=options.SERVER_WORKERS.dest, metavar="N", help=options.SERVER_WORKERS.help
@@ -68,7 +68,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="check the contract of scoring scripts (the same gate as `pytest --score`)",
         description="Check scoring scripts; arguments after -- go to pytest (e.g. -- --junitxml=report.xml).",
     )
-    check.add_argument("scripts", nargs="+", metavar="SCRIPT", help="scoring script(s) to check")
+    check.add_argument(
+        "scripts",
+        nargs="+",
+        metavar="SCRIPT",
+        help="scoring script(s) or deployment spec(s) (deployment YAML) to check",
+    )
     for option in (
         options.SAMPLES,
         options.SCHEMA,
@@ -80,6 +85,13 @@ def build_parser() -> argparse.ArgumentParser:
         options.MINI_BATCH_SIZE,
     ):
         check.add_argument(_flag(option), dest=option.dest, metavar=option.metavar, help=option.help)
+    check.add_argument(
+        _flag(options.ENV_REBUILD),
+        dest=options.ENV_REBUILD.dest,
+        action="store_true",
+        default=None,
+        help=options.ENV_REBUILD.help,
+    )
     check.add_argument("--seed", help="Hypothesis seed (pytest's --hypothesis-seed)")
     check.add_argument(
         _flag(options.SERVER), dest=options.SERVER.dest, action="store_true", default=None, help=options.SERVER.help
@@ -91,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="run init() and one request, and print what the server would answer",
         description="Import the script as the server does, run init(), send one request body and print the answer.",
     )
-    replay.add_argument("script", metavar="SCRIPT", help="the scoring script")
+    replay.add_argument("script", metavar="SCRIPT", help="the scoring script, or a deployment spec naming it")
     source = replay.add_mutually_exclusive_group()
     source.add_argument("--body", help="the request body, as sent (e.g. '{\"data\": [[1, 2]]}')")
     source.add_argument(
@@ -204,6 +216,7 @@ def _replay(args: argparse.Namespace) -> int:
         server_workers=args.score_server_workers,
         kind="batch" if args.batch else None,
         batch_input=args.score_batch_input,
+        env=args.score_env,
     )
     if args.batch:
         from score_contract.batch.replay import replay_batch

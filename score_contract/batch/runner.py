@@ -17,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..core.observations import Death, ImportResult, InitResult
+from ..environments.deployed import Deployed, Progress
 from ..isolation.sandbox import Sandbox
 from ..options import DEFAULT_TIMEOUT
 from ..settings import Script, Settings
@@ -36,9 +37,11 @@ def batch_settings(settings: Settings) -> runtime.BatchSettings:
 
 
 class BatchRun:
-    def __init__(self, script: Script, settings: Settings) -> None:
+    def __init__(self, script: Script, settings: Settings, progress: Progress | None = None) -> None:
         self.script = script
         self.settings = settings
+        #: A batch deployment's files and variables, and the environment the script runs in.
+        self.deployed = Deployed(script.target, script.app_root, progress)
         self.batch = batch_settings(settings)
         self.notes: list[str] = []
         self.sent: Counter[str] = Counter()
@@ -59,12 +62,20 @@ class BatchRun:
     # -- lifecycle -------------------------------------------------------------
 
     def start(self) -> None:
-        if self._sandbox is None and self._imported is None:
+        if self._sandbox is None and self._imported is None and self.deployed.blocker() is None:
             self._spawn()
 
     def _spawn(self) -> Sandbox:
         env = runtime.batch_environment(os.environ, self.batch, self.settings.model_dir, self.output_dir)
-        sandbox = Sandbox(self.script.path, self.script.app_root, None, env=env, cwd=self.working_dir)
+        sandbox = Sandbox(
+            self.script.path,
+            self.script.app_root,
+            None,
+            env=env,
+            cwd=self.working_dir,
+            python=self.deployed.python,
+            variables=self.deployed.variables(),
+        )
         argv = runtime.driver_argv(self.script.path, self.batch, self.output_dir, self._folder / "input")
         sandbox.ask_async(
             "batch_load", str(self.script.path), str(self.script.app_root), argv, self.settings.init_timeout

@@ -26,6 +26,40 @@ from .groups import signal_group, stop_group
 GRACE_SECONDS = 2.0
 _LAST_OUTPUT_BYTES = 4000
 _WORKER_CODE = "from score_contract.isolation.worker import main; main()"
+#: In a deployment's environment, which holds none of score-contract's packages: the worker's own
+#: modules (standard library only) come from a folder holding nothing but this package, which leaves
+#: sys.path again before the script is imported.
+_FOREIGN_WORKER_CODE = (
+    "import sys; sys.path.insert(0, {shim!r}); from score_contract.isolation.worker import main;"
+    " sys.path.remove({shim!r}); main()"
+)
+#: Variables of ours that must not reach a deployment's environment (they would import our packages).
+_NOT_IN_ENVIRONMENTS = ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "CONDA_PREFIX", "PYTHONSTARTUP")
+
+
+def _shim() -> str:
+    """A folder with only a link to this package in it (made once per package location)."""
+    import hashlib
+
+    package = Path(__file__).resolve().parent.parent
+    folder = (
+        Path(tempfile.gettempdir()) / f"score-contract-shim-{hashlib.sha256(str(package).encode()).hexdigest()[:12]}"
+    )
+    link = folder / "score_contract"
+    if not link.is_symlink():
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            link.symlink_to(package, target_is_directory=True)
+        except FileExistsError:
+            pass  # another session made it first
+    return str(folder)
+
+
+def worker_command(python: Path | None, *args: str) -> list[str]:
+    """How to start a worker: on this Python, or on a deployment environment's."""
+    if python is None or str(python) == sys.executable:
+        return [sys.executable, "-c", _WORKER_CODE, *args]
+    return [str(python), "-c", _FOREIGN_WORKER_CODE.format(shim=_shim()), *args]
 
 
 class WorkerBug(RuntimeError):
@@ -43,9 +77,12 @@ class Sandbox:
         *,
         env: dict[str, str] | None = None,
         cwd: Path | None = None,
+        python: Path | None = None,
+        variables: dict[str, str] | None = None,
     ) -> None:
         """``env`` and ``cwd``: the worker's environment and working folder, when they are
-        not the online server's (a batch worker's)."""
+        not the online server's (a batch worker's). ``python``: a deployment environment's
+        interpreter (default: this one); ``variables``: set on top (a deployment's own)."""
         self.script = script
         self.app_root = app_root
         self._log: IO[bytes] = tempfile.TemporaryFile(prefix="score-contract-")
@@ -53,9 +90,12 @@ class Sandbox:
         result_read, result_write = os.pipe()
         if env is None:
             env = server_environment(os.environ, script=script, app_root=app_root, model_dir=model_dir)
+        if python is not None:
+            env = {k: v for k, v in env.items() if k not in _NOT_IN_ENVIRONMENTS}
+        env = {**env, **(variables or {})}
         try:
             self._process = subprocess.Popen(
-                [sys.executable, "-c", _WORKER_CODE, str(command_read), str(result_write), str(os.getpid())],
+                worker_command(python, str(command_read), str(result_write), str(os.getpid())),
                 cwd=cwd or app_root,
                 env=env,
                 stdin=subprocess.DEVNULL,

@@ -33,6 +33,10 @@ Phase = Literal[
     "server-valid",
     "server-invalid",
     "server-session",
+    # A deployment spec's files, the environment it declares, init() against its probes (score_contract.environments).
+    "deployment",
+    "environment",
+    "probe",
 ]
 
 

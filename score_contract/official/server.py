@@ -76,6 +76,24 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def _has_control_socket(version: str | None) -> bool:
+    """Whether this gunicorn (None: ours) takes --no-control-socket (25.1 and later)."""
+    if version is None:
+        from importlib.metadata import PackageNotFoundError
+        from importlib.metadata import version as installed
+
+        try:
+            version = installed("gunicorn")
+        except PackageNotFoundError:
+            return False
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return Version(version) >= Version("25.1")
+    except InvalidVersion:
+        return False
+
+
 def server_installed() -> bool:
     import importlib.util
 
@@ -110,7 +128,12 @@ class OfficialServer:
         workers: int = 1,
         scoring_timeout: float | None = None,
         port: int | None = None,
+        python: Path | None = None,
+        variables: dict[str, str] | None = None,
+        gunicorn: str | None = None,
     ) -> None:
+        """``python``: a deployment environment's interpreter (default: this one), ``gunicorn`` the
+        version installed there; ``variables``: set on top of ours (a deployment's own)."""
         self.script = script
         self.app_root = app_root
         self.workers = workers
@@ -118,7 +141,7 @@ class OfficialServer:
         self.url = f"http://{HOST}:{self.port}"
         self._log: IO[bytes] = tempfile.TemporaryFile(prefix="score-contract-server-")
         args = [
-            sys.executable,
+            str(python or sys.executable),
             "-c",
             LAUNCHER,
             str(os.getpid()),
@@ -132,8 +155,12 @@ class OfficialServer:
         if workers != 1:
             args += ["--worker_count", str(workers)]
         env = dict(os.environ)
-        # gunicorn >= 25.1 shares a control socket under ~/.gunicorn/: parallel servers need it off.
-        env["GUNICORN_CMD_ARGS"] = (env.get("GUNICORN_CMD_ARGS", "") + " --no-control-socket").strip()
+        if python is not None:
+            env = {k: v for k, v in env.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
+        env.update(variables or {})
+        if _has_control_socket(gunicorn):
+            # gunicorn >= 25.1 shares a control socket under ~/.gunicorn/: parallel servers need it off.
+            env["GUNICORN_CMD_ARGS"] = (env.get("GUNICORN_CMD_ARGS", "") + " --no-control-socket").strip()
         if scoring_timeout is not None:
             env["SCORING_TIMEOUT_MS"] = str(int(scoring_timeout * 1000))
         self.started = time.perf_counter()

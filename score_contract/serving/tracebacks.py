@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core.observations import ScriptError
 
@@ -19,7 +20,9 @@ _MAX_MESSAGE = 2000
 
 #: The folders whose files are the user's: the app root, and the script's own folder
 #: when it lies elsewhere (the server accepts an app root that does not hold the script).
-Roots = str | tuple[str, ...]
+#: For type checkers only: the worker also runs on the Pythons (3.8, 3.9) an environment may ask for.
+if TYPE_CHECKING:
+    Roots = str | tuple[str, ...]
 
 
 def _roots(roots: Roots) -> tuple[str, ...]:

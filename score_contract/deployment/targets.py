@@ -1,0 +1,121 @@
+"""What a target of the gate decides beyond the script itself.
+
+A target is a scoring script or a deployment spec. A spec names the script, its code folder, the
+model, the environment file, environment variables and time limits; a plain script may come with an
+environment file (``--score-env``, or one found beside it — always named in the report). Both become
+a :class:`Target`: the script to run, the run's settings with the spec's values applied (options
+given explicitly still win), and the environment to build. With neither, there is no Target and
+the run is exactly what it was without this module.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..environments.envfile import BESIDE, EnvSpec, conda_spec, read_env_file
+from ..errors import UsageError
+from ..options import ENV, INIT_TIMEOUT, MODEL_DIR, TIMEOUT
+from .mount import mounted_model_dir
+from .spec import Deployment, is_spec, read_spec
+
+if TYPE_CHECKING:
+    from ..settings import Settings
+
+#: Which option supplies what a reference in a spec would, for the usage error that names it.
+_SUPPLIED_BY = {"model": MODEL_DIR, "model.path": MODEL_DIR, "environment": ENV, "environment.image": ENV}
+
+
+@dataclass(frozen=True)
+class Target:
+    """A script, with what its deployment spec or environment file decided."""
+
+    script: Path
+    settings: Settings
+    deployment: Deployment | None = None
+    env: EnvSpec | None = None
+    #: How the environment file was found, for the report: "conda.yaml (beside score.py)".
+    env_origin: str = ""
+    #: Set for init() and run() (and the official server), from the spec's environment_variables.
+    environment_variables: tuple[tuple[str, str], ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+def target_of(settings: Settings, path: Path, invocation_dir: Path) -> Target | None:
+    if is_spec(path):
+        return _deployment(settings, read_spec(path, _shown(path, invocation_dir)), invocation_dir)
+    env_file, origin = _env_file(settings, path, invocation_dir)
+    if env_file is None:
+        return None
+    env = read_env_file(env_file, _shown(env_file, invocation_dir))
+    return Target(path, settings, env=env, env_origin=origin)
+
+
+def _env_file(settings: Settings, script: Path, invocation_dir: Path) -> tuple[Path | None, str]:
+    if settings.env_file is not None:
+        return settings.env_file, f"{_shown(settings.env_file, invocation_dir)} ({settings.flag(ENV)})"
+    for name in BESIDE:
+        candidate = script.parent / name
+        if candidate.is_file():
+            return candidate, f"{_shown(candidate, invocation_dir)} (found beside {script.name})"
+    return None, ""
+
+
+def _deployment(settings: Settings, spec: Deployment, invocation_dir: Path) -> Target:
+    given = settings.given
+    for field, reference in spec.references:
+        option = _SUPPLIED_BY.get(field)
+        supplied = option is not None and (option.dest in given or (option is ENV and settings.env_file is not None))
+        if not supplied:
+            how = f"give it with {settings.flag(option)}" if option is not None else "give a local path there"
+            raise UsageError(f"{spec.shown}: {field} is {reference}, which cannot be resolved offline: {how}.")
+    changes: dict[str, object] = {}
+    notes = [f"a {spec.format} deployment of {_shown(spec.script, invocation_dir)}"]
+    if spec.code is not None and "score_app_root" not in given:
+        changes["app_root"] = spec.code
+    if spec.model_path is not None and MODEL_DIR.dest not in given and spec.model_path.exists():
+        mounted = mounted_model_dir(spec.model_path, spec.model_name, spec.model_version)
+        changes["model_dir"] = mounted
+        inside = spec.model_path.name + ("/" if spec.model_path.is_dir() else "")
+        notes.append(f"the model is mounted as the platform mounts it: AZUREML_MODEL_DIR holds {inside}")
+    if spec.request_timeout is not None and TIMEOUT.dest not in given:
+        changes["timeout"] = spec.request_timeout
+    if spec.init_budget is not None and INIT_TIMEOUT.dest not in given:
+        changes["init_timeout"] = spec.init_budget
+    if spec.workers is not None and "score_server_workers" not in given:
+        changes["server_workers"] = spec.workers
+    if spec.kind == "batch" and "score_kind" not in given:
+        changes["kind"] = "batch"
+    if spec.mini_batch_size is not None and "score_mini_batch_size" not in given:
+        changes["mini_batch_size"] = spec.mini_batch_size
+    run_settings = replace(settings, **changes)  # type: ignore[arg-type]
+    env, origin = None, ""
+    if settings.env_file is not None:
+        env = read_env_file(settings.env_file, _shown(settings.env_file, invocation_dir))
+        origin = f"{_shown(settings.env_file, invocation_dir)} ({settings.flag(ENV)})"
+    elif spec.env_file is not None and spec.env_file.is_file():
+        env = read_env_file(spec.env_file, _shown(spec.env_file, invocation_dir))
+        origin = f"{_shown(spec.env_file, invocation_dir)} ({spec.env_field} of {spec.shown})"
+    elif spec.env_inline is not None:
+        env = conda_spec(spec.env_inline, spec.source, f"{spec.env_field} of {spec.shown}")
+        origin = f"{spec.env_field} of {spec.shown}"
+    return Target(
+        spec.script or spec.source,
+        run_settings,
+        spec,
+        env,
+        origin,
+        tuple(spec.environment_variables.items()),
+        tuple(notes),
+    )
+
+
+def _shown(path: Path | None, invocation_dir: Path) -> str:
+    if path is None:
+        return "?"
+    try:
+        return os.path.relpath(path, invocation_dir)
+    except ValueError:
+        return str(path)

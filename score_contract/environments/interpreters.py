@@ -1,0 +1,105 @@
+"""The Python an environment is built on: the one its env file asks for when this machine has
+it, else the nearest one (and the report says so).
+
+Interpreters are looked for on PATH (``python3.X``), in pyenv's versions folder and in uv's
+managed interpreters; the first satisfying the file's ``python`` spec wins, newest first.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import Version
+
+
+@dataclass(frozen=True)
+class Interpreter:
+    path: Path
+    version: Version
+
+    @property
+    def minor(self) -> str:
+        return f"{self.version.major}.{self.version.minor}"
+
+
+@dataclass(frozen=True)
+class Choice:
+    interpreter: Interpreter
+    #: Why it is not the one asked for ("" when it is).
+    note: str = ""
+
+
+def installed() -> list[Interpreter]:
+    """Every CPython 3 found on this machine, newest first, one per version."""
+    candidates: list[str] = [sys.executable]
+    for minor in range(8, 20):
+        found = shutil.which(f"python3.{minor}")
+        if found:
+            candidates.append(found)
+    pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+    uv_pythons = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "uv" / "python"
+    for folder in (pyenv, uv_pythons):
+        if folder.is_dir():
+            candidates += [
+                str(p / "bin" / "python3") for p in sorted(folder.iterdir()) if (p / "bin" / "python3").exists()
+            ]
+    found_versions: dict[Version, Interpreter] = {}
+    for candidate in candidates:
+        version = _version(candidate)
+        if version is not None and version not in found_versions:
+            found_versions[version] = Interpreter(Path(candidate), version)
+    return sorted(found_versions.values(), key=lambda i: i.version, reverse=True)
+
+
+def _version(executable: str) -> Version | None:
+    if executable == sys.executable:
+        return Version(".".join(map(str, sys.version_info[:3])))
+    name = Path(executable).name
+    if re.fullmatch(r"python3\.\d+", name) is None and "versions" not in executable and "uv" not in executable:
+        return None
+    try:
+        out = subprocess.run(
+            [executable, "-c", "import sys; print('.'.join(map(str, sys.version_info[:3])))"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
+        return Version(out)
+    except (OSError, subprocess.SubprocessError, ValueError):
+        return None
+
+
+def choose(spec: str, shown: str, available: list[Interpreter] | None = None) -> Choice:
+    """The interpreter for a conda ``python`` spec ("" -> this one)."""
+    available = available if available is not None else installed()
+    current = next((i for i in available if str(i.path) == sys.executable), available[0])
+    if not spec:
+        return Choice(current)
+    try:
+        wanted = SpecifierSet(spec if spec[0] in "<>=!~" else f"=={spec}")
+    except InvalidSpecifier:
+        return Choice(current, f"{shown} asks for python {spec}, which we cannot read: Python {current.minor} is used")
+    if wanted.contains(current.version):
+        return Choice(current)
+    for interpreter in available:
+        if wanted.contains(interpreter.version):
+            return Choice(interpreter)
+    target = _target(spec)
+    nearest = min(available, key=lambda i: (abs((i.version.major, i.version.minor)[1] - target), -i.version.minor))
+    return Choice(
+        nearest,
+        f"{shown} asks for python {spec.removeprefix('==').removesuffix('.*')}, which this machine does not have:"
+        f" the environment is built on Python {nearest.version} (the nearest one)",
+    )
+
+
+def _target(spec: str) -> int:
+    match = re.search(r"3\.(\d+)", spec)
+    return int(match.group(1)) if match else sys.version_info.minor

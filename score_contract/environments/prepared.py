@@ -1,0 +1,84 @@
+"""One target's environment, built (or taken from the cache) when a check first needs it, and
+what the checks judge about it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .build import BuildFailure, Built, build
+from .envfile import SERVER_DISTRIBUTIONS, EnvSpec
+from .imports import Missing, missing_in, top_level_imports
+from .interpreters import choose
+
+
+@dataclass(frozen=True)
+class EnvironmentEvidence:
+    """What building a target's environment showed."""
+
+    spec: EnvSpec
+    #: How the environment file was found: "conda.yaml (found beside score.py)".
+    origin: str
+    #: The file as messages name it.
+    shown: str
+    built: Built | None = None
+    failure: BuildFailure | None = None
+    #: Why the interpreter is not the one the file asks for ("" when it is).
+    interpreter_note: str = ""
+    missing: tuple[Missing, ...] = ()
+    app_root: Path = Path(".")
+
+    @property
+    def has_server(self) -> bool:
+        return self.built is not None and any(d in self.built.distributions for d in SERVER_DISTRIBUTIONS)
+
+    @property
+    def usable(self) -> bool:
+        """The script can be run there: it built and the server is in it."""
+        return self.built is not None and self.has_server
+
+    def version(self, distribution: str) -> str:
+        return self.built.distributions.get(distribution, "") if self.built is not None else ""
+
+    def notes(self) -> tuple[str, ...]:
+        """What the report says of the environment, whatever the checks conclude."""
+        notes = []
+        if self.built is not None:
+            how = "taken from the cache" if self.built.cached else f"built in {self.built.seconds:.1f} s"
+            notes.append(
+                f"environment: {self.origin}, Python {self.built.python_version}, {self.built.installer}, {how}"
+            )
+        if self.spec.left_out:
+            listed = ", ".join(f"{name} ({why})" for name, why in self.spec.left_out)
+            notes.append(f"{self.shown}: conda packages left out of the virtual environment: {listed}")
+        return tuple(notes)
+
+
+def prepare(
+    spec: EnvSpec,
+    origin: str,
+    shown: str,
+    script: Path,
+    app_root: Path,
+    *,
+    rebuild: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> EnvironmentEvidence:
+    choice = choose(spec.python, shown)
+    result = build(spec, choice, rebuild=rebuild, progress=progress)
+    if isinstance(result, BuildFailure):
+        return EnvironmentEvidence(spec, origin, shown, failure=result, interpreter_note=choice.note, app_root=app_root)
+    evidence = EnvironmentEvidence(spec, origin, shown, built=result, interpreter_note=choice.note, app_root=app_root)
+    missing = (
+        missing_in(result.python, top_level_imports(script, app_root), evidence.has_server) if script.is_file() else []
+    )
+    return EnvironmentEvidence(
+        spec,
+        origin,
+        shown,
+        built=result,
+        interpreter_note=choice.note,
+        missing=tuple(missing),
+        app_root=app_root,
+    )
