@@ -62,6 +62,8 @@ def reproduce_command(
         words += ["--timeout", f"{settings.timeout:g}"]
     if settings.init_timeout != DEFAULT_INIT_TIMEOUT:
         words += ["--init-timeout", f"{settings.init_timeout:g}"]
+    if settings.env_file is not None:
+        words += ["--env", shown_path(settings.env_file, invocation_dir)]
     if server and settings.server_workers != 1:
         # A failure of the server's may need its workers: one fails its init() while another serves.
         words += ["--server-workers", str(settings.server_workers)]

@@ -1,0 +1,402 @@
+"""Gating a deployment: the spec's fields, the model's mount, the environment built for real.
+
+The environment tests build real virtual environments (uv when installed, from its cache) in the
+user cache folder, as users' runs do; the cache test uses a folder of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from score_contract.deployment.mount import mounted_model_dir
+from score_contract.deployment.spec import read_spec
+from score_contract.deployment.targets import target_of
+from score_contract.environments.build import BuildFailure, Built, build
+from score_contract.environments.envfile import read_env_file
+from score_contract.environments.imports import top_level_imports
+from score_contract.environments.interpreters import Interpreter, choose
+from score_contract.errors import UsageError
+from score_contract.settings import Settings
+
+REPO = Path(__file__).parent.parent
+HERE = Path(__file__).parent / "deployment"
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+# -- reading the spec ----------------------------------------------------------
+
+
+def test_every_field_of_a_managed_online_deployment_is_read(tmp_path: Path) -> None:
+    write(tmp_path / "src" / "score.py", "def init(): pass\ndef run(d): return d\n")
+    write(tmp_path / "env" / "conda.yml", "dependencies: [numpy]\n")
+    write(tmp_path / "model" / "clf.pkl", "x")
+    spec = write(
+        tmp_path / "deploy" / "blue.yml",
+        """$schema: https://azuremlschemas.azureedge.net/latest/managedOnlineDeployment.schema.json
+name: blue
+model: {path: ../model/clf.pkl, name: clf, version: 4}
+code_configuration: {code: ../src, scoring_script: score.py}
+environment: {conda_file: ../env/conda.yml, image: mcr.microsoft.com/azureml/minimal-ubuntu22.04-py39-cpu-inference:latest}
+environment_variables: {WORKER_COUNT: "3", GREETING: hello}
+request_settings: {request_timeout_ms: 1500, max_concurrent_requests_per_instance: 4}
+liveness_probe: {initial_delay: 5, period: 2, failure_threshold: 10}
+instance_type: Standard_F2s_v2
+""",
+    )
+    deployment = read_spec(spec, "blue.yml")
+    assert deployment.format == "managed online" and deployment.kind == "online"
+    assert deployment.script == tmp_path / "src" / "score.py"
+    assert deployment.code == tmp_path / "src"
+    assert (deployment.model_path, deployment.model_name, deployment.model_version) == (
+        tmp_path / "model" / "clf.pkl",
+        "clf",
+        "4",
+    )
+    assert deployment.env_file == tmp_path / "env" / "conda.yml"
+    assert deployment.image.startswith("mcr.microsoft.com/")
+    assert deployment.environment_variables == {"WORKER_COUNT": "3", "GREETING": "hello"}
+    assert deployment.workers == 3
+    assert deployment.request_timeout == 1.5 and deployment.max_concurrent == 4
+    assert deployment.init_budget == 5 + 2 * 10
+    assert deployment.instance_type == "Standard_F2s_v2"
+    assert deployment.missing is None and deployment.references == ()
+
+
+def test_probe_and_timeout_defaults_are_the_platforms(tmp_path: Path) -> None:
+    write(tmp_path / "score.py", "")
+    spec = write(tmp_path / "d.yaml", "code_configuration: {code: ., scoring_script: score.py}\ntype: kubernetes\n")
+    deployment = read_spec(spec, "d.yaml")
+    assert deployment.format == "Kubernetes online"
+    assert deployment.request_timeout == 5.0  # request_timeout_ms 5000
+    assert deployment.init_budget == 10 + 10 * 30
+    assert deployment.max_concurrent == 1
+
+
+def test_a_batch_deployment_is_read_as_batch(tmp_path: Path) -> None:
+    write(tmp_path / "code" / "driver.py", "")
+    spec = write(
+        tmp_path / "batch.yml",
+        "$schema: https://azuremlschemas.azureedge.net/latest/modelBatchDeployment.schema.json\n"
+        "code_configuration: {code: code, scoring_script: driver.py}\n"
+        "mini_batch_size: 3\noutput_action: append_row\nretry_settings: {max_retries: 2, timeout: 45}\n",
+    )
+    deployment = read_spec(spec, "batch.yml")
+    assert (deployment.kind, deployment.mini_batch_size, deployment.request_timeout) == ("batch", 3, 45.0)
+    assert deployment.init_budget is None
+
+
+def test_a_v1_inference_configuration_is_read(tmp_path: Path) -> None:
+    write(tmp_path / "source" / "score.py", "")
+    spec = write(
+        tmp_path / "inferenceconfig.json",
+        json.dumps(
+            {
+                "entryScript": "score.py",
+                "sourceDirectory": "source",
+                "environment": {
+                    "python": {
+                        "condaDependencies": {
+                            "dependencies": ["python=3.11", "numpy=1.26", {"pip": ["azureml-defaults"]}]
+                        }
+                    }
+                },
+            }
+        ),
+    )
+    deployment = read_spec(spec, "inferenceconfig.json")
+    assert deployment.format == "inference configuration (v1)"
+    assert deployment.script == tmp_path / "source" / "score.py"
+    assert deployment.env_inline is not None
+    target = target_of(Settings(), spec, tmp_path)
+    assert target is not None and target.env is not None
+    assert target.env.requirements == ("numpy==1.26.*", "azureml-defaults")
+    assert target.env.brings_server
+
+
+def test_a_missing_scoring_script_is_named_by_its_field(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    spec = write(tmp_path / "d.yml", "code_configuration: {code: src, scoring_script: score.py}\n")
+    assert read_spec(spec, "d.yml").missing == (
+        "code_configuration.scoring_script",
+        "the scoring script score.py is not in src",
+    )
+    spec = write(tmp_path / "e.yml", "code_configuration: {code: nowhere, scoring_script: score.py}\n")
+    assert read_spec(spec, "e.yml").missing == ("code_configuration.code", "the code folder nowhere does not exist")
+
+
+@pytest.mark.parametrize(
+    ("field", "yaml", "option"),
+    [
+        ("model", "model: azureml:my-model:3", "--score-model-dir"),
+        ("environment", "environment: azureml:AzureML-sklearn-1.5@latest", "--score-env"),
+        ("model.path", "model: {path: 'azureml://datastores/blob/paths/model.pkl'}", "--score-model-dir"),
+    ],
+)
+def test_a_reference_that_cannot_be_resolved_offline_is_a_usage_error(
+    tmp_path: Path, field: str, yaml: str, option: str
+) -> None:
+    write(tmp_path / "score.py", "")
+    spec = write(tmp_path / "d.yml", f"code_configuration: {{code: ., scoring_script: score.py}}\n{yaml}\n")
+    with pytest.raises(UsageError) as raised:
+        target_of(Settings(), spec, tmp_path)
+    assert f"{field} is " in str(raised.value) and option in str(raised.value)
+    # The option that supplies it makes it fine.
+    given = (
+        Settings(model_dir=tmp_path, given=frozenset({"score_model_dir"}))
+        if option == "--score-model-dir"
+        else Settings(env_file=write(tmp_path / "requirements.txt", "six\n"))
+    )
+    assert target_of(given, spec, tmp_path) is not None
+
+
+# -- the model's mount -----------------------------------------------------------
+
+
+def test_a_model_file_is_mounted_directly_in_the_model_dir(tmp_path: Path) -> None:
+    model = write(tmp_path / "model" / "clf.pkl", "weights")
+    model_dir = mounted_model_dir(model, "clf", "2")
+    assert model_dir.parts[-3:] == ("clf", "2") or model_dir.parts[-2:] == ("clf", "2")
+    assert (model_dir / "clf.pkl").read_text() == "weights"
+    assert sorted(p.name for p in model_dir.iterdir()) == ["clf.pkl"]
+
+
+def test_a_model_folder_is_mounted_under_its_own_name(tmp_path: Path) -> None:
+    write(tmp_path / "model" / "weights.json", "{}")
+    model_dir = mounted_model_dir(tmp_path / "model")
+    assert (model_dir / "model" / "weights.json").is_file()
+    assert not (model_dir / "weights.json").exists()  # the laptop's layout is not the platform's
+
+
+# -- environment files -------------------------------------------------------------
+
+
+def test_conda_packages_become_pip_requirements_and_conda_only_ones_are_named(tmp_path: Path) -> None:
+    env = write(
+        tmp_path / "conda.yaml",
+        "dependencies:\n  - python=3.9\n  - pip=21.2\n  - conda-forge::numpy=1.21.2=py39h_0\n  - pytorch\n"
+        "  - scikit-learn>=1.0,<1.4\n  - cudatoolkit=11.3\n  - pip:\n    - azureml-inference-server-http\n"
+        "    - --extra-index-url https://example.invalid/simple\n",
+    )
+    spec = read_env_file(env, "conda.yaml")
+    assert spec.python == "==3.9.*"
+    assert spec.requirements == ("numpy==1.21.2.*", "torch", "scikit-learn>=1.0,<1.4", "azureml-inference-server-http")
+    assert spec.pip_options == ("--extra-index-url https://example.invalid/simple",)
+    assert [name for name, _ in spec.left_out] == ["cudatoolkit=11.3"]
+    assert spec.brings_server
+
+
+def test_requirements_files_follow_their_includes(tmp_path: Path) -> None:
+    write(tmp_path / "base.txt", "numpy\n# a comment\n")
+    spec = read_env_file(write(tmp_path / "requirements.txt", "-r base.txt\njoblib==1.3  # pinned\n"), "r.txt")
+    assert spec.requirements == ("numpy", "joblib==1.3")
+
+
+def test_an_unreadable_environment_file_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match=r"conda.yaml: not valid YAML at line \d"):
+        read_env_file(write(tmp_path / "conda.yaml", "dependencies:\n  - [a\n"), "conda.yaml")
+
+
+def test_the_nearest_python_is_used_and_said_when_the_asked_one_is_missing() -> None:
+    here = Interpreter(Path(sys.executable), __import__("packaging.version").version.Version("3.11.7"))
+    other = Interpreter(Path("/x/python3.12"), __import__("packaging.version").version.Version("3.12.1"))
+    chosen = choose("==3.8.*", "conda.yaml", [other, here])
+    assert chosen.interpreter == here
+    assert "asks for python 3.8" in chosen.note and "nearest" in chosen.note
+    assert choose("==3.12.*", "conda.yaml", [other, here]) == type(chosen)(other)
+
+
+def test_top_level_imports_skip_optional_ones_and_follow_local_modules(tmp_path: Path) -> None:
+    write(tmp_path / "helpers.py", "import yaml\n")
+    script = write(
+        tmp_path / "score.py",
+        "import os\nimport numpy as np\nimport helpers\nfrom sklearn.linear_model import Ridge\n"
+        "try:\n    import ujson\nexcept ImportError:\n    ujson = None\n"
+        "def run(d):\n    import torch\n",
+    )
+    found = [(i.file.name, i.line, i.written) for i in top_level_imports(script, tmp_path)]
+    assert found == [("score.py", 2, "numpy"), ("score.py", 4, "sklearn.linear_model"), ("helpers.py", 1, "yaml")]
+
+
+# -- environments for real -----------------------------------------------------------
+
+
+def gate(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if k != "PYTEST_ADDOPTS"}
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rA", *args],
+        cwd=cwd,
+        env={**environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def outcomes(done: subprocess.CompletedProcess[str]) -> dict[str, str]:
+    found = {}
+    for line in done.stdout.splitlines():
+        for outcome in ("PASSED", "FAILED", "SKIPPED"):
+            if line.startswith(outcome + " "):
+                found[line.split()[1].split("::")[-1]] = outcome
+    return found
+
+
+def test_the_deployment_example_passes_in_the_environment_it_declares() -> None:
+    done = gate("--score", "examples/deployment/deployment.yml")
+    assert done.returncode == 0, done.stdout + done.stderr
+    seen = outcomes(done)
+    assert set(seen.values()) == {"PASSED"}, done.stdout
+    assert {"deployment_files_exist", "environment_builds", "imports_are_installed"} <= set(seen)
+    assert "AZUREML_MODEL_DIR holds model/" in done.stdout
+    assert "environment: examples/deployment/environment/conda.yaml (environment.conda_file of" in done.stdout
+
+
+def test_a_package_the_conda_file_lacks_is_named_with_its_line() -> None:
+    done = gate("--score", "examples/broken-deployment-missing-package/deployment.yml")
+    seen = outcomes(done)
+    assert seen["imports_are_installed"] == "FAILED" and seen["module_imports"] == "FAILED", done.stdout
+    assert (
+        "score.py:10 imports joblib; examples/broken-deployment-missing-package/environment/conda.yaml" in done.stdout
+    )
+    assert seen["environment_builds"] == seen["environment_has_the_server"] == "PASSED"
+
+
+def test_an_unpinned_dependency_that_drifted_fails_and_the_pinned_one_passes() -> None:
+    drifted = gate("--score", "examples/broken-deployment-numpy-drift/deployment.yml")
+    assert outcomes(drifted)["init_succeeds"] == "FAILED", drifted.stdout
+    assert "module 'numpy' has no attribute 'float'" in drifted.stdout
+    pinned = gate(
+        "--score",
+        "examples/broken-deployment-numpy-drift/deployment.yml",
+        "--score-env",
+        "examples/broken-deployment-numpy-drift/environment/conda-pinned.yaml",
+    )
+    assert pinned.returncode == 0, pinned.stdout
+    assert "--env examples/broken-deployment-numpy-drift/environment/conda-pinned.yaml" not in pinned.stdout
+
+
+def test_the_laptop_layout_of_the_model_fails_as_the_platform_mounts_it() -> None:
+    deployed = gate("--score", "examples/broken-deployment-model-layout/deployment.yml")
+    assert outcomes(deployed)["init_succeeds"] == "FAILED", deployed.stdout
+    assert "azureml-models/model/1/weights.json" in deployed.stdout
+    laptop = gate(
+        "--score",
+        "examples/broken-deployment-model-layout/src/score.py",
+        "--score-model-dir",
+        "examples/broken-deployment-model-layout/model",
+    )
+    assert laptop.returncode == 0, laptop.stdout
+
+
+def test_score_contracts_own_packages_are_invisible_to_the_script(tmp_path: Path) -> None:
+    script = tmp_path / "app" / "score.py"
+    script.parent.mkdir()
+    script.write_text((HERE / "sees_only_its_env" / "score.py").read_text())
+    write(tmp_path / "app" / "requirements.txt", (HERE / "sees_only_its_env" / "requirements.txt").read_text())
+    write(tmp_path / "model" / "m.txt", "m")
+    write(
+        tmp_path / "deployment.yml",
+        "model: {path: model}\ncode_configuration: {code: app, scoring_script: score.py}\n"
+        "environment: {conda_file: app/requirements.txt}\nenvironment_variables: {GREETING: hello}\n",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "score_contract_cli", "replay", "deployment.yml", "--body", "{}"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    answer = json.loads(done.stdout.strip().split("\n\n")[-1].strip().splitlines()[0])
+    assert answer["importable"] == {
+        "pytest": False,
+        "hypothesis": False,
+        "jsonschema": False,
+        "score_contract": True,  # the worker's own modules, standard library only
+        "six": True,
+        "azureml_inference_server_http": True,
+    }, done.stdout
+    assert answer["prefix"] != sys.prefix and "score-contract" in answer["prefix"]
+    assert answer["variable"] == "hello"
+    assert answer["model_dir"].endswith("azureml-models/model/1")
+
+
+def test_a_package_of_ours_the_script_imports_is_missing_there(pytester: pytest.Pytester) -> None:
+    import shutil
+
+    shutil.copytree(HERE / "imports_our_packages", pytester.path / "app")
+    result = pytester.runpytest("--score", "app/score.py", "-rA")
+    result.stdout.fnmatch_lines(
+        [
+            "*score.py:6 imports hypothesis; app/requirements.txt does not install hypothesis*",
+            "*No module named 'hypothesis'*",
+            "*environment: app/requirements.txt (found beside score.py)*",
+        ]
+    )
+
+
+def test_an_environment_without_the_server_fails_its_check_and_skips_the_rest(pytester: pytest.Pytester) -> None:
+    import shutil
+
+    shutil.copytree(HERE / "no_server", pytester.path / "app")
+    result = pytester.runpytest("--score", "app/score.py", "-rA")
+    outcomes = result.parseoutcomes()
+    # It builds, and it installs what the script imports (six): only the server is missing.
+    assert (outcomes.get("passed"), outcomes.get("failed"), outcomes.get("skipped")) == (2, 1, 15)
+    result.stdout.fnmatch_lines(
+        [
+            "*app/requirements.txt does not install the inference server: the container would never start",
+            "*SKIPPED*the environment holds no inference server; see app/score.py::environment_has_the_server",
+        ]
+    )
+
+
+def test_an_environment_that_does_not_build_shows_the_installers_lines(pytester: pytest.Pytester) -> None:
+    import shutil
+
+    shutil.copytree(HERE / "does_not_build", pytester.path / "app")
+    result = pytester.runpytest("--score", "app/score.py", "-rA")
+    result.stdout.fnmatch_lines(
+        [
+            "*app/requirements.txt does not install:*score-contract-no-such-package-anywhere*",
+            "*FAILED app/score.py::environment_builds*",
+        ]
+    )
+    assert "Traceback" not in result.stdout.str()
+
+
+@pytest.mark.parametrize("installer", ["uv", "pip"])
+def test_a_second_build_comes_from_the_cache_and_a_rebuild_rebuilds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, installer: str
+) -> None:
+    monkeypatch.setenv("SCORE_CONTRACT_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("SCORE_CONTRACT_INSTALLER", installer)
+    spec = read_env_file(write(tmp_path / "requirements.txt", "six\n"), "requirements.txt")
+    chosen = choose("", "requirements.txt")
+    first = build(spec, chosen)
+    assert isinstance(first, Built) and not first.cached and first.installer == installer
+    assert first.distributions.get("six") and "pytest" not in first.distributions
+    second = build(spec, chosen)
+    assert isinstance(second, Built) and second.cached and second.folder == first.folder
+    again = build(spec, chosen, rebuild=True)
+    assert isinstance(again, Built) and not again.cached
+    failed = build(replace(spec, requirements=("score-contract-no-such-package-anywhere==1.0",)), chosen)
+    assert isinstance(failed, BuildFailure) and "score-contract-no-such-package-anywhere" in failed.output
+
+
+def test_the_official_server_runs_on_the_environments_python() -> None:
+    done = gate("--score", "examples/deployment/deployment.yml", "--score-server")
+    assert done.returncode == 0, done.stdout + done.stderr
+    seen = outcomes(done)
+    assert seen["server_becomes_ready"] == "PASSED" and set(seen.values()) == {"PASSED"}, done.stdout
