@@ -169,6 +169,24 @@ MINI_BATCH_SIZE = Option(
     "files in a batch script's mini-batch (a batch deployment's mini_batch_size; default 10)",
 )
 
+REPORT = Option(
+    "score_report",
+    "--score-report",
+    "score_report",
+    "path",
+    "FILE.json",
+    "write a JSON report: per script every check's outcome, headline, smallest body and replay command,"
+    " timings, latency percentiles, memory, the seed and the versions (its JSON Schema ships with the package)",
+)
+SUMMARY = Option(
+    "score_summary",
+    "--score-summary",
+    "score_summary",
+    "path",
+    "FILE.md",
+    "write a Markdown summary for a pull request (also appended to $GITHUB_STEP_SUMMARY when that is set)",
+)
+
 OPTIONS: tuple[Option, ...] = (
     SCORE,
     MODEL_DIR,
@@ -185,4 +203,6 @@ OPTIONS: tuple[Option, ...] = (
     KIND,
     BATCH_INPUT,
     MINI_BATCH_SIZE,
+    REPORT,
+    SUMMARY,
 )

@@ -31,6 +31,7 @@ from .options import (
     MINI_BATCH_SIZE,
     MODEL_DIR,
     OUTPUT_SCHEMA,
+    REPORT,
     REQUEST_SCHEMA_FILE,
     RESPONSE_SCHEMA_FILE,
     SAMPLES,
@@ -39,6 +40,7 @@ from .options import (
     SCORE,
     SERVER,
     SERVER_WORKERS,
+    SUMMARY,
     TIMEOUT,
     FrontEnd,
     Option,
@@ -69,6 +71,9 @@ class Settings:
     kind: str = "auto"
     batch_input: str = "files"
     mini_batch_size: int = 10
+    #: Where to write the JSON report and the Markdown summary (None: not asked for).
+    report: Path | None = None
+    summary: Path | None = None
     #: Which front end runs the gate: hints name its flags (--score-schema, or --schema for the CLI).
     front_end: FrontEnd = "pytest"
 
@@ -178,6 +183,8 @@ def resolve(
     kind: str | None = None,
     batch_input: str | None = None,
     mini_batch_size: object = None,
+    report: str | None = None,
+    summary: str | None = None,
     base: Path,
     front_end: FrontEnd = "pytest",
     named: Mapping[str, str] | None = None,
@@ -238,8 +245,20 @@ def resolve(
             if mini_batch_size not in (None, "")
             else 10
         ),
+        report=output_file(report, base, "report", given(REPORT, report)) if report else None,
+        summary=output_file(summary, base, "summary", given(SUMMARY, summary)) if summary else None,
         front_end=front_end,
     )
+
+
+def output_file(value: str, base: Path, what: str, shown: str) -> Path:
+    """A file we write: its folder must exist (we do not guess at creating one), and it must not be a folder."""
+    path = (base / value).resolve()
+    if path.is_dir():
+        raise UsageError(f"{shown}: is a folder; give the {what} file's name.")
+    if not path.parent.is_dir():
+        raise UsageError(f"{shown}: the folder {path.parent} does not exist.")
+    return path
 
 
 def choice(value: str, allowed: tuple[str, ...], shown: str) -> str:
