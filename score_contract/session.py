@@ -159,7 +159,7 @@ class ContractSession:
         """What the reports show of a script besides its checks: timings, latency, memory, coverage, bodies sent.
 
         Only what was gathered already: asking must not start a worker."""
-        from .reporting.figures import latency_ms
+        from .reporting.figures import latency_ms, memory_mb
 
         path = path.resolve()
         script = self.scripts[path]
@@ -175,7 +175,7 @@ class ContractSession:
                 "init_s": round(init.elapsed, 4) if init is not None else None,
             },
             "latency_ms": latency_ms(calls),
-            "memory_mb": None,
+            "memory_mb": memory_mb(init, calls) if isinstance(evidence, Evidence) else None,
             "coverage": None,
             "sent": dict(run.sent) if run is not None else {},
         }

@@ -34,6 +34,8 @@ def test_the_report_validates_against_its_schema_and_holds_each_check(
     assert all(c["outcome"] == "passed" and not c["reproduce"] for c in good["checks"])
     assert good["latency_ms"]["count"] >= 1
     assert good["latency_ms"]["p50"] <= good["latency_ms"]["p99"] <= good["latency_ms"]["max"]
+    memory = good["memory_mb"]
+    assert 0 < memory["after_init"] <= memory["peak"] and 0 < memory["end"] <= memory["peak"]
     assert nan["verdict"] == "failed"
     failed = [c for c in nan["checks"] if c["outcome"] == "failed"]
     assert [c["name"] for c in failed] == ["output_is_strict_json"]
@@ -111,6 +113,12 @@ def test_percentiles_are_nearest_rank_values_that_a_call_took() -> None:
     assert percentile([3.0], 0.99) == 3.0
     assert percentile([1.0, 10.0], 0.5) == 1.0
     assert latency_ms(()) is None
+
+
+def test_rss_is_measured_with_the_stdlib_as_proc_reports_it() -> None:
+    from score_contract.isolation import rss
+
+    assert 0 < rss.current_mb() <= rss.peak_mb()
 
 
 def test_a_handmade_report_validates_and_its_summary_escapes_table_cells() -> None:

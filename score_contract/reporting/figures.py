@@ -12,7 +12,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from ..core.observations import VALID_PHASES, Call
+from ..core.observations import VALID_PHASES, Call, InitResult
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:
@@ -48,6 +48,15 @@ def latency_ms(calls: Sequence[Call]) -> dict[str, Any] | None:
         "p99": round(percentile(times, 0.99), 3),
         "max": round(max(times), 3),
     }
+
+
+def memory_mb(init: InitResult | None, calls: Sequence[Call]) -> dict[str, Any] | None:
+    """The worker's RSS after init(), its peak, and after the last call, as the worker measured them."""
+    if init is None or not init.rss_mb:
+        return None
+    measured = [c for c in calls if c.rss_mb]
+    peak = max([init.peak_rss_mb, *(c.peak_rss_mb for c in measured)])
+    return {"after_init": init.rss_mb, "peak": peak, "end": measured[-1].rss_mb if measured else init.rss_mb}
 
 
 def shown_ms(value: float | None) -> str:
