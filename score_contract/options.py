@@ -187,6 +187,23 @@ ENV_REBUILD = Option(
     "",
     "build the environment again even when the cache holds it",
 )
+REPORT = Option(
+    "score_report",
+    "--score-report",
+    "score_report",
+    "path",
+    "FILE.json",
+    "write a JSON report: per script every check's outcome, headline, smallest body and replay command,"
+    " timings, latency percentiles, memory, the seed and the versions (its JSON Schema ships with the package)",
+)
+SUMMARY = Option(
+    "score_summary",
+    "--score-summary",
+    "score_summary",
+    "path",
+    "FILE.md",
+    "write a Markdown summary for a pull request (also appended to $GITHUB_STEP_SUMMARY when that is set)",
+)
 
 OPTIONS: tuple[Option, ...] = (
     SCORE,
@@ -206,4 +223,6 @@ OPTIONS: tuple[Option, ...] = (
     MINI_BATCH_SIZE,
     ENV,
     ENV_REBUILD,
+    REPORT,
+    SUMMARY,
 )

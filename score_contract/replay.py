@@ -42,6 +42,7 @@ def deployed(settings: Settings, out: TextIO) -> tuple[Settings, Deployed | None
     if target is None:
         return settings, None
     run_settings = replace(target.settings, scripts=(target.script,))
+
     def say(line: str) -> None:
         out.write(f"{line}\n")
 

@@ -36,6 +36,9 @@ class Failure:
     output: str = ""
     #: Where it failed: ``path:line`` in the user's files, or the script's path alone.
     location: str = ""
+    #: For the reports: the smallest failing body as shown, and the command that replays it.
+    body: str = ""
+    reproduce: str = ""
 
 
 def _indent(text: str, prefix: str = "  ") -> str:
@@ -137,10 +140,15 @@ def render(
         text = server_answer.body[:300].decode("utf-8", "replace")
         lines.append(f"the official server answered the same body: HTTP {server_answer.status} {text}")
     server = check.phase.startswith("server-")
-    lines.append(f"{_REPRODUCE_LABEL} {reproduce_command(script, settings, invocation_dir, first.body, server)}")
+    reproduce = reproduce_command(script, settings, invocation_dir, first.body, server)
+    lines.append(f"{_REPRODUCE_LABEL} {reproduce}")
     text = first.headline + "\n" + _indent("\n".join(lines))
     return Failure(
-        settings.spelled(first.headline), settings.spelled(text), location=location(first, script, invocation_dir)
+        settings.spelled(first.headline),
+        settings.spelled(text),
+        location=location(first, script, invocation_dir),
+        body=describe_body(first.body) if first.body is not None else "",
+        reproduce=settings.spelled(reproduce),
     )
 
 

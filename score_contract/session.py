@@ -11,8 +11,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from .batch.runner import BatchRun
+from .core.observations import Evidence
 from .core.wording import plural
 from .inputs.schema_files import check_satisfiable
 from .judging.checks import Check
@@ -177,6 +179,31 @@ class ContractSession:
                 kind = f", a batch script ({script.kind_reason})" if script.kind == "batch" else ""
                 lines.append(f"{script.shown_as}{kind}: {counts}")
         return lines
+
+    def figures(self, path: Path) -> dict[str, Any]:
+        """What the reports show of a script besides its checks: timings, latency, memory, coverage, bodies sent.
+
+        Only what was gathered already: asking must not start a worker."""
+        from .reporting.figures import latency_ms, memory_mb
+
+        path = path.resolve()
+        script = self.scripts[path]
+        run = self._runs.get(path)
+        evidence = run.evidence() if run is not None else None
+        imported = evidence.imported if evidence is not None else None
+        init = evidence.initialized if evidence is not None else None
+        calls = evidence.calls if isinstance(evidence, Evidence) else ()
+        return {
+            "kind": script.kind,
+            "timings": {
+                "import_s": round(imported.elapsed, 4) if imported is not None else None,
+                "init_s": round(init.elapsed, 4) if init is not None else None,
+            },
+            "latency_ms": latency_ms(calls),
+            "memory_mb": memory_mb(init, calls) if isinstance(evidence, Evidence) else None,
+            "coverage": None,
+            "sent": dict(run.sent) if run is not None else {},
+        }
 
     def close(self) -> None:
         for run in self._runs.values():

@@ -32,6 +32,7 @@ from .options import (
     MINI_BATCH_SIZE,
     MODEL_DIR,
     OUTPUT_SCHEMA,
+    REPORT,
     REQUEST_SCHEMA_FILE,
     RESPONSE_SCHEMA_FILE,
     SAMPLES,
@@ -40,6 +41,7 @@ from .options import (
     SCORE,
     SERVER,
     SERVER_WORKERS,
+    SUMMARY,
     TIMEOUT,
     FrontEnd,
     Option,
@@ -73,6 +75,9 @@ class Settings:
     kind: str = "auto"
     batch_input: str = "files"
     mini_batch_size: int = 10
+    #: Where to write the JSON report and the Markdown summary (None: not asked for).
+    report: Path | None = None
+    summary: Path | None = None
     #: Which front end runs the gate: hints name its flags (--score-schema, or --schema for the CLI).
     front_end: FrontEnd = "pytest"
     #: The environment file to build the script's Python from (--score-env), and whether to rebuild it.
@@ -201,6 +206,8 @@ def resolve(
     mini_batch_size: object = None,
     env: str | None = None,
     env_rebuild: bool = False,
+    report: str | None = None,
+    summary: str | None = None,
     base: Path,
     front_end: FrontEnd = "pytest",
     named: Mapping[str, str] | None = None,
@@ -261,6 +268,8 @@ def resolve(
             if mini_batch_size not in (None, "")
             else 10
         ),
+        report=output_file(report, base, "report", given(REPORT, report)) if report else None,
+        summary=output_file(summary, base, "summary", given(SUMMARY, summary)) if summary else None,
         front_end=front_end,
         env_file=existing_file(env, base, "environment file", given(ENV, env)) if env else None,
         env_rebuild=env_rebuild,
@@ -278,6 +287,16 @@ def resolve(
             if value not in (None, "")
         ),
     )
+
+
+def output_file(value: str, base: Path, what: str, shown: str) -> Path:
+    """A file we write: its folder must exist (we do not guess at creating one), and it must not be a folder."""
+    path = (base / value).resolve()
+    if path.is_dir():
+        raise UsageError(f"{shown}: is a folder; give the {what} file's name.")
+    if not path.parent.is_dir():
+        raise UsageError(f"{shown}: the folder {path.parent} does not exist.")
+    return path
 
 
 def choice(value: str, allowed: tuple[str, ...], shown: str) -> str:

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from score_contract.session import ContractSession
 
 SESSION: pytest.StashKey[ContractSession] = pytest.StashKey()
+#: What a check's item leaves for the reports.
+RECORD: pytest.StashKey[dict[str, Any]] = pytest.StashKey()
 
 
 class ScoreContractWarning(UserWarning):
@@ -151,6 +153,8 @@ def pytest_configure(config: pytest.Config) -> None:
             mini_batch_size=value[options.MINI_BATCH_SIZE.dest],
             env=value[options.ENV.dest],
             env_rebuild=env_rebuild,
+            report=value[options.REPORT.dest],
+            summary=value[options.SUMMARY.dest],
             base=config.invocation_params.dir,
             front_end="cli" if config.getoption("score_front_end") == "cli" else "pytest",
             named=named,
@@ -160,6 +164,7 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(str(exc)) from None
     config.stash[SESSION] = session
     session.progress = lambda line: _progress(config, line)
+    config.pluginmanager.register(Reports(config), "score-contract-reports")
     config.add_cleanup(session.close)
     _collect_scripts(config, [str(p) for p in settings.scripts], only=bool(from_cli))
 
@@ -277,6 +282,70 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
             terminalreporter.write_line(line)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    record = item.stash.get(RECORD, None)
+    if report.when == "call" and isinstance(item, ScoreItem) and record is not None:
+        # An attribute of the report, not a user property: xdist carries the report's own
+        # attributes to the controller, and user properties would land in the JUnit file.
+        script = item.config.stash[SESSION].scripts[item.path.resolve()].shown_as
+        report.score_contract = {
+            "script": script,
+            "check": record,
+            "figures": item.config.stash[SESSION].figures(item.path),
+        }
+    return report
+
+
+class Reports:
+    """Gathers each script's check records and figures from the test reports, and writes the
+    JSON report and the Markdown summary at the end: registered as a plugin of its own, as
+    pytest's junitxml is, so that it sees every report (the workers' too under xdist)."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.checks: dict[str, list[dict[str, Any]]] = {}
+        self.figures: dict[str, dict[str, Any]] = {}
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        found = getattr(report, "score_contract", None)
+        if not isinstance(found, dict):
+            return
+        self.checks.setdefault(found["script"], []).append(found["check"])
+        # A later check has seen more of the script (its calls, its end): keep the latest figures.
+        self.figures[found["script"]] = found["figures"]
+
+    def report(self) -> dict[str, Any]:
+        from score_contract.reporting.records import build
+
+        session = self.config.stash[SESSION]
+        order = [s.shown_as for s in session.scripts.values() if s.shown_as in self.figures]
+        return build({shown: self.figures[shown] for shown in order}, self.checks, session.settings.seed)
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if hasattr(self.config, "workerinput"):
+            return  # an xdist worker: the controller writes them, from every worker's reports
+        settings = self.config.stash[SESSION].settings
+        step_summary = os.environ.get("GITHUB_STEP_SUMMARY", "")
+        if not (settings.report or settings.summary or step_summary) or not self.figures:
+            return
+        from score_contract.reporting import markdown
+        from score_contract.reporting.records import write_json
+
+        report = self.report()
+        if settings.report is not None:
+            write_json(settings.report, report)
+        text = markdown.render(report)
+        if settings.summary is not None:
+            settings.summary.write_text(text, encoding="utf-8")
+        if step_summary:
+            # GitHub's step summary is appended to: other steps of the job write there too.
+            with open(step_summary, "a", encoding="utf-8") as summary:
+                summary.write(text)
+
+
 class ScoreFile(pytest.File):
     """A scoring script: one item per check of the contract."""
 
@@ -310,7 +379,9 @@ class ScoreItem(pytest.Item):
         finally:
             contract.done(self.path)
         line = contract.warning_line(self.path)
-        for text in contract.warnings(self.path, self.check, verdict):
+        texts = contract.warnings(self.path, self.check, verdict)
+        self._record(verdict.outcome, texts, reason=verdict.reason)
+        for text in texts:
             # In the JUnit file too, where CI tools show a testcase's properties.
             self.user_properties.append(("score-contract warning", text))
             try:
@@ -319,6 +390,7 @@ class ScoreItem(pytest.Item):
             except ScoreContractWarning:
                 # -W error / filterwarnings = error: the warning fails its check, as plain text.
                 where = f"{self.script_id}:{line}" if line else self.script_id
+                self._record("failed", texts, headline=text.splitlines()[0])
                 raise ContractBroken(text.splitlines()[0], text, where) from None
         if verdict.outcome == "skipped":
             pointer = f"; see {self.script_id}::{verdict.blocked_by}" if verdict.blocked_by else ""
@@ -326,10 +398,16 @@ class ScoreItem(pytest.Item):
             raise pytest.skip.Exception(f"{verdict.reason}{pointer}", _use_item_location=True)
         if verdict.outcome == "failed":
             failure = contract.failure(self.path, self.check, verdict)
+            self._record("failed", texts, headline=failure.headline, body=failure.body, reproduce=failure.reproduce)
             if failure.output:
                 # pytest shows it as "Captured stdout and stderr of score.py call", and so does the JUnit file.
                 self.add_report_section("call", f"stdout and stderr of {self.path.name}", failure.output)
             raise ContractBroken(failure.headline, failure.text, failure.location)
+
+    def _record(self, outcome: str, warnings: list[str], **found: str) -> None:
+        from score_contract.reporting.records import check_record
+
+        self.stash[RECORD] = check_record(self.check.name, self.check.sentence, outcome, warnings=warnings, **found)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
         if isinstance(excinfo.value, ContractBroken):

@@ -83,6 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
         options.KIND,
         options.BATCH_INPUT,
         options.MINI_BATCH_SIZE,
+        options.REPORT,
+        options.SUMMARY,
     ):
         check.add_argument(_flag(option), dest=option.dest, metavar=option.metavar, help=option.help)
     check.add_argument(

@@ -28,11 +28,16 @@ def render(
             lines.append(f"{len(verdict.violations)} of {verdict.judged} mini-batches break this contract")
     if first.details:
         lines.append(first.details)
-    lines.append(f"reproduce: {reproduce_command(script, run, invocation_dir, call.mini_batch if call else None)}")
+    reproduce = reproduce_command(script, run, invocation_dir, call.mini_batch if call else None)
+    lines.append(f"reproduce: {reproduce}")
     text = first.headline + "\n" + _indent("\n".join(lines))
     settings = run.settings
     return Failure(
-        settings.spelled(first.headline), settings.spelled(text), location=location(first, script, invocation_dir)
+        settings.spelled(first.headline),
+        settings.spelled(text),
+        location=location(first, script, invocation_dir),
+        body=call.mini_batch.describe() if call is not None else "",
+        reproduce=settings.spelled(reproduce),
     )
 
 

@@ -175,6 +175,9 @@ class InitResult:
     elapsed: float = 0.0
     #: Exceptions init() caught itself (a model that failed to load, logged and ignored).
     caught: tuple[Caught, ...] = ()
+    #: The worker's resident memory right after init(), and its highest so far, in MB (0: not measured).
+    rss_mb: float = 0.0
+    peak_rss_mb: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -227,6 +230,9 @@ class Call:
     init_caught: tuple[Caught, ...] = ()
     #: What the script printed (stdout and stderr) while handling this body.
     output: str = ""
+    #: The worker's resident memory right after this call, and its highest so far, in MB (0: not measured).
+    rss_mb: float = 0.0
+    peak_rss_mb: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..core.observations import ImportResult, InitResult
 from ..serving import calling, loader, tracebacks
+from . import rss
 
 
 class Bug:
@@ -38,13 +39,13 @@ class Worker:
             return self.load(script, app_root, timeout)
         if command == "init":
             (timeout,) = args
-            return self.init(timeout)
+            return rss.measured(self.init(timeout))
         if command.startswith("batch_"):
             return self.batch(command, args)
         if command == "call":
             body, timeout = args
             assert self.loaded is not None, "call before a successful load"
-            return calling.call(self.loaded, body, timeout)
+            return rss.measured(calling.call(self.loaded, body, timeout))
         raise ValueError(f"unknown command {command!r}")
 
     def batch(self, command: str, args: tuple[Any, ...]) -> object:
