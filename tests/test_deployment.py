@@ -400,3 +400,26 @@ def test_the_official_server_runs_on_the_environments_python() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     seen = outcomes(done)
     assert seen["server_becomes_ready"] == "PASSED" and set(seen.values()) == {"PASSED"}, done.stdout
+
+
+@pytest.mark.skipif(
+    not any(
+        i.minor == "3.9"
+        for i in __import__("score_contract.environments.interpreters").environments.interpreters.installed()
+    ),
+    reason="no Python 3.9 on this machine",
+)
+def test_the_worker_runs_on_the_older_python_an_environment_asks_for(pytester: pytest.Pytester) -> None:
+    write(
+        pytester.path / "app" / "score.py",
+        "import json, sys\ndef init():\n    pass\ndef run(raw):\n"
+        "    return {'python': list(sys.version_info[:2]), 'echo': json.loads(raw)}\n",
+    )
+    write(pytester.path / "app" / "samples" / "one.json", '{"a": 1}')
+    write(
+        pytester.path / "app" / "conda.yaml",
+        "dependencies:\n  - python=3.9\n  - pip:\n    - azureml-inference-server-http\n",
+    )
+    result = pytester.runpytest("--score", "app/score.py")
+    assert result.ret == 0, result.stdout.str()
+    result.stdout.fnmatch_lines(["*environment: app/conda.yaml (found beside score.py), Python 3.9*"])

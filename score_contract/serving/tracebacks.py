@@ -8,6 +8,7 @@ noise to someone fixing their script.
 from __future__ import annotations
 
 import os
+import sys
 import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -57,7 +58,9 @@ def describe(exc: BaseException, roots: Roots, last_line: str | None = None) -> 
     ``last_line`` replaces the exception line (for our own interruptions).
     """
     app_root = tuple(os.path.realpath(root) for root in _roots(roots))
-    te = traceback.TracebackException.from_exception(exc, limit=None, compact=True)
+    # compact= is Python 3.10+; a deployment's environment may run the worker on 3.8 or 3.9.
+    extra = {"compact": True} if sys.version_info >= (3, 10) else {}
+    te = traceback.TracebackException.from_exception(exc, limit=None, **extra)
     frames = [f for f in te.stack if is_user_file(f.filename, app_root)]
     if not frames and te.stack and not isinstance(exc, SyntaxError):
         # Raised entirely outside the user's files (e.g. by a library called at
