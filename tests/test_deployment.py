@@ -423,3 +423,25 @@ def test_the_worker_runs_on_the_older_python_an_environment_asks_for(pytester: p
     result = pytester.runpytest("--score", "app/score.py")
     assert result.ret == 0, result.stdout.str()
     result.stdout.fnmatch_lines(["*environment: app/conda.yaml (found beside score.py), Python 3.9*"])
+
+
+def test_an_init_slower_than_the_liveness_probe_allows_fails_its_check(pytester: pytest.Pytester) -> None:
+    write(
+        pytester.path / "src" / "score.py",
+        "import time\ndef init():\n    time.sleep(3)\ndef run(raw):\n    return raw\n",
+    )
+    write(pytester.path / "src" / "samples" / "one.json", '{"a": 1}')
+    write(
+        pytester.path / "deployment.yml",
+        "code_configuration: {code: src, scoring_script: score.py}\n"
+        "liveness_probe: {initial_delay: 1, period: 1, failure_threshold: 1}\n",
+    )
+    result = pytester.runpytest("--score", "deployment.yml", "-rA")
+    result.stdout.fnmatch_lines(
+        [
+            "*init() did not finish within the 2 s the liveness probe allows"
+            " (liveness_probe: initial_delay 1 + period 1 × failure_threshold 1)*",
+            "*FAILED deployment.yml::init_finishes_within_the_probes*",
+        ]
+    )
+    assert "PASSED deployment.yml::deployment_files_exist" in result.stdout.str()
