@@ -4,16 +4,14 @@ body, and print what the server would answer and which contract it breaks."""
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
 from .core.observations import Body, Call, Evidence, ImportResult, InitResult
+from .environments.deployed import Deployed
 from .errors import UsageError
 from .isolation.sandbox import Sandbox
 from .judging.checks import CHECKS, Violation
 from .settings import Settings
-
-if TYPE_CHECKING:
-    from .environments.deployed import Deployed
 
 _MODES = {
     "text": "run() gets the raw body text",
@@ -27,20 +25,20 @@ def _indented(text: str) -> str:
     return "\n".join(f"    {line}" for line in text.splitlines())
 
 
-def deployed(settings: Settings, out: TextIO) -> tuple[Settings, Deployed | None]:
-    """A deployment spec's (or an environment file's) settings and environment; None: neither.
+def deployed(settings: Settings, out: TextIO) -> tuple[Settings, Deployed]:
+    """A deployment spec's (or an environment file's) settings and environment (with neither: the
+    settings as given, and a Deployed that changes nothing).
 
     Raises UsageError when the target cannot be run at all (a missing file, an environment that does
     not build): the gate's own check for it says why."""
     from pathlib import Path
 
     from .deployment.targets import target_of
-    from .environments.deployed import Deployed
 
     (given,) = settings.scripts
     target = target_of(settings, given, Path.cwd())
     if target is None:
-        return settings, None
+        return settings, Deployed(None, settings.app_root or given.parent)
     run_settings = replace(target.settings, scripts=(target.script,))
 
     def say(line: str) -> None:
@@ -61,8 +59,8 @@ def replay(settings: Settings, body: Body | None, out: TextIO) -> int:
         script,
         settings.app_root or script.parent,
         settings.model_dir,
-        python=target.python if target is not None else None,
-        variables=target.variables() if target is not None else None,
+        python=target.python,
+        variables=target.variables(),
     )
     try:
         code = _replay(sandbox, settings, body, out)
@@ -153,9 +151,9 @@ def replay_on_server(settings: Settings, body: Body | None, out: TextIO) -> int:
         settings.model_dir,
         workers=settings.server_workers,
         scoring_timeout=settings.timeout,
-        python=target.python if target is not None else None,
-        variables=target.variables() if target is not None else None,
-        gunicorn=target.version("gunicorn") if target is not None else None,
+        python=target.python,
+        variables=target.variables(),
+        gunicorn=target.version("gunicorn"),
     )
     try:
         boot = server.wait_ready(settings.init_timeout)

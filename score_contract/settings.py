@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from .core.compare import parse_volatile
 from .core.observations import Body
+from .deployment.spec import is_spec
 from .errors import UsageError
 from .inputs.samples import load_samples
 from .inputs.schema_files import check_samples, load_schema
@@ -137,7 +138,7 @@ def script_path(value: str, base: Path, shown: str = "") -> Path:
         raise UsageError(f"{shown}: no such scoring script.")
     if path.is_dir():
         raise UsageError(f"{shown}: is a folder; give the scoring script itself, e.g. {value.rstrip('/')}/score.py.")
-    if path.suffix.lower() in (".yml", ".yaml", ".json"):
+    if is_spec(path):
         return path  # a deployment spec: read when the script is planned
     if path.suffix != ".py":
         raise UsageError(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import replace
@@ -332,11 +333,14 @@ def test_score_contracts_own_packages_are_invisible_to_the_script(tmp_path: Path
     assert answer["model_dir"].endswith("azureml-models/model/1")
 
 
-def test_a_package_of_ours_the_script_imports_is_missing_there(pytester: pytest.Pytester) -> None:
-    import shutil
+def gate_copy(pytester: pytest.Pytester, name: str) -> pytest.RunResult:
+    """tests/deployment/NAME copied as app/, gated in process."""
+    shutil.copytree(HERE / name, pytester.path / "app")
+    return pytester.runpytest("--score", "app/score.py", "-rA")
 
-    shutil.copytree(HERE / "imports_our_packages", pytester.path / "app")
-    result = pytester.runpytest("--score", "app/score.py", "-rA")
+
+def test_a_package_of_ours_the_script_imports_is_missing_there(pytester: pytest.Pytester) -> None:
+    result = gate_copy(pytester, "imports_our_packages")
     result.stdout.fnmatch_lines(
         [
             "*score.py:6 imports hypothesis; app/requirements.txt does not install hypothesis*",
@@ -347,10 +351,7 @@ def test_a_package_of_ours_the_script_imports_is_missing_there(pytester: pytest.
 
 
 def test_an_environment_without_the_server_fails_its_check_and_skips_the_rest(pytester: pytest.Pytester) -> None:
-    import shutil
-
-    shutil.copytree(HERE / "no_server", pytester.path / "app")
-    result = pytester.runpytest("--score", "app/score.py", "-rA")
+    result = gate_copy(pytester, "no_server")
     outcomes = result.parseoutcomes()
     # It builds, and it installs what the script imports (six): only the server is missing.
     assert (outcomes.get("passed"), outcomes.get("failed"), outcomes.get("skipped")) == (2, 1, 15)
@@ -363,10 +364,7 @@ def test_an_environment_without_the_server_fails_its_check_and_skips_the_rest(py
 
 
 def test_an_environment_that_does_not_build_shows_the_installers_lines(pytester: pytest.Pytester) -> None:
-    import shutil
-
-    shutil.copytree(HERE / "does_not_build", pytester.path / "app")
-    result = pytester.runpytest("--score", "app/score.py", "-rA")
+    result = gate_copy(pytester, "does_not_build")
     result.stdout.fnmatch_lines(
         [
             "*app/requirements.txt does not install:*score-contract-no-such-package-anywhere*",

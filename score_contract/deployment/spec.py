@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..environments.envfile import parse_yaml, read_text
 from ..errors import UsageError
 
 _PROBE_DEFAULTS = {"initial_delay": 10, "period": 10, "failure_threshold": 30}
@@ -82,12 +83,7 @@ def is_spec(path: Path) -> bool:
 
 
 def read_spec(path: Path, shown: str) -> Deployment:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"{shown}: no such deployment file.") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{shown}: cannot read the deployment file ({exc}).") from None
+    text = read_text(path, shown, "deployment file", "no such deployment file")
     if path.suffix.lower() == ".json":
         try:
             data = json.loads(text)
@@ -96,13 +92,7 @@ def read_spec(path: Path, shown: str) -> Deployment:
         if not isinstance(data, dict) or "entryScript" not in data:
             raise UsageError(f"{shown}: not an inference configuration: it has no entryScript.")
         return _v1(data, path, shown)
-    import yaml
-
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise UsageError(f"{shown}: not valid YAML{f' at line {mark.line + 1}' if mark else ''}.") from None
+    data = parse_yaml(text, shown)
     if not isinstance(data, dict) or not ("code_configuration" in data or "model" in data or "environment" in data):
         raise UsageError(
             f"{shown}: not a deployment spec: it has no code_configuration, model or environment"

@@ -38,6 +38,8 @@ class Target:
     env: EnvSpec | None = None
     #: How the environment file was found, for the report: "conda.yaml (beside score.py)".
     env_origin: str = ""
+    #: What messages call the environment: the file ("conda.yaml"), or the spec's inline field.
+    env_shown: str = ""
     #: Set for init() and run() (and the official server), from the spec's environment_variables.
     environment_variables: tuple[tuple[str, str], ...] = ()
     notes: tuple[str, ...] = ()
@@ -46,20 +48,21 @@ class Target:
 def target_of(settings: Settings, path: Path, invocation_dir: Path) -> Target | None:
     if is_spec(path):
         return _deployment(settings, read_spec(path, _shown(path, invocation_dir)), invocation_dir)
-    env_file, origin = _env_file(settings, path, invocation_dir)
+    env_file, how = _env_file(settings, path)
     if env_file is None:
         return None
-    env = read_env_file(env_file, _shown(env_file, invocation_dir))
-    return Target(path, settings, env=env, env_origin=origin)
+    shown = _shown(env_file, invocation_dir)
+    return Target(path, settings, env=read_env_file(env_file, shown), env_origin=f"{shown} ({how})", env_shown=shown)
 
 
-def _env_file(settings: Settings, script: Path, invocation_dir: Path) -> tuple[Path | None, str]:
+def _env_file(settings: Settings, script: Path) -> tuple[Path | None, str]:
+    """The environment file of a plain script, and how it was found."""
     if settings.env_file is not None:
-        return settings.env_file, f"{_shown(settings.env_file, invocation_dir)} ({settings.flag(ENV)})"
+        return settings.env_file, settings.flag(ENV)
     for name in BESIDE:
         candidate = script.parent / name
         if candidate.is_file():
-            return candidate, f"{_shown(candidate, invocation_dir)} (found beside {script.name})"
+            return candidate, f"found beside {script.name}"
     return None, ""
 
 
@@ -91,22 +94,23 @@ def _deployment(settings: Settings, spec: Deployment, invocation_dir: Path) -> T
     if spec.mini_batch_size is not None and "score_mini_batch_size" not in given:
         changes["mini_batch_size"] = spec.mini_batch_size
     run_settings = replace(settings, **changes)  # type: ignore[arg-type]
-    env, origin = None, ""
-    if settings.env_file is not None:
-        env = read_env_file(settings.env_file, _shown(settings.env_file, invocation_dir))
-        origin = f"{_shown(settings.env_file, invocation_dir)} ({settings.flag(ENV)})"
-    elif spec.env_file is not None and spec.env_file.is_file():
-        env = read_env_file(spec.env_file, _shown(spec.env_file, invocation_dir))
-        origin = f"{_shown(spec.env_file, invocation_dir)} ({spec.env_field} of {spec.shown})"
+    env, origin, shown = None, "", ""
+    env_file, how = (settings.env_file, settings.flag(ENV)) if settings.env_file is not None else (None, "")
+    if env_file is None and spec.env_file is not None and spec.env_file.is_file():
+        env_file, how = spec.env_file, f"{spec.env_field} of {spec.shown}"
+    if env_file is not None:
+        shown = _shown(env_file, invocation_dir)
+        env, origin = read_env_file(env_file, shown), f"{shown} ({how})"
     elif spec.env_inline is not None:
-        env = conda_spec(spec.env_inline, spec.source, f"{spec.env_field} of {spec.shown}")
-        origin = f"{spec.env_field} of {spec.shown}"
+        shown = origin = f"{spec.env_field} of {spec.shown}"
+        env = conda_spec(spec.env_inline, spec.source, shown)
     return Target(
         spec.script or spec.source,
         run_settings,
         spec,
         env,
         origin,
+        shown,
         tuple(spec.environment_variables.items()),
         tuple(notes),
     )

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..isolation.sandbox import outside_our_python
 from .envfile import EnvSpec
 from .interpreters import Choice
 
@@ -200,7 +201,7 @@ def _stream(command: list[str], say: Progress) -> str | None:
 
 def _clean_env() -> dict[str, str]:
     """Our own virtual environment and paths must not leak into the one being built."""
-    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "CONDA_PREFIX")}
+    env = outside_our_python(os.environ)
     env["PIP_REQUIRE_VIRTUALENV"] = "0"
     return env
 

@@ -21,16 +21,12 @@ PYPI_NAME = {
     "msgpack-python": "msgpack",
     "pytables": "tables",
     "tensorflow-base": "tensorflow",
-    "tensorflow-cpu": "tensorflow-cpu",
-    "lightgbm": "lightgbm",
     "pyarrow-core": "pyarrow",
     "python-kubernetes": "kubernetes",
     "typing_extensions": "typing-extensions",
     "ruamel_yaml": "ruamel.yaml",
-    "scikit-learn-intelex": "scikit-learn-intelex",
     "py-lightgbm": "lightgbm",
     "onnxruntime-cpu": "onnxruntime",
-    "pyzmq": "pyzmq",
     "sqlalchemy": "SQLAlchemy",
 }
 

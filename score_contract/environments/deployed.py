@@ -36,14 +36,13 @@ class Deployed:
             return None
         if self._environment is None:
             env = self.target.env
-            shown = self.target.env_origin.split(" (")[0]
             say = self.progress
             if say is not None:
                 say(f"environment of {self.target.script.name}: {self.target.env_origin}")
             self._environment = prepare(
                 env,
                 self.target.env_origin,
-                shown,
+                self.target.env_shown,
                 self.target.script,
                 self.app_root,
                 rebuild=self.target.settings.env_rebuild,

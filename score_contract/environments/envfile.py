@@ -46,30 +46,35 @@ class EnvSpec:
         return any(name in self.names for name in SERVER_DISTRIBUTIONS)
 
 
-def read_env_file(path: Path, shown: str) -> EnvSpec:
-    """Read a conda YAML or a requirements file; a file we cannot read is a usage error naming it."""
+def read_text(path: Path, shown: str, what: str, absent: str) -> str:
+    """A user's file as text; one that is missing (``absent`` says so) or unreadable is a usage error."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise UsageError(f"{shown}: the environment file does not exist.") from None
+        raise UsageError(f"{shown}: {absent}.") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{shown}: cannot read the environment file ({exc}).") from None
-    if path.suffix in (".yml", ".yaml"):
-        return _conda(text, path, shown)
-    lines, options = _requirement_lines(text, path, shown, seen=set())
-    return EnvSpec(path, tuple(lines), tuple(options), names=_names(lines))
+        raise UsageError(f"{shown}: cannot read the {what} ({exc}).") from None
 
 
-def _conda(text: str, path: Path, shown: str) -> EnvSpec:
+def parse_yaml(text: str, shown: str) -> object:
+    """YAML parsed; invalid YAML is a usage error naming the file and the line."""
     import yaml
 
     try:
-        data = yaml.safe_load(text)
+        return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         line = f" at line {where.line + 1}" if where is not None else ""
         raise UsageError(f"{shown}: not valid YAML{line}.") from None
-    return conda_spec(data, path, shown)
+
+
+def read_env_file(path: Path, shown: str) -> EnvSpec:
+    """Read a conda YAML or a requirements file; a file we cannot read is a usage error naming it."""
+    text = read_text(path, shown, "environment file", "the environment file does not exist")
+    if path.suffix in (".yml", ".yaml"):
+        return conda_spec(parse_yaml(text, shown), path, shown)
+    lines, options = _requirement_lines(text, path, shown, seen=set())
+    return EnvSpec(path, tuple(lines), tuple(options), names=_names(lines))
 
 
 def conda_spec(data: object, path: Path, shown: str) -> EnvSpec:

@@ -35,12 +35,6 @@ _KNOWN = {
     "attr": "attrs",
     "jwt": "PyJWT",
     "tf": "tensorflow",
-    "torch": "torch",
-    "xgboost": "xgboost",
-    "lightgbm": "lightgbm",
-    "joblib": "joblib",
-    "mlflow": "mlflow",
-    "onnxruntime": "onnxruntime",
 }
 #: Provided by the inference server itself once it runs (its aliases), whatever find_spec says.
 _SERVER_PROVIDED = ("azureml.contrib.services",)

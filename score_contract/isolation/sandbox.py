@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+from collections.abc import Mapping
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import IO, Any
@@ -35,6 +36,12 @@ _FOREIGN_WORKER_CODE = (
 )
 #: Variables of ours that must not reach a deployment's environment (they would import our packages).
 _NOT_IN_ENVIRONMENTS = ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "CONDA_PREFIX", "PYTHONSTARTUP")
+
+
+def outside_our_python(env: Mapping[str, str]) -> dict[str, str]:
+    """``env`` without what points at this interpreter's packages: for a deployment environment's
+    Python (the worker, the official server) and the installers that build it."""
+    return {k: v for k, v in env.items() if k not in _NOT_IN_ENVIRONMENTS}
 
 
 def _shim() -> str:
@@ -91,7 +98,7 @@ class Sandbox:
         if env is None:
             env = server_environment(os.environ, script=script, app_root=app_root, model_dir=model_dir)
         if python is not None:
-            env = {k: v for k, v in env.items() if k not in _NOT_IN_ENVIRONMENTS}
+            env = outside_our_python(env)
         env = {**env, **(variables or {})}
         try:
             self._process = subprocess.Popen(

@@ -30,6 +30,7 @@ from typing import IO, Any
 
 from ..core.observations import Body, HttpResponse
 from ..isolation.groups import stop_group
+from ..isolation.sandbox import outside_our_python
 from .boot_log import BootLog
 
 HOST = "127.0.0.1"
@@ -79,12 +80,10 @@ def free_port() -> int:
 def _has_control_socket(version: str | None) -> bool:
     """Whether this gunicorn (None: ours) takes --no-control-socket (25.1 and later)."""
     if version is None:
-        from importlib.metadata import PackageNotFoundError
-        from importlib.metadata import version as installed
+        from ..serving.loader import package_version
 
-        try:
-            version = installed("gunicorn")
-        except PackageNotFoundError:
+        version = package_version("gunicorn")
+        if version is None:
             return False
     from packaging.version import InvalidVersion, Version
 
@@ -156,7 +155,7 @@ class OfficialServer:
             args += ["--worker_count", str(workers)]
         env = dict(os.environ)
         if python is not None:
-            env = {k: v for k, v in env.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
+            env = outside_our_python(env)
         env.update(variables or {})
         if _has_control_socket(gunicorn):
             # gunicorn >= 25.1 shares a control socket under ~/.gunicorn/: parallel servers need it off.
