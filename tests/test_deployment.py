@@ -292,6 +292,7 @@ def test_the_laptop_layout_of_the_model_fails_as_the_platform_mounts_it() -> Non
     deployed = gate("--score", "examples/broken-deployment-model-layout/deployment.yml")
     assert outcomes(deployed)["init_succeeds"] == "FAILED", deployed.stdout
     assert "azureml-models/model/1/weights.json" in deployed.stdout
+    assert "hint: the model folder holds it as $AZUREML_MODEL_DIR/model/weights.json" in deployed.stdout
     laptop = gate(
         "--score",
         "examples/broken-deployment-model-layout/src/score.py",

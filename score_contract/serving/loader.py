@@ -314,9 +314,11 @@ def _count_init_calls(loaded: LoadedScript) -> None:
 
 
 def model_dir_hint(exc: BaseException, script: str) -> str:
-    """A script that reads AZUREML_MODEL_DIR failed while it was not set: name the option that sets it."""
-    if os.environ.get("AZUREML_MODEL_DIR") is not None:
-        return ""
+    """A script that reads AZUREML_MODEL_DIR failed while it was not set: name the option that sets it.
+    Or it looked for a model file where the model folder does not hold it: say where it is."""
+    model_dir = os.environ.get("AZUREML_MODEL_DIR")
+    if model_dir is not None:
+        return _elsewhere_hint(exc, model_dir)
     text = f"{type(exc).__name__}: {exc}"
     try:
         reads_it = "AZUREML_MODEL_DIR" in Path(script).read_text(encoding="utf-8", errors="replace")
@@ -330,6 +332,29 @@ def model_dir_hint(exc: BaseException, script: str) -> str:
     return (
         "AZUREML_MODEL_DIR is not set: the server sets it to the model's folder (its --model_dir)."
         " Give the folder with --score-model-dir DIR."
+    )
+
+
+def _elsewhere_hint(exc: BaseException, model_dir: str) -> str:
+    """``$AZUREML_MODEL_DIR/model.pkl`` is missing but ``$AZUREML_MODEL_DIR/model/model.pkl`` exists: a model
+    folder is mounted under its own name (a deployment's model.path folder ``model/``)."""
+    wanted = getattr(exc, "filename", None)
+    if not isinstance(exc, FileNotFoundError) or not isinstance(wanted, str):
+        return ""
+    root = Path(model_dir)
+    try:
+        Path(wanted).relative_to(root)
+    except ValueError:
+        return ""
+    # os.walk, not rglob: the model is linked in, and rglob does not follow links (before 3.13).
+    name = Path(wanted).name
+    found = sorted(Path(top, name) for top, _, files in os.walk(root, followlinks=True) if name in files)
+    if not found:
+        return ""
+    inside = found[0].relative_to(root)
+    return (
+        f"the model folder holds it as $AZUREML_MODEL_DIR/{inside}: a model registered as a folder is mounted"
+        f" under its own name ({inside.parts[0]}/), so join that sub-folder, as the platform lays it out."
     )
 
 
