@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["paths", "path", "seconds", "count", "text", "flag"]
+Kind = Literal["paths", "path", "seconds", "count", "number", "text", "flag"]
 FrontEnd = Literal["pytest", "cli"]
 #: The hidden pytest option by which `score-contract check` says it is the front end.
 FRONT_END_FLAG = "--score-front-end"
@@ -205,6 +205,25 @@ SUMMARY = Option(
     "write a Markdown summary for a pull request (also appended to $GITHUB_STEP_SUMMARY when that is set)",
 )
 
+LATENCY_P99 = Option(
+    "score_latency_p99",
+    "--score-latency-p99",
+    "score_latency_p99",
+    "number",
+    "MS",
+    "fail when the 99th percentile of run()'s own time on valid bodies, measured in the worker, exceeds this many"
+    " milliseconds",
+)
+MAX_MEMORY = Option(
+    "score_max_memory",
+    "--score-max-memory",
+    "score_max_memory",
+    "number",
+    "MB",
+    "fail when the worker's peak memory (RSS) times the server's workers (--score-server-workers, or the"
+    " deployment's WORKER_COUNT) exceeds this many megabytes",
+)
+
 OPTIONS: tuple[Option, ...] = (
     SCORE,
     MODEL_DIR,
@@ -223,6 +242,8 @@ OPTIONS: tuple[Option, ...] = (
     MINI_BATCH_SIZE,
     ENV,
     ENV_REBUILD,
+    LATENCY_P99,
+    MAX_MEMORY,
     REPORT,
     SUMMARY,
 )

@@ -117,6 +117,10 @@ def _replay(sandbox: Sandbox, settings: Settings, body: Body | None, out: TextIO
     if call.rejected is not None:
         out.write(f"the body was refused before run() saw it: {call.rejected}\n")
         return 1
+    if call.elapsed and call.error is None and call.death is None:
+        # Measured in the worker around run() itself, as --score-latency-p99 judges it.
+        memory = f", its memory peaked at {call.peak_rss_mb:.0f} MB" if call.own_peak else ""
+        out.write(f"run() returned in {call.elapsed * 1000:.3g} ms{memory}\n")
     broken = False
     for check in CHECKS:
         if check.phase == "call" and (call.error is None or check.name == "run_accepts_valid_input"):

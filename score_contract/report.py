@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,8 @@ _BODY_PREVIEW = 500
 _INLINE_BODY_LIMIT = 500
 
 
-#: How the lines that --tb=short keeps begin (see ``short_form``).
+#: How the lines that --tb=short keeps begin (see ``short_form``); a check may name its body otherwise
+#: (Violation.label): those name a "body" too.
 _BODY_LABEL = "smallest failing body"
 _REPRODUCE_LABEL = "reproduce:"
 
@@ -108,7 +110,7 @@ def _body_line(violation: Violation) -> str:
     body = violation.body
     assert body is not None
     source = f" ({body.source})" if body.source else ""
-    return f"{_BODY_LABEL}{source}: {describe_body(body)}"
+    return f"{violation.label or _BODY_LABEL}{source}: {describe_body(body)}"
 
 
 def render(
@@ -168,8 +170,15 @@ def short_form(text: str) -> str:
     """A failure as --tb=short shows it: the headline, the smallest failing body and the reproduce
     line, without the traceback, the notes and the remedies."""
     headline, *lines = text.splitlines()
-    kept = [line for line in lines if line.startswith((f"  {_BODY_LABEL}", f"  {_REPRODUCE_LABEL}"))]
+    kept = [line for line in lines if _is_body_line(line) or line.startswith(f"  {_REPRODUCE_LABEL}")]
     return "\n".join([headline, *kept])
+
+
+def _is_body_line(line: str) -> bool:
+    """A line naming the body of a failure: "smallest failing body: …", "smallest body over the budget
+    (samples/a.json): …"."""
+    label = line.split(":", 1)[0].split(" (", 1)[0]
+    return line.startswith("  ") and re.fullmatch(r"[a-z ]*\bbody\b[a-z ]*", label[2:]) is not None
 
 
 def edge_note(verdict: Verdict, contract: dict[str, Any] | None) -> list[str]:

@@ -28,6 +28,7 @@ from .core.observations import (
 )
 from .environments.deployed import Deployed, Progress
 from .exploration.sender import NOT_SENT
+from .exploration.ticker import Ticker
 from .inputs.contract import OPAQUE, Contract, resolve_opaque
 from .isolation.sandbox import Sandbox
 from .settings import Script, Settings
@@ -43,8 +44,14 @@ MAX_RESTARTS = 20
 class ScriptRun:
     """One script's evidence, gathered on demand."""
 
-    def __init__(self, script: Script, settings: Settings, progress: Progress | None = None) -> None:
+    def __init__(
+        self, script: Script, settings: Settings, progress: Progress | None = None, status: Progress | None = None
+    ) -> None:
         self.script = script
+        #: Where a long phase says how it is going (see exploration.ticker); None: nowhere.
+        self.status = status
+        self._ticker: Ticker | None = None
+        self._sending: Counter[str] = Counter()
         self.settings = settings
         #: The deployment spec's files and variables, and the environment the script runs in.
         self.deployed = Deployed(script.target, script.app_root, progress)
@@ -202,6 +209,7 @@ class ScriptRun:
 
             assert self._server is not None
             imported = self.imported()
+            waiting = Ticker(self.status, self.script.shown_as).waiting if self.status is not None else None
             self._server_evidence = exchange(
                 self._server,
                 calls,
@@ -211,6 +219,7 @@ class ScriptRun:
                 contract=self.contract().body,
                 volatile=self.settings.volatile_keys,
                 own_swagger=own_swagger_files(self.script.app_root),
+                waiting=waiting,
             )
             self._server = None
         return self._server_evidence
@@ -271,6 +280,10 @@ class ScriptRun:
         return infer_schema(self._json_samples())
 
     def _send(self, body: Body, phase: Phase) -> Call:
+        if self.status is not None:
+            self._ticker = self._ticker or Ticker(self.status, self.script.shown_as)
+            self._sending[phase] += 1
+            self._ticker.sent(phase, self._sending)
         if self._sandbox is None and not self._restart():
             return Call(body, rejected=NOT_SENT + self._cannot_send, phase=phase)
         assert self._sandbox is not None

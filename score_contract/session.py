@@ -60,8 +60,10 @@ class ContractSession:
         self._runs: dict[Path, ScriptRun | BatchRun] = {}
         self._order: list[Path] = []
         self._pending: Counter[Path] = Counter()
-        #: Where long steps (building an environment) report what they are doing; the shell sets it.
+        #: Where long steps (building an environment) report what they are doing, and where a long
+        #: search or server boot says how far it is (exploration.ticker); the shell sets them.
         self.progress: Callable[[str], None] | None = None
+        self.status: Callable[[str], None] | None = None
 
     def verify(self) -> None:
         """The checks of the user's input that need Hypothesis (after start-up)."""
@@ -79,7 +81,7 @@ class ContractSession:
             self._runs[path] = (
                 BatchRun(script, settings, self.progress)
                 if script.kind == "batch"
-                else ScriptRun(script, settings, self.progress)
+                else ScriptRun(script, settings, self.progress, self.status)
             )
         return self._runs[path]
 
@@ -92,13 +94,16 @@ class ContractSession:
             from .batch.checks import BATCH_CHECKS
 
             return first + BATCH_CHECKS
+        from .judging.budgets import budget_checks
         from .judging.checks import CHECKS
 
-        if not script.settings_for(self.settings).server:
-            return first + CHECKS
+        settings = script.settings_for(self.settings)
+        online = first + CHECKS + budget_checks(settings.latency_p99_ms, settings.max_memory_mb)
+        if not settings.server:
+            return online
         from .official.server_checks import SERVER_CHECKS
 
-        return first + CHECKS + SERVER_CHECKS
+        return online + SERVER_CHECKS
 
     def schedule(self, paths: Iterable[Path]) -> None:
         """The scripts of the checks about to run, in order, one entry per check."""
@@ -188,6 +193,7 @@ class ContractSession:
 
         path = path.resolve()
         script = self.scripts[path]
+        settings = script.settings_for(self.settings)
         run = self._runs.get(path)
         evidence = run.evidence() if run is not None else None
         imported = evidence.imported if evidence is not None else None
@@ -203,6 +209,11 @@ class ContractSession:
             "memory_mb": memory_mb(init, calls) if isinstance(evidence, Evidence) else None,
             "coverage": None,
             "sent": dict(run.sent) if run is not None else {},
+            "budgets": {
+                "latency_p99_ms": settings.latency_p99_ms,
+                "max_memory_mb": settings.max_memory_mb,
+                "workers": settings.server_workers,
+            },
         }
 
     def close(self) -> None:

@@ -30,6 +30,8 @@ from .options import (
     EXAMPLES,
     INIT_TIMEOUT,
     KIND,
+    LATENCY_P99,
+    MAX_MEMORY,
     MINI_BATCH_SIZE,
     MODEL_DIR,
     OUTPUT_SCHEMA,
@@ -76,6 +78,9 @@ class Settings:
     kind: str = "auto"
     batch_input: str = "files"
     mini_batch_size: int = 10
+    #: Budgets (None: not set): run()'s p99 in milliseconds, peak RSS × workers in megabytes.
+    latency_p99_ms: float | None = None
+    max_memory_mb: float | None = None
     #: Where to write the JSON report and the Markdown summary (None: not asked for).
     report: Path | None = None
     summary: Path | None = None
@@ -178,12 +183,17 @@ def existing_file(value: str, base: Path, what: str, shown: str = "") -> Path:
 
 
 def seconds(value: object, shown: str) -> float:
+    return amount(value, shown, "seconds")
+
+
+def amount(value: object, shown: str, unit: str) -> float:
+    """A positive, finite number of ``unit`` (a budget)."""
     try:
         number = float(str(value))
     except ValueError:
-        raise UsageError(f"{shown}: not a number of seconds.") from None
+        raise UsageError(f"{shown}: not a number of {unit}.") from None
     if not number > 0 or math.isinf(number):
-        raise UsageError(f"{shown}: must be a positive number of seconds.")
+        raise UsageError(f"{shown}: must be a positive number of {unit}.")
     return number
 
 
@@ -207,6 +217,8 @@ def resolve(
     mini_batch_size: object = None,
     env: str | None = None,
     env_rebuild: bool = False,
+    latency_p99: object = None,
+    max_memory: object = None,
     report: str | None = None,
     summary: str | None = None,
     base: Path,
@@ -268,6 +280,14 @@ def resolve(
             )
             if mini_batch_size not in (None, "")
             else 10
+        ),
+        latency_p99_ms=(
+            amount(latency_p99, given(LATENCY_P99, latency_p99), "milliseconds")
+            if latency_p99 not in (None, "")
+            else None
+        ),
+        max_memory_mb=(
+            amount(max_memory, given(MAX_MEMORY, max_memory), "megabytes") if max_memory not in (None, "") else None
         ),
         report=output_file(report, base, "report", given(REPORT, report)) if report else None,
         summary=output_file(summary, base, "summary", given(SUMMARY, summary)) if summary else None,

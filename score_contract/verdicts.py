@@ -11,8 +11,9 @@ from typing import Literal
 
 from .core.observations import VALID_AND_VARIED, VALID_PHASES, Call
 from .core.wording import counted, plural
+from .judging import budgets
 from .judging.checks import Check, Violation
-from .options import SAMPLES, SCHEMA
+from .options import LATENCY_P99, MAX_MEMORY, SAMPLES, SCHEMA, SERVER_WORKERS
 from .runner import ScriptRun
 
 Outcome = Literal["passed", "failed", "skipped"]
@@ -54,6 +55,8 @@ def judge(check: Check, run: ScriptRun) -> Verdict:
     if check.phase == "init":
         return _verdict(check, [check.judge(run.initialized())], judged=1)
     calls = run.calls()
+    if check.phase == "budget":
+        return _judge_budget(check, run, calls)
     if check.phase == "session":
         return _verdict(check, [check.judge(run.evidence())], judged=1)
     notes = _notes(check, run, calls)
@@ -141,6 +144,45 @@ def _judge_server(check: Check, run: ScriptRun) -> Verdict:
     return _verdict(check, violations, judged=len(exchanges))
 
 
+def _judge_budget(check: Check, run: ScriptRun, calls: tuple[Call, ...]) -> Verdict:
+    timed = tuple(budgets.timed_calls(calls))
+    if not timed:
+        return Verdict(
+            "skipped",
+            reason="run() returned for no valid body: nothing to measure",
+            blocked_by="run_accepts_valid_input",
+        )
+    settings = run.settings
+    if check.judge is budgets.run_meets_the_latency_budget:
+        assert settings.latency_p99_ms is not None
+        origin = f"{settings.flag(LATENCY_P99)} {settings.latency_p99_ms:g}"
+        return _verdict(check, [check.judge(budgets.Latency(timed, settings.latency_p99_ms, origin))], judged=1)
+    init = run.initialized()
+    assert init is not None and settings.max_memory_mb is not None
+    if not init.peak_rss_mb:
+        return Verdict("skipped", reason="the worker's memory cannot be measured on this platform")
+    memory = budgets.Memory(
+        init,
+        calls,
+        settings.max_memory_mb,
+        f"{settings.flag(MAX_MEMORY)} {settings.max_memory_mb:g}",
+        settings.server_workers,
+        _workers_origin(run),
+    )
+    return _verdict(check, [check.judge(memory)], judged=1)
+
+
+def _workers_origin(run: ScriptRun) -> str:
+    """Where the number of workers came from, for the memory budget's message."""
+    settings = run.settings
+    if SERVER_WORKERS.dest in settings.given:
+        return f"{settings.flag(SERVER_WORKERS)} {settings.server_workers}"
+    deployment = run.script.target.deployment if run.script.target is not None else None
+    if deployment is not None and deployment.workers is not None:
+        return f"WORKER_COUNT in {deployment.shown}"
+    return f"the server's default; {settings.flag(SERVER_WORKERS)} N or a deployment's WORKER_COUNT sets it"
+
+
 def _what(check: Check) -> str:
     return {"call": "valid body", "invalid": "invalid body", "repeat": "body sent again"}[check.phase]
 
@@ -189,7 +231,10 @@ def _notes(check: Check, run: ScriptRun, calls: tuple[Call, ...]) -> tuple[str, 
                 " the file) to explore further."
             )
     notes += list(contract.notes) + run.notes
-    return tuple(notes)
+    # Short of a budget, and whether or not one was set.
+    notes.append(budgets.latency_warning(budgets.timed_calls(calls), run.settings.timeout))
+    notes.append(budgets.memory_growth(calls))
+    return tuple(note for note in notes if note)
 
 
 def _blocked(check: Check, run: ScriptRun) -> Verdict | None:

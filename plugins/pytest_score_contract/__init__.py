@@ -153,6 +153,8 @@ def pytest_configure(config: pytest.Config) -> None:
             mini_batch_size=value[options.MINI_BATCH_SIZE.dest],
             env=value[options.ENV.dest],
             env_rebuild=env_rebuild,
+            latency_p99=value[options.LATENCY_P99.dest],
+            max_memory=value[options.MAX_MEMORY.dest],
             report=value[options.REPORT.dest],
             summary=value[options.SUMMARY.dest],
             base=config.invocation_params.dir,
@@ -164,6 +166,7 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(str(exc)) from None
     config.stash[SESSION] = session
     session.progress = lambda line: _progress(config, line)
+    session.status = lambda line: _status(config, line)
     config.pluginmanager.register(Reports(config), "score-contract-reports")
     config.add_cleanup(session.close)
     _collect_scripts(config, [str(p) for p in settings.scripts], only=bool(from_cli))
@@ -181,6 +184,16 @@ def _progress(config: pytest.Config, line: str) -> None:
         return
     with capture.global_and_fixture_disabled():
         reporter.write_line(f"score-contract: {line}" if first else f"    {line}")
+
+
+def _status(config: pytest.Config, line: str) -> None:
+    """How a long search or server boot is going: on a terminal only (a CI log needs no ticking)."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    if reporter is None or capture is None or not reporter.isatty:
+        return
+    with capture.global_and_fixture_disabled():
+        reporter.write_line(f"score-contract: {line}")
 
 
 @pytest.hookimpl(trylast=True)
@@ -274,12 +287,23 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    contract = terminalreporter.config.stash.get(SESSION, None)
+    config = terminalreporter.config
+    contract = config.stash.get(SESSION, None)
     lines = contract.sent() if contract is not None else []
     if lines:
         terminalreporter.write_sep("-", "score-contract: bodies sent")
         for line in lines:
             terminalreporter.write_line(line)
+    reports = config.pluginmanager.get_plugin("score-contract-reports")
+    if isinstance(reports, Reports):
+        # From the reports' records, which reach xdist's controller too.
+        from score_contract.reporting.figures import summary_line
+
+        figures = [summary_line(shown, found) for shown, found in reports.figures.items()]
+        if any(figures):
+            terminalreporter.write_sep("-", "score-contract: latency and memory")
+            for line in filter(None, figures):
+                terminalreporter.write_line(line)
 
 
 @pytest.hookimpl(wrapper=True)

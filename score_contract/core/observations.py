@@ -230,9 +230,11 @@ class Call:
     init_caught: tuple[Caught, ...] = ()
     #: What the script printed (stdout and stderr) while handling this body.
     output: str = ""
-    #: The worker's resident memory right after this call, and its highest so far, in MB (0: not measured).
+    #: The worker's resident memory right after this call, and its highest, in MB (0: not measured) ...
     rss_mb: float = 0.0
     peak_rss_mb: float = 0.0
+    #: ... ``peak_rss_mb`` is the highest during this call alone (Linux resets the mark before each call).
+    own_peak: bool = False
 
 
 @dataclass(frozen=True)

@@ -44,8 +44,24 @@ def peak_mb() -> float:
     return maxrss / (_KB * _KB) if sys.platform == "darwin" else maxrss / _KB
 
 
-def measured(result: T) -> T:
-    """``result`` (an InitResult or a Call) with the memory of this moment."""
+def reset_peak() -> bool:
+    """Start a new high-water mark at the current RSS (Linux ≥ 4.0: "5" to /proc/self/clear_refs), so
+    that the peak read after a call is that call's own; False where the kernel does not let us, and
+    the peak is then the highest since the process started."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as clear_refs:
+            clear_refs.write("5")
+    except OSError:
+        return False
+    return True
+
+
+def measured(result: T, own_peak: bool = False) -> T:
+    """``result`` (an InitResult or a Call) with the memory of this moment; ``own_peak``: the peak
+    mark was reset right before the call (see reset_peak)."""
     if not dataclasses.is_dataclass(result) or isinstance(result, type):
         return result
-    return dataclasses.replace(result, rss_mb=round(current_mb(), 2), peak_rss_mb=round(peak_mb(), 2))
+    found = {"rss_mb": round(current_mb(), 2), "peak_rss_mb": round(peak_mb(), 2)}
+    if own_peak:
+        found["own_peak"] = True
+    return dataclasses.replace(result, **found)

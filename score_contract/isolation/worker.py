@@ -45,7 +45,8 @@ class Worker:
         if command == "call":
             body, timeout = args
             assert self.loaded is not None, "call before a successful load"
-            return rss.measured(calling.call(self.loaded, body, timeout))
+            own_peak = rss.reset_peak()
+            return rss.measured(calling.call(self.loaded, body, timeout), own_peak)
         raise ValueError(f"unknown command {command!r}")
 
     def batch(self, command: str, args: tuple[Any, ...]) -> object:

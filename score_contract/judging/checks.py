@@ -37,6 +37,8 @@ Phase = Literal[
     "deployment",
     "environment",
     "probe",
+    # --score-latency-p99 / --score-max-memory: the figures of every call (score_contract.judging.budgets).
+    "budget",
 ]
 
 
@@ -48,6 +50,8 @@ class Violation:
     details: str = ""
     body: Body | None = None
     location: str = ""
+    #: What the report calls ``body``: the smallest one that fails, unless a check says otherwise.
+    label: str = ""
 
 
 @dataclass(frozen=True)

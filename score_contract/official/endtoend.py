@@ -6,6 +6,8 @@ the search), and is stopped as soon as the last body has been sent.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..core.observations import VALID_PHASES, Call
 from .server import OfficialServer
 from .server_checks import Exchange, ServerEvidence
@@ -25,9 +27,11 @@ def exchange(
     contract: dict[str, object] | None,
     volatile: tuple[tuple[str, ...], ...],
     own_swagger: tuple[tuple[str, str], ...] = (),
+    waiting: Callable[[str, float], None] | None = None,
 ) -> ServerEvidence:
+    """``waiting``: told now and then that the server's boot is still awaited (see exploration.ticker)."""
     try:
-        boot = server.wait_ready(boot_timeout)
+        boot = server.wait_ready(boot_timeout, waiting)
         if not boot.ready:
             return ServerEvidence(boot)
         # Every valid body that got an answer in-process: the 2xx ones for parity,

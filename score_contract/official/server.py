@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -178,9 +179,10 @@ class OfficialServer:
 
     # -- readiness -------------------------------------------------------------
 
-    def wait_ready(self, timeout: float) -> Boot:
+    def wait_ready(self, timeout: float, waiting: Callable[[str, float], None] | None = None) -> Boot:
         """Poll ``GET /`` until the first 200 with every worker ready, the process
-        exits, a respawn loop shows, or time runs out."""
+        exits, a respawn loop shows, or time runs out; ``waiting("the official server", timeout)``
+        is called on every turn (it decides itself when to say something)."""
         import requests
 
         deadline = self.started + timeout
@@ -208,6 +210,8 @@ class OfficialServer:
                         continue
                 except requests.RequestException:
                     pass
+            if waiting is not None:
+                waiting("the official server to be ready", timeout)
             time.sleep(0.02)
 
     def _exit_problem(self) -> str:

@@ -1,39 +1,19 @@
 """The figures of one script's run: how long import and init() took, the latency of
 run() on valid bodies, the worker's memory. Pure functions of the evidence.
-
-Percentiles are nearest-rank, written by hand rather than with
-``statistics.quantiles``: that one interpolates between calls (a p99 no call
-ever took) and needs two data points; a budget is about calls that happened.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
-from ..core.observations import VALID_PHASES, Call, InitResult
+from ..core.observations import Call, InitResult
+from ..judging.budgets import nearest_rank, timed_calls
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:
-    """The nearest-rank percentile: the smallest value at least ``fraction`` of them do not exceed."""
-    ordered = sorted(values)
-    rank = max(1, math.ceil(fraction * len(ordered)))
-    return ordered[rank - 1]
-
-
-def timed_calls(calls: Sequence[Call]) -> list[Call]:
-    """Calls of run() on valid bodies that returned: those whose time is run()'s own
-    (a timeout's time is the deadline, a refusal never reached run())."""
-    return [
-        c
-        for c in calls
-        if c.phase in (*VALID_PHASES, "repeat")
-        and c.rejected is None
-        and c.death is None
-        and not c.timed_out
-        and c.error is None
-    ]
+    """The nearest-rank percentile (see judging.budgets.nearest_rank)."""
+    return sorted(values)[nearest_rank(len(values), fraction)]
 
 
 def latency_ms(calls: Sequence[Call]) -> dict[str, Any] | None:
@@ -67,3 +47,30 @@ def shown_ms(value: float | None) -> str:
 
 def shown_mb(value: float | None) -> str:
     return "—" if value is None else f"{value:.0f} MB"
+
+
+def summary_line(shown: str, figures: dict[str, Any]) -> str:
+    """One script's figures as the terminal summary shows them, with its budgets ("" when there are none):
+    ``score.py: run() p50 1.2 ms, p99 3.4 ms, max 5.0 ms over 131 calls (budget 200 ms); init() 0.81 s;
+    memory 74 MB after init(), peak 80 MB × 4 workers (budget 1024 MB)``."""
+    parts = []
+    latency, memory = figures.get("latency_ms"), figures.get("memory_mb")
+    budgets = figures.get("budgets") or {}
+    if latency:
+        budget = budgets.get("latency_p99_ms")
+        parts.append(
+            f"run() p50 {shown_ms(latency['p50'])}, p99 {shown_ms(latency['p99'])}, max {shown_ms(latency['max'])}"
+            f" over {latency['count']} calls" + (f" (budget {budget:g} ms)" if budget else "")
+        )
+    init_s = (figures.get("timings") or {}).get("init_s")
+    if init_s is not None:
+        parts.append(f"init() {init_s:.3g} s")
+    if memory:
+        workers = budgets.get("workers") or 1
+        budget = budgets.get("max_memory_mb")
+        times = f" × {workers} workers" if workers > 1 and budget else ""
+        parts.append(
+            f"memory {shown_mb(memory['after_init'])} after init(), peak {shown_mb(memory['peak'])}{times}"
+            + (f" (budget {budget:g} MB)" if budget else "")
+        )
+    return f"{shown}: {'; '.join(parts)}" if parts else ""
