@@ -125,7 +125,9 @@ def workers_fit_in_the_memory_budget(memory: Memory) -> Violation | None:
     over = _raised_over(init, calls, share) if init.peak_rss_mb <= share else []
     # Each call's own peak (Linux): the smallest body that took the worker over its share; else the
     # mark only rises, and the first call past the share is the one that crossed it.
-    culprit = (min(over, key=lambda c: len(c.body.data)) if all(c.own_peak for c in over) else over[0]) if over else None
+    culprit = (
+        (min(over, key=lambda c: len(c.body.data)) if all(c.own_peak for c in over) else over[0]) if over else None
+    )
     where = (
         f"init() alone peaks at {init.peak_rss_mb:.0f} MB, over each worker's share of {share:.0f} MB"
         if culprit is None
