@@ -320,7 +320,8 @@ def test_score_contracts_own_packages_are_invisible_to_the_script(tmp_path: Path
         text=True,
         timeout=600,
     )
-    answer = json.loads(done.stdout.strip().split("\n\n")[-1].strip().splitlines()[0])
+    # The answer is the paragraph after the status line (the request's "{}" comes before it).
+    answer = json.loads(next(p for p in done.stdout.split("\n\n") if p.startswith('{"')).splitlines()[0])
     assert answer["importable"] == {
         "pytest": False,
         "hypothesis": False,
