@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from .batch.runner import BatchRun
 from .core.observations import Evidence
@@ -87,18 +87,24 @@ class ContractSession:
         """The checks of one target: its deployment's and environment's, then a batch script's, or an
         online script's (and the server's)."""
         script = self.scripts[path.resolve()]
+        settings = script.settings_for(self.settings)
         first = _deployment_checks(script)
+        last: tuple[Check, ...] = ()
+        if settings.cov_fail_under is not None:
+            from .coverage.checks import COVERAGE_CHECKS
+
+            last = COVERAGE_CHECKS  # after every other: it judges what the whole run reached
         if script.kind == "batch":
             from .batch.checks import BATCH_CHECKS
 
-            return first + BATCH_CHECKS
+            return first + BATCH_CHECKS + last
         from .judging.checks import CHECKS
 
-        if not script.settings_for(self.settings).server:
-            return first + CHECKS
+        if not settings.server:
+            return first + CHECKS + last
         from .official.server_checks import SERVER_CHECKS
 
-        return first + CHECKS + SERVER_CHECKS
+        return first + CHECKS + SERVER_CHECKS + last
 
     def schedule(self, paths: Iterable[Path]) -> None:
         """The scripts of the checks about to run, in order, one entry per check."""
@@ -116,6 +122,10 @@ class ContractSession:
             if following < len(self._order):
                 self.run(self._order[following]).start()
         run = self.run(path)
+        if check.phase == "coverage":
+            from .coverage.verdicts import judge_coverage
+
+            return judge_coverage(check, run)
         if isinstance(run, BatchRun):
             from .batch import verdicts
 
@@ -131,6 +141,10 @@ class ContractSession:
 
     def failure(self, path: Path, check: Check, verdict: Verdict) -> Failure:
         run = self.run(path)
+        if check.phase == "coverage":
+            from .coverage import verdicts
+
+            return verdicts.render(check, verdict, run.script, run.settings, self.invocation_dir)
         if isinstance(run, BatchRun):
             return self._batch_failure(run, check, verdict)
         body = verdict.violations[0].body if verdict.violations else None
@@ -201,10 +215,25 @@ class ContractSession:
             },
             "latency_ms": latency_ms(calls),
             "memory_mb": memory_mb(init, calls) if isinstance(evidence, Evidence) else None,
-            "coverage": None,
+            "coverage": run.measurement.figures() if run is not None and run.measurement is not None else None,
             "sent": dict(run.sent) if run is not None else {},
         }
+
+    def coverage_reports(self, terminal: IO[str]) -> list[str]:
+        """coverage.py's own reports (--score-cov-report) over every script measured; where they went."""
+        data = [
+            run.measurement.data_file
+            for run in self._runs.values()
+            if run.measurement is not None and run.measurement.data_file is not None
+        ]
+        if not self.settings.cov_reports or not data:
+            return []
+        from .coverage.reports import write
+
+        return write([d for d in data if d is not None], self.settings.cov_reports, terminal)
 
     def close(self) -> None:
         for run in self._runs.values():
             run.close()
+            if run.measurement is not None:
+                run.measurement.remove()

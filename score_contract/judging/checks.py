@@ -37,6 +37,8 @@ Phase = Literal[
     "deployment",
     "environment",
     "probe",
+    # --score-cov-fail-under: the lines and branches the whole run reached (score_contract.coverage).
+    "coverage",
 ]
 
 
