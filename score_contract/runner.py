@@ -14,7 +14,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from .core.compare import Difference, json_path
-from .coverage.measurement import measurement_for
 from .core.observations import (
     VALID_AND_VARIED,
     Body,
@@ -27,6 +26,7 @@ from .core.observations import (
     InitResult,
     Phase,
 )
+from .coverage.measurement import measurement_for
 from .environments.deployed import Deployed, Progress
 from .exploration.sender import NOT_SENT
 from .inputs.contract import OPAQUE, Contract, resolve_opaque

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from ..core.observations import Death, ImportResult, InitResult
+from ..coverage.measurement import measurement_for
 from ..environments.deployed import Deployed, Progress
 from ..isolation.sandbox import Sandbox
-from ..coverage.measurement import measurement_for
 from ..options import DEFAULT_TIMEOUT
 from ..settings import Script, Settings
 from . import minibatches, runtime

@@ -33,9 +33,7 @@ def bodies_cover_the_script(evidence: CoverageEvidence) -> Violation | None:
         f"reached: {figures['lines']['covered']} of {figures['lines']['total']} lines,"
         f" {figures['branch_count']['covered']} of {figures['branch_count']['total']} branches",
     ]
-    details += [
-        f"    {f['file']} {shown_percent(f['percent'])}" for f in figures["files"] if f["percent"] < 100
-    ]
+    details += [f"    {f['file']} {shown_percent(f['percent'])}" for f in figures["files"] if f["percent"] < 100]
     if figures["never_reached"]:
         details.append(f"never reached: {figures['never_reached']}")
     if figures["hint"]:

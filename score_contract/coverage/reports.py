@@ -46,7 +46,9 @@ def parse(value: str, base: Path, shown: str) -> tuple[Requested, ...]:
             continue
         name, _, path = item.partition(":")
         if name not in FORMATS:
-            raise UsageError(f"{shown}: {name!r} is not a report; give term, html, xml or json, each with :PATH or not.")
+            raise UsageError(
+                f"{shown}: {name!r} is not a report; give term, html, xml or json, each with :PATH or not."
+            )
         if name == "term":
             if path:
                 raise UsageError(f"{shown}: term goes to the terminal; it takes no :PATH.")

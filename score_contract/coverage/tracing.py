@@ -29,7 +29,7 @@ import json
 import os
 import sys
 import time
-from typing import Any, Optional
+from typing import Any
 
 #: Seconds between two saves of the data while the worker runs.
 SAVE_EVERY = 1.0
@@ -55,7 +55,7 @@ class Tracing:
         self.coverage.save()
 
 
-def start(request_text: str) -> Optional[Tracing]:
+def start(request_text: str) -> Tracing | None:
     """Start measuring; None (and a note in NOT_MEASURED beside the data file) when coverage.py
     cannot be imported or started in this interpreter."""
     request = json.loads(request_text)
@@ -74,7 +74,7 @@ def start(request_text: str) -> Optional[Tracing]:
         cov.start()
     except Exception as exc:  # an old coverage.py, a broken install: the run goes on unmeasured
         with open(os.path.join(os.path.dirname(data_file), NOT_MEASURED), "w") as note:
-            note.write("%s: %s" % (type(exc).__name__, exc))
+            note.write(f"{type(exc).__name__}: {exc}")
         return None
     return Tracing(cov)
 

@@ -125,7 +125,7 @@ def _traced(seen: _Seen) -> Iterator[None]:
     gets every event of every frame, as if it were alone, so its line and arc data
     stay whole. (coverage.py's C tracer cannot be chained: called from Python, it
     installs itself again. Coverage is measured with its Python tracer there.)"""
-    previous = sys.gettrace()
+    previous: Any = sys.gettrace()
 
     def chained(theirs: Any) -> Any:
         def local(frame: FrameType, event: str, arg: Any) -> Any:
