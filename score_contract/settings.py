@@ -291,7 +291,7 @@ def resolve(
         front_end=front_end,
         env_file=existing_file(env, base, "environment file", given(ENV, env)) if env else None,
         env_rebuild=env_rebuild,
-        cov=cov,
+        cov=_coverage_available(cov or cov_fail_under not in (None, "") or bool(cov_report), front_end),
         cov_fail_under=(
             percent(cov_fail_under, given(COV_FAIL_UNDER, cov_fail_under)) if cov_fail_under not in (None, "") else None
         ),
@@ -320,6 +320,17 @@ def percent(value: object, shown: str) -> float:
     if not 0 <= number <= 100:
         raise UsageError(f"{shown}: a percentage is between 0 and 100.")
     return number
+
+
+def _coverage_available(wanted: bool, front_end: FrontEnd) -> bool:
+    import importlib.util
+
+    if wanted and importlib.util.find_spec("coverage") is None:
+        raise UsageError(
+            f"{spelled('--score-cov', front_end)} measures with coverage.py, which is not installed:"
+            " pip install 'score-contract[cov]'"
+        )
+    return wanted
 
 
 def _cov_reports(value: str, base: Path, shown: str) -> tuple[Requested, ...]:

@@ -82,7 +82,8 @@ def test_the_lines_and_branches_reached_are_those_coverage_py_measures_by_hand_o
             assert ours.lines(file) == theirs.lines(file), file
             assert sorted(ours.arcs(file) or []) == sorted(theirs.arcs(file) or []), file
     finally:
-        run.measurement.remove() if run.measurement is not None else None
+        if run.measurement is not None:
+            run.measurement.remove()
     # The numbers: the premium branch of run() and the many-seats branch of pricing.py were never taken.
     assert figures["never_reached"] == "score.py:22-23, pricing.py:6"
     assert figures["hint"] == "add a sample that reaches score.py:22"
@@ -176,13 +177,14 @@ def test_coverage_py_reporters_write_each_report_asked_for(
     pytester: pytest.Pytester, copy_script: Callable[..., Path]
 ) -> None:
     copy_script("branch_by_input")
-    result = _session(pytester, "--score-cov-report", "term,xml,json:out/cov.json,html")
     pytester.mkdir("out")
     result = _session(pytester, "--score-cov-report", "term,xml,json:out/cov.json,html")
     assert result.ret == 0
     result.stdout.fnmatch_lines(["branch_by_input/pricing.py * 67%   6", "TOTAL*", "coverage XML written to *"])
     assert "branch_by_input/score.py" in (pytester.path / "coverage-score.xml").read_text()
-    assert "pricing.py" in json.loads((pytester.path / "out" / "cov.json").read_text())["files"].__repr__()
+    assert any(
+        name.endswith("pricing.py") for name in json.loads((pytester.path / "out" / "cov.json").read_text())["files"]
+    )
     assert (pytester.path / "htmlcov-score" / "index.html").is_file()
 
 
