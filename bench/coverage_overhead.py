@@ -119,7 +119,7 @@ def main() -> None:
     m = {name: statistics.median(values) for name, values in rows.items()}
     bare = m["bare"]
     print(f"Python {sys.version.split()[0]}; {sent} bodies reached run(); median of {repeat}; coverage {percent}%")
-    print(f"  {'':48s} {'ms':>8s} {'× bare':>8s}")
+    print(f"  {'':56s} {'ms':>8s} {'× bare':>8s}")
     labels = {
         "bare": "bare loop over run()",
         "bare+ctrace": f"bare loop under coverage.py, default core ({cores['default']})",
@@ -128,7 +128,7 @@ def main() -> None:
         "ours-on": "score-contract, --score-cov",
     }
     for name, label in labels.items():
-        print(f"  {label:48s} {m[name] * 1000:8.1f} {m[name] / bare:8.2f}")
+        print(f"  {label:56s} {m[name] * 1000:8.1f} {m[name] / bare:8.2f}")
     extra = (m["ours-on"] - m["ours-off"]) * 1000
     print(f"  --score-cov against coverage off: {m['ours-on'] / m['ours-off']:.2f}x, {extra:+.1f} ms")
     print(
