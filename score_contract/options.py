@@ -223,6 +223,32 @@ MAX_MEMORY = Option(
     "fail when the worker's peak memory (RSS) times the server's workers (--score-server-workers, or the"
     " deployment's WORKER_COUNT) exceeds this many megabytes",
 )
+COV = Option(
+    "score_cov",
+    "--score-cov",
+    "score_cov",
+    "flag",
+    "",
+    "measure with coverage.py which lines and branches of each script and its local modules the run reached"
+    " (also on with --score-cov-fail-under, --score-cov-report, or pytest-cov's --cov)",
+)
+COV_FAIL_UNDER = Option(
+    "score_cov_fail_under",
+    "--score-cov-fail-under",
+    "score_cov_fail_under",
+    "text",
+    "PERCENT",
+    "fail a script's bodies_cover_the_script check when the run reached less than PERCENT of its lines and branches",
+)
+COV_REPORT = Option(
+    "score_cov_report",
+    "--score-cov-report",
+    "score_cov_report",
+    "text",
+    "TYPE",
+    "coverage.py's own reports of the scripts: a comma list of term, html, xml, json, each with an optional :PATH"
+    " (default htmlcov-score/, coverage-score.xml, coverage-score.json)",
+)
 
 OPTIONS: tuple[Option, ...] = (
     SCORE,
@@ -246,4 +272,7 @@ OPTIONS: tuple[Option, ...] = (
     MAX_MEMORY,
     REPORT,
     SUMMARY,
+    COV,
+    COV_FAIL_UNDER,
+    COV_REPORT,
 )

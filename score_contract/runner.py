@@ -26,6 +26,7 @@ from .core.observations import (
     InitResult,
     Phase,
 )
+from .coverage.measurement import measurement_for
 from .environments.deployed import Deployed, Progress
 from .exploration.sender import NOT_SENT
 from .exploration.ticker import Ticker
@@ -75,6 +76,8 @@ class ScriptRun:
         #: Bodies sent, by phase, and answer paths found to change by themselves.
         self.sent: Counter[str] = Counter()
         self.volatile_found: dict[str, Difference] = {}
+        #: Where the workers' coverage data goes (--score-cov and the options that imply it).
+        self.measurement = measurement_for(script, settings)
 
     # -- lifecycle -------------------------------------------------------------
 
@@ -91,6 +94,7 @@ class ScriptRun:
             self.settings.model_dir,
             python=self.deployed.python,
             variables=self.deployed.variables(),
+            coverage=self.measurement.request(self.deployed) if self.measurement is not None else None,
         )
         self._sandbox.ask_async("load", str(self.script.path), str(self.script.app_root), self.settings.init_timeout)
         return self._sandbox
@@ -121,11 +125,25 @@ class ScriptRun:
         if self._server is not None:
             self._server.stop()
             self._server = None
+        self._end_workers()
+
+    def _end_workers(self) -> None:
+        """Stop every worker (each saves its coverage data as it leaves), then read that data."""
         if self._sandbox is not None:
             self._retired.append(self._sandbox)
             self._sandbox = None
         while self._retired:
             self._retired.pop().close()
+        if self.measurement is not None:
+            self.measurement.finish()
+
+    def coverage(self) -> dict[str, Any] | None:
+        """What the whole run reached of the script (its workers are ended for it: nothing is sent after)."""
+        if self.measurement is None:
+            return None
+        self.calls()
+        self._end_workers()
+        return self.measurement.figures()
 
     # -- the contract ----------------------------------------------------------
 

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from .batch.runner import BatchRun
 from .core.observations import Evidence
@@ -89,21 +89,26 @@ class ContractSession:
         """The checks of one target: its deployment's and environment's, then a batch script's, or an
         online script's (and the server's)."""
         script = self.scripts[path.resolve()]
+        settings = script.settings_for(self.settings)
         first = _deployment_checks(script)
+        last: tuple[Check, ...] = ()
+        if settings.cov_fail_under is not None:
+            from .coverage.checks import COVERAGE_CHECKS
+
+            last = COVERAGE_CHECKS  # after every other: it judges what the whole run reached
         if script.kind == "batch":
             from .batch.checks import BATCH_CHECKS
 
-            return first + BATCH_CHECKS
+            return first + BATCH_CHECKS + last
         from .judging.budgets import budget_checks
         from .judging.checks import CHECKS
 
-        settings = script.settings_for(self.settings)
         online = first + CHECKS + budget_checks(settings.latency_p99_ms, settings.max_memory_mb)
         if not settings.server:
-            return online
+            return online + last
         from .official.server_checks import SERVER_CHECKS
 
-        return online + SERVER_CHECKS
+        return online + SERVER_CHECKS + last
 
     def schedule(self, paths: Iterable[Path]) -> None:
         """The scripts of the checks about to run, in order, one entry per check."""
@@ -121,6 +126,10 @@ class ContractSession:
             if following < len(self._order):
                 self.run(self._order[following]).start()
         run = self.run(path)
+        if check.phase == "coverage":
+            from .coverage.verdicts import judge_coverage
+
+            return judge_coverage(check, run)
         if isinstance(run, BatchRun):
             from .batch import verdicts
 
@@ -136,6 +145,10 @@ class ContractSession:
 
     def failure(self, path: Path, check: Check, verdict: Verdict) -> Failure:
         run = self.run(path)
+        if check.phase == "coverage":
+            from .coverage import verdicts
+
+            return verdicts.render(check, verdict, run.script, run.settings, self.invocation_dir)
         if isinstance(run, BatchRun):
             return self._batch_failure(run, check, verdict)
         body = verdict.violations[0].body if verdict.violations else None
@@ -207,7 +220,7 @@ class ContractSession:
             },
             "latency_ms": latency_ms(calls),
             "memory_mb": memory_mb(init, calls) if isinstance(evidence, Evidence) else None,
-            "coverage": None,
+            "coverage": run.measurement.figures() if run is not None and run.measurement is not None else None,
             "sent": dict(run.sent) if run is not None else {},
             "budgets": {
                 "latency_p99_ms": settings.latency_p99_ms,
@@ -216,6 +229,21 @@ class ContractSession:
             },
         }
 
+    def coverage_reports(self, terminal: IO[str]) -> list[str]:
+        """coverage.py's own reports (--score-cov-report) over every script measured; where they went."""
+        data = [
+            run.measurement.data_file
+            for run in self._runs.values()
+            if run.measurement is not None and run.measurement.data_file is not None
+        ]
+        if not self.settings.cov_reports or not data:
+            return []
+        from .coverage.reports import write
+
+        return write([d for d in data if d is not None], self.settings.cov_reports, terminal)
+
     def close(self) -> None:
         for run in self._runs.values():
             run.close()
+            if run.measurement is not None:
+                run.measurement.remove()

@@ -23,6 +23,8 @@ from .inputs.schema_files import check_samples, load_schema
 from .options import (
     APP_ROOT,
     BATCH_INPUT,
+    COV_FAIL_UNDER,
+    COV_REPORT,
     DEFAULT_EXAMPLES,
     DEFAULT_INIT_TIMEOUT,
     DEFAULT_TIMEOUT,
@@ -52,6 +54,8 @@ from .options import (
 )
 
 if TYPE_CHECKING:
+    from .coverage.measurement import Handover
+    from .coverage.reports import Requested
     from .deployment.targets import Target
 
 
@@ -91,6 +95,16 @@ class Settings:
     env_rebuild: bool = False
     #: The options given explicitly (by dest): a deployment spec's values never override them.
     given: frozenset[str] = frozenset()
+    #: --score-cov: measure coverage; the minimum percent (--score-cov-fail-under); coverage.py's reports.
+    cov: bool = False
+    cov_fail_under: float | None = None
+    cov_reports: tuple[Requested, ...] = ()
+    #: pytest-cov's data file and mode, when it runs in the same session (set by the pytest plugin).
+    cov_handover: Handover | None = None
+
+    @property
+    def measures_coverage(self) -> bool:
+        return self.cov or self.cov_fail_under is not None or bool(self.cov_reports) or self.cov_handover is not None
 
     def flag(self, option: Option) -> str:
         """How the user spells ``option`` in this front end."""
@@ -221,6 +235,9 @@ def resolve(
     max_memory: object = None,
     report: str | None = None,
     summary: str | None = None,
+    cov: bool = False,
+    cov_fail_under: object = None,
+    cov_report: str | None = None,
     base: Path,
     front_end: FrontEnd = "pytest",
     named: Mapping[str, str] | None = None,
@@ -294,6 +311,11 @@ def resolve(
         front_end=front_end,
         env_file=existing_file(env, base, "environment file", given(ENV, env)) if env else None,
         env_rebuild=env_rebuild,
+        cov=_coverage_available(cov or cov_fail_under not in (None, "") or bool(cov_report), front_end),
+        cov_fail_under=(
+            percent(cov_fail_under, given(COV_FAIL_UNDER, cov_fail_under)) if cov_fail_under not in (None, "") else None
+        ),
+        cov_reports=_cov_reports(cov_report, base, given(COV_REPORT, cov_report)) if cov_report else (),
         given=frozenset(
             dest
             for dest, value in (
@@ -308,6 +330,33 @@ def resolve(
             if value not in (None, "")
         ),
     )
+
+
+def percent(value: object, shown: str) -> float:
+    try:
+        number = float(str(value))
+    except ValueError:
+        raise UsageError(f"{shown}: not a percentage.") from None
+    if not 0 <= number <= 100:
+        raise UsageError(f"{shown}: a percentage is between 0 and 100.")
+    return number
+
+
+def _coverage_available(wanted: bool, front_end: FrontEnd) -> bool:
+    import importlib.util
+
+    if wanted and importlib.util.find_spec("coverage") is None:
+        raise UsageError(
+            f"{spelled('--score-cov', front_end)} measures with coverage.py, which is not installed:"
+            " pip install 'score-contract[cov]'"
+        )
+    return wanted
+
+
+def _cov_reports(value: str, base: Path, shown: str) -> tuple[Requested, ...]:
+    from .coverage.reports import parse
+
+    return parse(value, base, shown)
 
 
 def output_file(value: str, base: Path, what: str, shown: str) -> Path:

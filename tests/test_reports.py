@@ -128,7 +128,24 @@ def test_a_handmade_report_validates_and_its_summary_escapes_table_cells() -> No
         "timings": {"import_s": 0.1, "init_s": None},
         "latency_ms": None,
         "memory_mb": None,
-        "coverage": {"percent": 87.5},
+        "coverage": {
+            "percent": 87.5,
+            "branches": True,
+            "lines": {"covered": 7, "total": 8},
+            "branch_count": {"covered": 0, "total": 0},
+            "files": [
+                {
+                    "file": "score.py",
+                    "percent": 87.5,
+                    "lines": {"covered": 7, "total": 8},
+                    "branches": {"covered": 0, "total": 0},
+                    "missing_lines": [12],
+                    "missing_branches": [],
+                }
+            ],
+            "never_reached": "score.py:12",
+            "hint": "add a sample that reaches score.py:12",
+        },
         "sent": {"sample": 1},
     }
     report = build({"a|b/score.py": figures}, {"a|b/score.py": [failed]}, seed=None)

@@ -11,7 +11,9 @@ PYTEST_DONT_REWRITE (see score_contract/__init__.py).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import fnmatch
+import io
 import os
 import random
 import shlex
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
 
     from _pytest._io import TerminalWriter
 
+    from score_contract.coverage.measurement import Handover
     from score_contract.judging.checks import Check
     from score_contract.session import ContractSession
 
@@ -83,7 +86,7 @@ def _ini(config: pytest.Config, option: options.Option) -> Any:
     TOML number for a string key) is a usage error naming the key and its file, not a traceback."""
     try:
         return config.getini(option.ini)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, pytest.UsageError) as exc:  # pytest 9.2 raises UsageError for a bad bool
         # pytest's message starts with the file and the key, which ours names already.
         reason = str(exc).split(f"'{option.ini}' ", 1)[-1]
         expected = " (write true or false)" if option.kind == "flag" else ""
@@ -133,6 +136,7 @@ def pytest_configure(config: pytest.Config) -> None:
     server = bool(config.getoption(options.SERVER.dest))
     if not server and _ini(config, options.SERVER):
         server, named[options.SERVER.dest] = True, _where(config, options.SERVER.ini)
+    cov = bool(config.getoption(options.COV.dest)) or bool(_ini(config, options.COV))
     try:
         settings = resolve(
             scripts=scripts,
@@ -157,10 +161,16 @@ def pytest_configure(config: pytest.Config) -> None:
             max_memory=value[options.MAX_MEMORY.dest],
             report=value[options.REPORT.dest],
             summary=value[options.SUMMARY.dest],
+            cov=cov,
+            cov_fail_under=value[options.COV_FAIL_UNDER.dest],
+            cov_report=value[options.COV_REPORT.dest],
             base=config.invocation_params.dir,
             front_end="cli" if config.getoption("score_front_end") == "cli" else "pytest",
             named=named,
         )
+        handover = _pytest_cov(config)
+        if handover is not None:
+            settings = dataclasses.replace(settings, cov_handover=handover)
         session = ContractSession(settings, config.invocation_params.dir)
     except UsageError as exc:
         raise pytest.UsageError(str(exc)) from None
@@ -170,6 +180,22 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(Reports(config), "score-contract-reports")
     config.add_cleanup(session.close)
     _collect_scripts(config, [str(p) for p in settings.scripts], only=bool(from_cli))
+
+
+def _pytest_cov(config: pytest.Config) -> Handover | None:
+    """pytest-cov's data file and mode, when it measures this session (``--cov``): the scripts' lines
+    reached by the gate then count in its numbers (see score_contract.coverage.reports).
+
+    pytest-cov has no public API for it: its plugin's controller holds the coverage.Coverage object,
+    asked through coverage.py's public ``get_option``."""
+    plugin = config.pluginmanager.get_plugin("_cov")
+    cov = getattr(getattr(plugin, "cov_controller", None), "cov", None)
+    if cov is None or not hasattr(cov, "get_option"):
+        return None
+    from score_contract.coverage.measurement import Handover
+
+    data_file = config.invocation_params.dir / str(cov.get_option("run:data_file"))
+    return Handover(str(data_file), bool(cov.get_option("run:branch")))
 
 
 def _progress(config: pytest.Config, line: str) -> None:
@@ -304,6 +330,26 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
             terminalreporter.write_sep("-", "score-contract: latency and memory")
             for line in filter(None, figures):
                 terminalreporter.write_line(line)
+    if contract is not None and contract.settings.measures_coverage:
+        _coverage_summary(terminalreporter, contract)
+
+
+def _coverage_summary(terminalreporter: Any, contract: ContractSession) -> None:
+    """One line per script (from the figures the reports carry: under xdist, the workers'), then
+    coverage.py's own reports (--score-cov-report)."""
+    from score_contract.coverage.results import summary_line
+
+    reports = terminalreporter.config.pluginmanager.get_plugin("score-contract-reports")
+    figures = reports.figures if reports is not None else {}
+    lines = [summary_line(shown, found["coverage"]) for shown, found in figures.items() if found.get("coverage")]
+    if contract.settings.cov_reports:
+        terminal = io.StringIO()
+        written = contract.coverage_reports(terminal)
+        lines += terminal.getvalue().splitlines() + written
+    if lines:
+        terminalreporter.write_sep("-", "score-contract: coverage")
+        for line in lines:
+            terminalreporter.write_line(line)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -85,8 +85,13 @@ def build_parser() -> argparse.ArgumentParser:
         options.MINI_BATCH_SIZE,
         options.REPORT,
         options.SUMMARY,
+        options.COV_FAIL_UNDER,
+        options.COV_REPORT,
     ):
         check.add_argument(_flag(option), dest=option.dest, metavar=option.metavar, help=option.help)
+    check.add_argument(
+        _flag(options.COV), dest=options.COV.dest, action="store_true", default=None, help=options.COV.help
+    )
     check.add_argument(
         _flag(options.ENV_REBUILD),
         dest=options.ENV_REBUILD.dest,

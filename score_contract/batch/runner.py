@@ -15,8 +15,10 @@ import tempfile
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from ..core.observations import Death, ImportResult, InitResult
+from ..coverage.measurement import measurement_for
 from ..environments.deployed import Deployed, Progress
 from ..isolation.sandbox import Sandbox
 from ..options import DEFAULT_TIMEOUT
@@ -58,6 +60,8 @@ class BatchRun:
         self._restarts = 0
         #: Where the mini-batches' files are: run() must not write there.
         self._input_folders: list[Path] = []
+        #: Where the workers' coverage data goes (--score-cov and the options that imply it).
+        self.measurement = measurement_for(script, settings)
 
     # -- lifecycle -------------------------------------------------------------
 
@@ -75,6 +79,7 @@ class BatchRun:
             cwd=self.working_dir,
             python=self.deployed.python,
             variables=self.deployed.variables(),
+            coverage=self.measurement.request(self.deployed) if self.measurement is not None else None,
         )
         argv = runtime.driver_argv(self.script.path, self.batch, self.output_dir, self._folder / "input")
         sandbox.ask_async(
@@ -102,10 +107,24 @@ class BatchRun:
         return self._init
 
     def close(self) -> None:
+        self._end_worker()
+        shutil.rmtree(self._folder, ignore_errors=True)
+
+    def _end_worker(self) -> None:
+        """Stop the worker (it saves its coverage data as it leaves), then read that data."""
         if self._sandbox is not None:
             self._sandbox.close()
             self._sandbox = None
-        shutil.rmtree(self._folder, ignore_errors=True)
+        if self.measurement is not None:
+            self.measurement.finish()
+
+    def coverage(self) -> dict[str, Any] | None:
+        """What the whole run reached of the script (see ScriptRun.coverage)."""
+        if self.measurement is None:
+            return None
+        self.calls()
+        self._end_worker()
+        return self.measurement.figures()
 
     # -- the mini-batches ------------------------------------------------------
 

@@ -86,10 +86,12 @@ class Sandbox:
         cwd: Path | None = None,
         python: Path | None = None,
         variables: dict[str, str] | None = None,
+        coverage: str | None = None,
     ) -> None:
         """``env`` and ``cwd``: the worker's environment and working folder, when they are
         not the online server's (a batch worker's). ``python``: a deployment environment's
-        interpreter (default: this one); ``variables``: set on top (a deployment's own)."""
+        interpreter (default: this one); ``variables``: set on top (a deployment's own);
+        ``coverage``: what coverage.py measures in it (see score_contract.coverage.tracing)."""
         self.script = script
         self.app_root = app_root
         self._log: IO[bytes] = tempfile.TemporaryFile(prefix="score-contract-")
@@ -102,7 +104,9 @@ class Sandbox:
         env = {**env, **(variables or {})}
         try:
             self._process = subprocess.Popen(
-                worker_command(python, str(command_read), str(result_write), str(os.getpid())),
+                worker_command(
+                    python, str(command_read), str(result_write), str(os.getpid()), *([coverage] if coverage else [])
+                ),
                 cwd=cwd or app_root,
                 env=env,
                 stdin=subprocess.DEVNULL,

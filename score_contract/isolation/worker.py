@@ -12,11 +12,14 @@ import sys
 import time
 import traceback
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.observations import ImportResult, InitResult
 from ..serving import calling, loader, tracebacks
 from . import rss
+
+if TYPE_CHECKING:
+    from ..coverage.tracing import Tracing
 
 
 class Bug:
@@ -117,7 +120,20 @@ def main() -> None:
     results = Connection(int(sys.argv[2]), readable=False)
     # The log is a file: make sure the last lines before a crash reach it.
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
-    worker = Worker()
+    tracing = None
+    if len(sys.argv) > 4:
+        # --score-cov: measuring starts before the script is imported, so its module-level lines count.
+        from ..coverage.tracing import start
+
+        tracing = start(sys.argv[4])
+    try:
+        serve(Worker(), commands, results, tracing)
+    finally:
+        if tracing is not None:
+            tracing.finish()
+
+
+def serve(worker: Worker, commands: Connection, results: Connection, tracing: Tracing | None) -> None:
     while True:
         try:
             command, args = commands.recv()
@@ -130,6 +146,8 @@ def main() -> None:
         except BaseException:  # never let our own failure pass as the script's
             reply = Bug(traceback.format_exc())
         results.send(reply)
+        if tracing is not None:
+            tracing.after_command()
 
 
 if __name__ == "__main__":

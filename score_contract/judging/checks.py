@@ -39,6 +39,8 @@ Phase = Literal[
     "probe",
     # --score-latency-p99 / --score-max-memory: the figures of every call (score_contract.judging.budgets).
     "budget",
+    # --score-cov-fail-under: the lines and branches the whole run reached (score_contract.coverage).
+    "coverage",
 ]
 
 

@@ -19,7 +19,7 @@ def _cell(text: str) -> str:
 
 def _coverage(script: Mapping[str, Any]) -> str:
     coverage = script.get("coverage")
-    return f"{coverage['percent']:.0f}%" if coverage else "—"
+    return f"{coverage['percent']:.0f}%" if coverage and coverage.get("percent") is not None else "—"
 
 
 def render(report: Mapping[str, Any]) -> str:

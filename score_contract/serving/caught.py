@@ -16,8 +16,9 @@ such an answer, the worker needs to know which exceptions the script caught.
   passed through is the one that caught it.
 
 Written by hand: no library observes caught exceptions (coverage.py and debuggers use
-the same two interpreter hooks for other ends). A trace function set here replaces
-none: the previous one is put back when the block ends.
+the same two interpreter hooks for other ends). The trace function set here passes
+every event on to the one it found (coverage.py's Python tracer under --score-cov,
+see score_contract.coverage.tracing), and puts it back when the block ends.
 """
 
 from __future__ import annotations
@@ -118,20 +119,33 @@ def _register_monitoring() -> bool:
 
 @contextmanager
 def _traced(seen: _Seen) -> Iterator[None]:
-    """The trace-function fallback (before Python 3.12)."""
+    """The trace-function fallback (before Python 3.12).
 
-    def local(frame: FrameType, event: str, arg: Any) -> Any:
-        if event == "exception":
-            seen.saw(arg[1], frame.f_code, frame.f_lineno)
+    A trace function already in place (coverage.py's Python tracer) is chained: it
+    gets every event of every frame, as if it were alone, so its line and arc data
+    stay whole. (coverage.py's C tracer cannot be chained: called from Python, it
+    installs itself again. Coverage is measured with its Python tracer there.)"""
+    previous: Any = sys.gettrace()
+
+    def chained(theirs: Any) -> Any:
+        def local(frame: FrameType, event: str, arg: Any) -> Any:
+            nonlocal theirs
+            if event == "exception":
+                seen.saw(arg[1], frame.f_code, frame.f_lineno)
+            if theirs is not None:
+                theirs = theirs(frame, event, arg)
+            return local
+
         return local
 
     def global_trace(frame: FrameType, event: str, arg: Any) -> Any:
+        theirs = previous(frame, event, arg) if previous is not None else None
         if event == "call" and seen.is_user_code(frame.f_code):
-            frame.f_trace_lines = False
-            return local
-        return None
+            if previous is None:
+                frame.f_trace_lines = False  # only exception events are wanted
+            return chained(theirs)
+        return theirs
 
-    previous = sys.gettrace()
     sys.settrace(global_trace)
     try:
         yield

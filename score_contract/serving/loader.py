@@ -167,27 +167,29 @@ def user_roots(script: str, app_root: str) -> tuple[str, ...]:
 class _InitCallTracer:
     """Count calls of functions named init defined in the script while it is imported.
 
-    A global trace function sees every new Python frame; it returns None so lines
-    are not traced. After import, only calls of the code object that ends up as
-    the module's init() count.
+    A profile function sees every new Python frame (its "call" event) and never a
+    line. It is a profile function, not a trace function, so that coverage.py's
+    tracer (--score-cov), which is the trace function, keeps seeing the import's
+    lines. After import, only calls of the code object that ends up as the
+    module's init() count.
     """
 
     def __init__(self, script: str) -> None:
         self.script = script
         self.codes: list[CodeType] = []
 
-    def _trace(self, frame: FrameType, event: str, arg: object) -> None:
+    def _profile(self, frame: FrameType, event: str, arg: object) -> None:
         code = frame.f_code
         if event == "call" and code.co_name == "init" and code.co_filename == self.script:
             self.codes.append(code)
 
     def __enter__(self) -> _InitCallTracer:
-        self._previous = sys.gettrace()
-        sys.settrace(self._trace)
+        self._previous = sys.getprofile()
+        sys.setprofile(self._profile)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        sys.settrace(self._previous)
+        sys.setprofile(self._previous)
 
     def count(self, init: object) -> int:
         code = getattr(inspect.unwrap(init), "__code__", None) if callable(init) else None

@@ -1,0 +1,147 @@
+"""The parent's side of one script's coverage: where its workers write, what they trace, and the
+result once the last of them has ended.
+
+Every worker of the script (a replacement after a crash too) writes its own data file into one
+temporary folder (coverage.py's parallel files, ``.coverage.<host>.<pid>.<random>``); they are
+combined when the script's run is closed, and the folder stays until the session ends, for
+--score-cov-report.
+
+In a deployment's environment (its own Python, none of our packages): coverage.py installed
+there is used as it is; otherwise ours, from a folder holding nothing but a link to it, when that
+Python has our major.minor version (coverage.py's C extension and its supported versions are tied
+to it); otherwise the script runs unmeasured and the summary says why. Installing coverage.py
+into the user's environment would make it another environment than the one deployed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import results
+
+if TYPE_CHECKING:
+    from ..environments.deployed import Deployed
+    from ..settings import Script, Settings
+
+#: Files never measured: installed packages (a venv inside the app root too) and score-contract itself.
+_OMIT = ("*/site-packages/*", "*/dist-packages/*", "*/.venv/*", "*/venv/*")
+
+
+@dataclass(frozen=True)
+class Handover:
+    """Where the script's lines go for pytest-cov to combine (--cov in the same run): its data
+    file's name, and whether it measures branches (coverage.py refuses to combine arcs with lines)."""
+
+    data_file: str
+    branch: bool
+
+
+class Measurement:
+    def __init__(self, script: Path, app_root: Path, batch: bool = False, handover: Handover | None = None) -> None:
+        self.script = script.resolve()
+        self.app_root = app_root.resolve()
+        self.batch = batch
+        self.handover = handover
+        self.folder = Path(tempfile.mkdtemp(prefix="score-contract-cov-"))
+        roots = dict.fromkeys((str(self.app_root), str(self.script.parent)))
+        self.include = [str(self.script), *(os.path.join(root, "*") for root in roots)]
+        package = str(Path(__file__).resolve().parent.parent)
+        self.omit = [*_OMIT, os.path.join(package, "*")]
+        #: Why coverage is not measured ("" while it is).
+        self.note = ""
+        self.done = False
+        self._figures: dict[str, Any] | None = None
+
+    def request(self, deployed: Deployed) -> str | None:
+        """The worker's coverage argument; None when it cannot measure (``self.note`` says why)."""
+        env = deployed.environment()
+        built = env.built if env is not None else None
+        if env is None or built is None:
+            return self._request()
+        return self._request(built.python_version, bool(env.version("coverage")))
+
+    def _request(self, python_version: str = "", has_coverage: bool = False) -> str | None:
+        """``python_version``: a deployment environment's Python ("" for ours); ``has_coverage``:
+        whether coverage.py is installed there."""
+        import_from = ""
+        if python_version and not has_coverage:
+            ours = ".".join(map(str, sys.version_info[:2]))
+            if ".".join(python_version.split(".")[:2]) != ours:
+                self.note = (
+                    f"coverage.py is not installed in the deployment's environment (Python {python_version}),"
+                    f" and this one's (for Python {ours}) cannot run there"
+                )
+                return None
+            import_from = _coverage_shim()
+        request = {
+            "data_file": str(self.folder / ".coverage"),
+            "include": self.include,
+            "omit": self.omit,
+            "import_from": import_from,
+        }
+        return json.dumps(request)
+
+    def finish(self) -> None:
+        """Every worker of the script has ended: combine their data (and hand it to pytest-cov)."""
+        if self.done:
+            return
+        self.done = True
+        if self.note:
+            return
+        failed = self.folder / "not-measured.txt"
+        if failed.exists():
+            self.note = f"coverage.py did not start in the worker: {failed.read_text(errors='replace')}"
+            return
+        self._figures = results.read(self.folder, self.include, self.omit, self.app_root, self.script, self.batch)
+        if self._figures is None:
+            self.note = "no line of the script ran under coverage.py (the worker ended before saving?)"
+        elif self.handover is not None:
+            from .reports import hand_over
+
+            hand_over(self.folder / ".coverage", self.handover)
+
+    def figures(self) -> dict[str, Any] | None:
+        """For the reports: the result, or why there is none; None until the script's workers have ended."""
+        if not self.done:
+            return None
+        return self._figures if self._figures is not None else results.not_measured(self.note)
+
+    @property
+    def data_file(self) -> Path | None:
+        """The combined data (None: nothing was measured)."""
+        return self.folder / ".coverage" if self._figures is not None else None
+
+    def remove(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def measurement_for(script: Script, settings: Settings) -> Measurement | None:
+    """The script's coverage measurement, when it is asked for (or implied by pytest-cov's --cov)."""
+    if not settings.measures_coverage:
+        return None
+    return Measurement(script.path, script.app_root, batch=script.kind == "batch", handover=settings.cov_handover)
+
+
+def _coverage_shim() -> str:
+    """A folder holding only a link to this interpreter's coverage package (made once per location)."""
+    import coverage
+
+    package = Path(coverage.__file__).resolve().parent
+    digest = hashlib.sha256(str(package).encode()).hexdigest()[:12]
+    folder = Path(tempfile.gettempdir()) / f"score-contract-coverage-{digest}"
+    link = folder / "coverage"
+    if not link.is_symlink():
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            link.symlink_to(package, target_is_directory=True)
+        except FileExistsError:
+            pass  # another session made it first
+    return str(folder)
