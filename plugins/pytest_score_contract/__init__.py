@@ -25,10 +25,11 @@ from score_contract import options
 from score_contract.errors import UsageError
 from score_contract.settings import resolve
 
+from .failures import ContractBroken, FailureRepr
+from .reports import Reports
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
-
-    from _pytest._io import TerminalWriter
 
     from score_contract.judging.checks import Check
     from score_contract.session import ContractSession
@@ -164,7 +165,7 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(str(exc)) from None
     config.stash[SESSION] = session
     session.progress = lambda line: _progress(config, line)
-    config.pluginmanager.register(Reports(config), "score-contract-reports")
+    config.pluginmanager.register(Reports(config, session), "score-contract-reports")
     config.add_cleanup(session.close)
     _collect_scripts(config, [str(p) for p in settings.scripts], only=bool(from_cli))
 
@@ -298,71 +299,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
-class Reports:
-    """Gathers each script's check records and figures from the test reports, and writes the
-    JSON report and the Markdown summary at the end: registered as a plugin of its own, as
-    pytest's junitxml is, so that it sees every report (the workers' too under xdist)."""
-
-    def __init__(self, config: pytest.Config) -> None:
-        self.config = config
-        self.checks: dict[str, list[dict[str, Any]]] = {}
-        self.figures: dict[str, dict[str, Any]] = {}
-
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        found = getattr(report, "score_contract", None)
-        if not isinstance(found, dict):
-            return
-        self.checks.setdefault(found["script"], []).append(found["check"])
-        # A later check has seen more of the script (its calls, its end): keep the latest figures.
-        self.figures[found["script"]] = found["figures"]
-
-    def report(self) -> dict[str, Any]:
-        from score_contract.reporting.records import build
-
-        session = self.config.stash[SESSION]
-        order = [s.shown_as for s in session.scripts.values() if s.shown_as in self.figures]
-        return build({shown: self.figures[shown] for shown in order}, self.checks, session.settings.seed)
-
-    @pytest.hookimpl(trylast=True)
-    def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        if hasattr(self.config, "workerinput"):
-            return  # an xdist worker: the controller writes them, from every worker's reports
-        settings = self.config.stash[SESSION].settings
-        step_summary = os.environ.get("GITHUB_STEP_SUMMARY", "")
-        if not (settings.report or settings.summary or step_summary) or not self.figures:
-            return
-        from score_contract.reporting import markdown
-        from score_contract.reporting.records import write_json
-
-        report = self.report()
-        if settings.report is not None:
-            write_json(settings.report, report)
-        text = markdown.render(report)
-        if settings.summary is not None:
-            settings.summary.write_text(text, encoding="utf-8")
-        if step_summary:
-            # GitHub's step summary is appended to: other steps of the job write there too.
-            with open(step_summary, "a", encoding="utf-8") as summary:
-                summary.write(text)
-
-
 class ScoreFile(pytest.File):
     """A scoring script: one item per check of the contract."""
 
     def collect(self) -> Iterator[pytest.Item]:
         for check in self.config.stash[SESSION].checks(self.path):
             yield ScoreItem.from_parent(self, name=check.name, check=check)
-
-
-class ContractBroken(Exception):
-    """Raised by a failed check; carries the rendered failure text."""
-
-    def __init__(self, headline: str, text: str, location: str) -> None:
-        super().__init__(headline)
-        self.headline = headline
-        self.text = text
-        #: ``path:line`` where it failed in the user's files, or the script's path.
-        self.location = location
 
 
 class ScoreItem(pytest.Item):
@@ -425,41 +367,3 @@ class ScoreItem(pytest.Item):
     def script_id(self) -> str:
         """The node id of the script this check belongs to."""
         return self.nodeid.rsplit("::", 1)[0]
-
-
-class _Crash:
-    """What pytest's short summary (-ra) and the JUnit message show: the headline; and the line
-    --tb=line prints: the headline after where it failed, as pytest's own crash lines read."""
-
-    def __init__(self, location: str, message: str) -> None:
-        path, _, line = location.rpartition(":")
-        self.path, self.lineno = (path, int(line)) if line.isdigit() else (location, 0)
-        self.location = location
-        self.message = message
-
-    def __str__(self) -> str:
-        return f"{self.location}: {self.message}"
-
-
-class FailureRepr:
-    """Plain-text failure report: pytest prints it as is, with no traceback of ours, in the
-    traceback style the user chose (--tb)."""
-
-    def __init__(self, broken: ContractBroken, tbstyle: str) -> None:
-        from score_contract.report import short_form
-
-        self.reprcrash = _Crash(broken.location, broken.headline)
-        if tbstyle in ("line", "no"):
-            # pytest prints the crash line itself after this (--tb=line) or shows no section (--tb=no).
-            self.text, self.shown = str(self.reprcrash), ""
-        else:
-            self.text = short_form(broken.text) if tbstyle == "short" else broken.text
-            self.shown = self.text
-
-    def toterminal(self, tw: TerminalWriter) -> None:
-        for line in self.shown.splitlines():
-            tw.line(line)
-
-    def __str__(self) -> str:
-        # The JUnit failure text, as for pytest's own tests: what the style shows.
-        return self.text
