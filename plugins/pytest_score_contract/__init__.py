@@ -84,7 +84,8 @@ def _ini(config: pytest.Config, option: options.Option) -> Any:
     TOML number for a string key) is a usage error naming the key and its file, not a traceback."""
     try:
         return config.getini(option.ini)
-    except (TypeError, ValueError) as exc:
+    # pytest 9.2 raises UsageError itself, with its bare reason; earlier versions TypeError/ValueError.
+    except (TypeError, ValueError, pytest.UsageError) as exc:
         # pytest's message starts with the file and the key, which ours names already.
         reason = str(exc).split(f"'{option.ini}' ", 1)[-1]
         expected = " (write true or false)" if option.kind == "flag" else ""
