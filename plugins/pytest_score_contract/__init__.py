@@ -300,6 +300,26 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_report_to_serializable(report: pytest.TestReport | pytest.CollectReport) -> Any:
+    data = yield
+    if isinstance(data, dict) and isinstance(report.longrepr, FailureRepr):
+        data["longrepr"] = report.longrepr.to_json()
+    return data
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_report_from_serializable(data: dict[str, Any]) -> Any:
+    report = yield
+    # pytest leaves a longrepr it does not know as the dict it was sent as.
+    longrepr = getattr(report, "longrepr", None)
+    if isinstance(longrepr, dict):
+        failure = FailureRepr.from_json(longrepr)
+        if failure is not None:
+            report.longrepr = failure
+    return report
+
+
 class ScoreFile(pytest.File):
     """A scoring script: one item per check of the contract."""
 
@@ -356,7 +376,7 @@ class ScoreItem(pytest.Item):
         if isinstance(excinfo.value, ContractBroken):
             # pytest passes no style for a failure in the call phase: --tb is the user's choice.
             tbstyle = style or self.config.getoption("tbstyle", "auto")
-            return FailureRepr(excinfo.value, tbstyle)
+            return FailureRepr.of(excinfo.value, tbstyle)
         return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self) -> tuple[Path, int, str]:
