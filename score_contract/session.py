@@ -8,7 +8,7 @@ another's checks, and stops each worker as soon as its last check is done.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -100,13 +100,22 @@ class ContractSession:
 
         return first + CHECKS + SERVER_CHECKS
 
-    def schedule(self, paths: Iterable[Path]) -> None:
-        """The scripts of the checks about to run, in order, one entry per check."""
+    def schedule(self, paths: Iterable[Path], ahead: bool = True) -> None:
+        """The scripts of the checks about to run, in order, one entry per check.
+
+        ``ahead``: start the first script's worker now, and each next one when the previous script's
+        first check runs. Without it (a shell that learns the order as it goes: an xdist worker) a
+        worker starts when its script's first check runs, or when :meth:`start` is called."""
         paths = [p.resolve() for p in paths]
         self._pending = Counter(paths)
-        self._order = list(dict.fromkeys(paths))
+        self._order = list(dict.fromkeys(paths)) if ahead else []
         if self._order:
             self.run(self._order[0]).start()
+
+    def start(self, path: Path) -> None:
+        """Start a script's worker ahead of its first check."""
+        if path.resolve() in self.scripts:
+            self.run(path).start()
 
     def judge(self, path: Path, check: Check) -> Verdict:
         path = path.resolve()
@@ -164,20 +173,24 @@ class ContractSession:
         imported = run.evidence().imported if run is not None else None
         return imported.run_line if imported is not None else 0
 
-    def sent(self) -> list[str]:
-        """Per script, how many bodies each phase sent: what a green run tested."""
-        lines = []
-        for path, run in self._runs.items():
-            lines += [f"{self.scripts[path].shown_as}: {note}" for note in run.deployed.notes()]
-            if run.sent:
-                counts = ", ".join(
-                    f"{run.sent[phase]} {plural(run.sent[phase], *names)}"
-                    for phase, names in _PHASE_NAMES.items()
-                    if run.sent[phase]
-                )
-                script = self.scripts[path]
-                kind = f", a batch script ({script.kind_reason})" if script.kind == "batch" else ""
-                lines.append(f"{script.shown_as}{kind}: {counts}")
+    def notes(self, path: Path) -> list[str]:
+        """What the summary says of a script's deployment and environment (nothing before its run starts)."""
+        run = self._runs.get(path.resolve())
+        return list(run.deployed.notes()) if run is not None else []
+
+    def sent(self, shown_as: str, notes: Iterable[str], sent: Mapping[str, int]) -> list[str]:
+        """A script's lines of the summary: its notes, then how many bodies each phase sent (what a
+        green run tested). From what the checks' records carried, so that xdist's controller, which
+        ran no check itself, prints them too."""
+        lines = [f"{shown_as}: {note}" for note in notes]
+        counts = ", ".join(
+            f"{sent[phase]} {plural(sent[phase], *names)}" for phase, names in _PHASE_NAMES.items() if sent.get(phase)
+        )
+        if counts:
+            script = next((s for s in self.scripts.values() if s.shown_as == shown_as), None)
+            batch = script is not None and script.kind == "batch"
+            kind = f", a batch script ({script.kind_reason})" if script is not None and batch else ""
+            lines.append(f"{shown_as}{kind}: {counts}")
         return lines
 
     def figures(self, path: Path) -> dict[str, Any]:

@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 SESSION: pytest.StashKey[ContractSession] = pytest.StashKey()
 #: What a check's item leaves for the reports.
 RECORD: pytest.StashKey[dict[str, Any]] = pytest.StashKey()
+#: The name the report gatherer is registered under.
+_REPORTS = "score-contract-reports"
 
 
 class ScoreContractWarning(UserWarning):
@@ -166,7 +168,7 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(str(exc)) from None
     config.stash[SESSION] = session
     session.progress = lambda line: _progress(config, line)
-    config.pluginmanager.register(Reports(config, session), "score-contract-reports")
+    config.pluginmanager.register(Reports(config, session), _REPORTS)
     config.add_cleanup(session.close)
     _collect_scripts(config, [str(p) for p in settings.scripts], only=bool(from_cli))
 
@@ -272,12 +274,36 @@ def _python_collects(path: Path, parent: pytest.Collector) -> bool:
 def pytest_collection_finish(session: pytest.Session) -> None:
     contract = session.config.stash.get(SESSION, None)
     if contract is not None:
-        contract.schedule(item.path for item in session.items if isinstance(item, ScoreItem))
+        # An xdist worker collects every item but runs only those the controller sends it: starting
+        # the first script's worker now could start one for a script another xdist worker runs.
+        # What it runs next is known one item ahead (pytest_runtest_protocol below); the count of
+        # checks per script holds, since each script's checks all go to one xdist worker.
+        ahead = not hasattr(session.config, "workerinput")
+        contract.schedule((item.path for item in session.items if isinstance(item, ScoreItem)), ahead=ahead)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    contract = item.config.stash.get(SESSION, None)
+    if contract is not None and isinstance(nextitem, ScoreItem) and nextitem.path != item.path:
+        # The next script's import overlaps this last check of the previous one (under xdist, the
+        # only look ahead there is: the controller sends a script's checks when it is nearly done).
+        contract.start(nextitem.path)
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    contract = config.stash.get(SESSION, None)
+    if contract is None or config.getvalue("dist") != "load":
+        return None
+    from .distribution import ScriptScheduling
+
+    return ScriptScheduling(config, log, lambda file: contract.wants(config.rootpath / file))
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    contract = terminalreporter.config.stash.get(SESSION, None)
-    lines = contract.sent() if contract is not None else []
+    reports = terminalreporter.config.pluginmanager.get_plugin(_REPORTS)
+    lines = reports.sent() if isinstance(reports, Reports) else []
     if lines:
         terminalreporter.write_sep("-", "score-contract: bodies sent")
         for line in lines:
@@ -296,6 +322,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             "script": script,
             "check": record,
             "figures": item.config.stash[SESSION].figures(item.path),
+            "notes": item.config.stash[SESSION].notes(item.path),
         }
     return report
 

@@ -21,6 +21,7 @@ class Reports:
         self.session = session
         self.checks: dict[str, list[dict[str, Any]]] = {}
         self.figures: dict[str, dict[str, Any]] = {}
+        self.notes: dict[str, list[str]] = {}
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         found = getattr(report, "score_contract", None)
@@ -29,13 +30,24 @@ class Reports:
         self.checks.setdefault(found["script"], []).append(found["check"])
         # A later check has seen more of the script (its calls, its end): keep the latest figures.
         self.figures[found["script"]] = found["figures"]
+        self.notes[found["script"]] = found["notes"]
+
+    def sent(self) -> list[str]:
+        """The summary's lines: per script, in the order given, its notes and the bodies each phase sent."""
+        lines = []
+        for shown in self.order():
+            lines += self.session.sent(shown, self.notes[shown], self.figures[shown]["sent"])
+        return lines
+
+    def order(self) -> list[str]:
+        """The scripts that ran a check, in the order they were given."""
+        return [s.shown_as for s in self.session.scripts.values() if s.shown_as in self.figures]
 
     def report(self) -> dict[str, Any]:
         from score_contract.reporting.records import build
 
-        session = self.session
-        order = [s.shown_as for s in session.scripts.values() if s.shown_as in self.figures]
-        return build({shown: self.figures[shown] for shown in order}, self.checks, session.settings.seed)
+        figures = {shown: self.figures[shown] for shown in self.order()}
+        return build(figures, self.checks, self.session.settings.seed)
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
