@@ -21,6 +21,7 @@ from .judging.checks import Check
 from .report import Failure, render, render_findings
 from .runner import ScriptRun
 from .settings import Script, Settings, plan
+from .settings_file import script_settings
 from .verdicts import Verdict, judge
 
 #: How the terminal summary names what each phase sent, in the order they are sent.
@@ -56,7 +57,9 @@ class ContractSession:
     def __init__(self, settings: Settings, invocation_dir: Path) -> None:
         self.settings = settings
         self.invocation_dir = invocation_dir
-        self.scripts: dict[Path, Script] = {p: plan(settings, p, invocation_dir) for p in settings.scripts}
+        #: Each target's settings: the run's, with the settings file in its folder applied.
+        self.own: dict[Path, Settings] = {p: script_settings(settings, p, invocation_dir) for p in settings.scripts}
+        self.scripts: dict[Path, Script] = {p: plan(self.own[p], p, invocation_dir) for p in settings.scripts}
         self._runs: dict[Path, ScriptRun | BatchRun] = {}
         self._order: list[Path] = []
         self._pending: Counter[Path] = Counter()
@@ -75,7 +78,7 @@ class ContractSession:
         path = path.resolve()
         if path not in self._runs:
             script = self.scripts[path]
-            settings = script.settings_for(self.settings)
+            settings = script.settings_for(self.own[path])
             self._runs[path] = (
                 BatchRun(script, settings, self.progress)
                 if script.kind == "batch"
@@ -94,7 +97,7 @@ class ContractSession:
             return first + BATCH_CHECKS
         from .judging.checks import CHECKS
 
-        if not script.settings_for(self.settings).server:
+        if not script.settings_for(self.own[path.resolve()]).server:
             return first + CHECKS
         from .official.server_checks import SERVER_CHECKS
 
@@ -145,8 +148,10 @@ class ContractSession:
         body = verdict.violations[0].body if verdict.violations else None
         server_answer = run.server_answer(body) if body is not None and not check.phase.startswith("server-") else None
         contract = run.contract().body if check.phase == "call" else None
+        path = path.resolve()
+        # The reproduce line repeats the script's own settings: replay reads no settings file.
         failure = render(
-            check, verdict, self.scripts[path.resolve()], self.settings, self.invocation_dir, server_answer, contract
+            check, verdict, self.scripts[path], self.own[path], self.invocation_dir, server_answer, contract
         )
         call = run.call_of(body) if body is not None else None
         return replace(failure, output=call.output) if call is not None else failure
@@ -163,8 +168,9 @@ class ContractSession:
         texts = list(verdict.warnings)
         if verdict.findings:
             # First: under -W error the first warning is the failure's headline.
-            script = self.scripts[path.resolve()]
-            texts.insert(0, render_findings(check, verdict.findings, script, self.settings, self.invocation_dir))
+            path = path.resolve()
+            findings = render_findings(check, verdict.findings, self.scripts[path], self.own[path], self.invocation_dir)
+            texts.insert(0, findings)
         return [self.settings.spelled(text) for text in texts]
 
     def warning_line(self, path: Path) -> int:

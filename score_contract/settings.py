@@ -2,14 +2,15 @@
 plan (app root, samples, contract files). The options themselves are in
 :mod:`score_contract.options`.
 
-Precedence is command line > ini file > default, as in pytest-timeout.
+Precedence is command line > ini file > default, as in pytest-timeout; a script's own settings file
+(:mod:`score_contract.settings_file`) sits between the command line and the ini file.
 """
 
 from __future__ import annotations
 
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -86,6 +87,8 @@ class Settings:
     env_rebuild: bool = False
     #: The options given explicitly (by dest): a deployment spec's values never override them.
     given: frozenset[str] = frozenset()
+    #: Those of them given on the command line: a script's settings file does not override them either.
+    command_line: frozenset[str] = frozenset()
 
     def flag(self, option: Option) -> str:
         """How the user spells ``option`` in this front end."""
@@ -212,12 +215,14 @@ def resolve(
     base: Path,
     front_end: FrontEnd = "pytest",
     named: Mapping[str, str] | None = None,
+    command_line: Iterable[str] = (),
 ) -> Settings:
     """Validate raw option values (relative paths are taken from ``base``).
 
     ``front_end`` decides how messages spell the options (--score-timeout, or --timeout for the CLI).
     ``named``, by option dest: what messages call a value given elsewhere than as a flag — from the ini
     file, ``score_timeout = abc in pyproject.toml``; for the scripts, ``score_paths in pytest.ini``.
+    ``command_line``: the dests of the options given on the command line (the rest came from an ini file).
     """
     named = named or {}
 
@@ -287,6 +292,7 @@ def resolve(
             )
             if value not in (None, "")
         ),
+        command_line=frozenset(command_line),
     )
 
 

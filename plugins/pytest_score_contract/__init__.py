@@ -162,6 +162,7 @@ def pytest_configure(config: pytest.Config) -> None:
             base=config.invocation_params.dir,
             front_end="cli" if config.getoption("score_front_end") == "cli" else "pytest",
             named=named,
+            command_line=(o.dest for o in options.OPTIONS if config.getoption(o.dest) not in (None, [])),
         )
         session = ContractSession(settings, config.invocation_params.dir)
     except UsageError as exc:
