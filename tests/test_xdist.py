@@ -121,10 +121,11 @@ def test_an_explicit_dist_loadfile_keeps_a_script_on_one_xdist_worker_too(pytest
 
 
 def test_the_users_own_tests_are_still_spread_one_by_one(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(
-        test_own="import time\n\n" + "".join(f"def test_{n}():\n    time.sleep(0.2)\n\n\n" for n in range(8))
-    )
-    result = _xdist(pytester, "-v", "test_own.py", *_counted_scripts(pytester, "a"))
+    # Under loadfile they would be one unit of work, on one xdist worker. Each takes long enough that the
+    # xdist worker holding the script is done with it before the other has run them all.
+    tests = "".join(f"def test_{n}():\n    time.sleep(0.5)\n\n\n" for n in range(8))
+    pytester.makepyfile(test_own="import time\n\n\n" + tests)
+    result = _xdist(pytester, "-v", "test_own.py", *_counted_scripts(pytester, "a"), "--score-examples", "0")
     assert result.ret == pytest.ExitCode.OK
     workers = {worker for worker, _, node in XDIST_LINE.findall(result.stdout.str()) if node.startswith("test_own")}
     assert workers == {"gw0", "gw1"}
