@@ -236,7 +236,7 @@ COV_FAIL_UNDER = Option(
     "score_cov_fail_under",
     "--score-cov-fail-under",
     "score_cov_fail_under",
-    "text",
+    "number",
     "PERCENT",
     "fail a script's bodies_cover_the_script check when the run reached less than PERCENT of its lines and branches",
 )

@@ -8,7 +8,7 @@ another's checks, and stops each worker as soon as its last check is done.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
@@ -21,6 +21,7 @@ from .judging.checks import Check
 from .report import Failure, render, render_findings
 from .runner import ScriptRun
 from .settings import Script, Settings, plan
+from .settings_file import script_settings
 from .verdicts import Verdict, judge
 
 #: How the terminal summary names what each phase sent, in the order they are sent.
@@ -56,7 +57,9 @@ class ContractSession:
     def __init__(self, settings: Settings, invocation_dir: Path) -> None:
         self.settings = settings
         self.invocation_dir = invocation_dir
-        self.scripts: dict[Path, Script] = {p: plan(settings, p, invocation_dir) for p in settings.scripts}
+        #: Each target's settings: the run's, with the settings file in its folder applied.
+        self.own: dict[Path, Settings] = {p: script_settings(settings, p, invocation_dir) for p in settings.scripts}
+        self.scripts: dict[Path, Script] = {p: plan(self.own[p], p, invocation_dir) for p in settings.scripts}
         self._runs: dict[Path, ScriptRun | BatchRun] = {}
         self._order: list[Path] = []
         self._pending: Counter[Path] = Counter()
@@ -77,7 +80,7 @@ class ContractSession:
         path = path.resolve()
         if path not in self._runs:
             script = self.scripts[path]
-            settings = script.settings_for(self.settings)
+            settings = script.settings_for(self.own[path])
             self._runs[path] = (
                 BatchRun(script, settings, self.progress)
                 if script.kind == "batch"
@@ -89,7 +92,7 @@ class ContractSession:
         """The checks of one target: its deployment's and environment's, then a batch script's, or an
         online script's (and the server's)."""
         script = self.scripts[path.resolve()]
-        settings = script.settings_for(self.settings)
+        settings = script.settings_for(self.own[path.resolve()])
         first = _deployment_checks(script)
         last: tuple[Check, ...] = ()
         if settings.cov_fail_under is not None:
@@ -110,13 +113,22 @@ class ContractSession:
 
         return online + SERVER_CHECKS + last
 
-    def schedule(self, paths: Iterable[Path]) -> None:
-        """The scripts of the checks about to run, in order, one entry per check."""
+    def schedule(self, paths: Iterable[Path], ahead: bool = True) -> None:
+        """The scripts of the checks about to run, in order, one entry per check.
+
+        ``ahead``: start the first script's worker now, and each next one when the previous script's
+        first check runs. Without it (a shell that learns the order as it goes: an xdist worker) a
+        worker starts when its script's first check runs, or when :meth:`start` is called."""
         paths = [p.resolve() for p in paths]
         self._pending = Counter(paths)
-        self._order = list(dict.fromkeys(paths))
+        self._order = list(dict.fromkeys(paths)) if ahead else []
         if self._order:
             self.run(self._order[0]).start()
+
+    def start(self, path: Path) -> None:
+        """Start a script's worker ahead of its first check."""
+        if path.resolve() in self.scripts:
+            self.run(path).start()
 
     def judge(self, path: Path, check: Check) -> Verdict:
         path = path.resolve()
@@ -154,8 +166,10 @@ class ContractSession:
         body = verdict.violations[0].body if verdict.violations else None
         server_answer = run.server_answer(body) if body is not None and not check.phase.startswith("server-") else None
         contract = run.contract().body if check.phase == "call" else None
+        path = path.resolve()
+        # The reproduce line repeats the script's own settings: replay reads no settings file.
         failure = render(
-            check, verdict, self.scripts[path.resolve()], self.settings, self.invocation_dir, server_answer, contract
+            check, verdict, self.scripts[path], self.own[path], self.invocation_dir, server_answer, contract
         )
         call = run.call_of(body) if body is not None else None
         return replace(failure, output=call.output) if call is not None else failure
@@ -172,8 +186,9 @@ class ContractSession:
         texts = list(verdict.warnings)
         if verdict.findings:
             # First: under -W error the first warning is the failure's headline.
-            script = self.scripts[path.resolve()]
-            texts.insert(0, render_findings(check, verdict.findings, script, self.settings, self.invocation_dir))
+            path = path.resolve()
+            findings = render_findings(check, verdict.findings, self.scripts[path], self.own[path], self.invocation_dir)
+            texts.insert(0, findings)
         return [self.settings.spelled(text) for text in texts]
 
     def warning_line(self, path: Path) -> int:
@@ -182,20 +197,24 @@ class ContractSession:
         imported = run.evidence().imported if run is not None else None
         return imported.run_line if imported is not None else 0
 
-    def sent(self) -> list[str]:
-        """Per script, how many bodies each phase sent: what a green run tested."""
-        lines = []
-        for path, run in self._runs.items():
-            lines += [f"{self.scripts[path].shown_as}: {note}" for note in run.deployed.notes()]
-            if run.sent:
-                counts = ", ".join(
-                    f"{run.sent[phase]} {plural(run.sent[phase], *names)}"
-                    for phase, names in _PHASE_NAMES.items()
-                    if run.sent[phase]
-                )
-                script = self.scripts[path]
-                kind = f", a batch script ({script.kind_reason})" if script.kind == "batch" else ""
-                lines.append(f"{script.shown_as}{kind}: {counts}")
+    def notes(self, path: Path) -> list[str]:
+        """What the summary says of a script's deployment and environment (nothing before its run starts)."""
+        run = self._runs.get(path.resolve())
+        return list(run.deployed.notes()) if run is not None else []
+
+    def sent(self, shown_as: str, notes: Iterable[str], sent: Mapping[str, int]) -> list[str]:
+        """A script's lines of the summary: its notes, then how many bodies each phase sent (what a
+        green run tested). From what the checks' records carried, so that xdist's controller, which
+        ran no check itself, prints them too."""
+        lines = [f"{shown_as}: {note}" for note in notes]
+        counts = ", ".join(
+            f"{sent[phase]} {plural(sent[phase], *names)}" for phase, names in _PHASE_NAMES.items() if sent.get(phase)
+        )
+        if counts:
+            script = next((s for s in self.scripts.values() if s.shown_as == shown_as), None)
+            batch = script is not None and script.kind == "batch"
+            kind = f", a batch script ({script.kind_reason})" if script is not None and batch else ""
+            lines.append(f"{shown_as}{kind}: {counts}")
         return lines
 
     def figures(self, path: Path) -> dict[str, Any]:
@@ -206,7 +225,7 @@ class ContractSession:
 
         path = path.resolve()
         script = self.scripts[path]
-        settings = script.settings_for(self.settings)
+        settings = script.settings_for(self.own[path])
         run = self._runs.get(path)
         evidence = run.evidence() if run is not None else None
         imported = evidence.imported if evidence is not None else None

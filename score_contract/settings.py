@@ -2,14 +2,15 @@
 plan (app root, samples, contract files). The options themselves are in
 :mod:`score_contract.options`.
 
-Precedence is command line > ini file > default, as in pytest-timeout.
+Precedence is command line > ini file > default, as in pytest-timeout; a script's own settings file
+(:mod:`score_contract.settings_file`) sits between the command line and the ini file.
 """
 
 from __future__ import annotations
 
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -95,6 +96,9 @@ class Settings:
     env_rebuild: bool = False
     #: The options given explicitly (by dest): a deployment spec's values never override them.
     given: frozenset[str] = frozenset()
+    #: How messages name a value given elsewhere than as a flag (by option dest), e.g.
+    #: ``score_timeout = 2 in pytest.ini`` or ``timeout = 2 in app/score-contract.toml``.
+    named: tuple[tuple[str, str], ...] = ()
     #: --score-cov: measure coverage; the minimum percent (--score-cov-fail-under); coverage.py's reports.
     cov: bool = False
     cov_fail_under: float | None = None
@@ -106,6 +110,9 @@ class Settings:
     def measures_coverage(self) -> bool:
         return self.cov or self.cov_fail_under is not None or bool(self.cov_reports) or self.cov_handover is not None
 
+    #: Those of them given on the command line: a script's settings file does not override them either.
+    command_line: frozenset[str] = frozenset()
+
     def flag(self, option: Option) -> str:
         """How the user spells ``option`` in this front end."""
         return spelled(option.flag, self.front_end)
@@ -113,6 +120,10 @@ class Settings:
     def spelled(self, text: str) -> str:
         """``text`` with our flags spelled as this front end takes them."""
         return spelled(text, self.front_end)
+
+    def shown(self, option: Option, value: object) -> str:
+        """How messages name the value of ``option``: where it was given, else as its flag."""
+        return dict(self.named).get(option.dest) or f"{self.flag(option)} {value}"
 
     @property
     def seed_flag(self) -> str:
@@ -241,12 +252,14 @@ def resolve(
     base: Path,
     front_end: FrontEnd = "pytest",
     named: Mapping[str, str] | None = None,
+    command_line: Iterable[str] = (),
 ) -> Settings:
     """Validate raw option values (relative paths are taken from ``base``).
 
     ``front_end`` decides how messages spell the options (--score-timeout, or --timeout for the CLI).
     ``named``, by option dest: what messages call a value given elsewhere than as a flag — from the ini
     file, ``score_timeout = abc in pyproject.toml``; for the scripts, ``score_paths in pytest.ini``.
+    ``command_line``: the dests of the options given on the command line (the rest came from an ini file).
     """
     named = named or {}
 
@@ -329,6 +342,8 @@ def resolve(
             )
             if value not in (None, "")
         ),
+        command_line=frozenset(command_line),
+        named=tuple(named.items()),
     )
 
 

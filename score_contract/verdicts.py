@@ -155,7 +155,7 @@ def _judge_budget(check: Check, run: ScriptRun, calls: tuple[Call, ...]) -> Verd
     settings = run.settings
     if check.judge is budgets.run_meets_the_latency_budget:
         assert settings.latency_p99_ms is not None
-        origin = f"{settings.flag(LATENCY_P99)} {settings.latency_p99_ms:g}"
+        origin = settings.shown(LATENCY_P99, f"{settings.latency_p99_ms:g}")
         return _verdict(check, [check.judge(budgets.Latency(timed, settings.latency_p99_ms, origin))], judged=1)
     init = run.initialized()
     assert init is not None and settings.max_memory_mb is not None
@@ -165,7 +165,7 @@ def _judge_budget(check: Check, run: ScriptRun, calls: tuple[Call, ...]) -> Verd
         init,
         calls,
         settings.max_memory_mb,
-        f"{settings.flag(MAX_MEMORY)} {settings.max_memory_mb:g}",
+        settings.shown(MAX_MEMORY, f"{settings.max_memory_mb:g}"),
         settings.server_workers,
         _workers_origin(run),
     )
@@ -176,7 +176,7 @@ def _workers_origin(run: ScriptRun) -> str:
     """Where the number of workers came from, for the memory budget's message."""
     settings = run.settings
     if SERVER_WORKERS.dest in settings.given:
-        return f"{settings.flag(SERVER_WORKERS)} {settings.server_workers}"
+        return settings.shown(SERVER_WORKERS, settings.server_workers)
     deployment = run.script.target.deployment if run.script.target is not None else None
     if deployment is not None and deployment.workers is not None:
         return f"WORKER_COUNT in {deployment.shown}"

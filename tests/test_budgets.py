@@ -266,3 +266,15 @@ def test_replay_prints_runs_own_time_and_memory() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "run() returned in " in done.stdout and " ms, its memory peaked at " in done.stdout
+
+
+def test_a_scripts_own_settings_file_sets_its_budgets_and_the_command_line_wins(pytester: pytest.Pytester) -> None:
+    script = _copy(pytester, "slow_per_row")
+    (pytester.path / "slow_per_row" / "score-contract.toml").write_text("max_memory = 1\nlatency_p99 = 60000\n")
+    result = pytester.runpytest("--score", script, "-rf")
+    result.assert_outcomes(passed=16, failed=1)
+    result.stdout.fnmatch_lines(
+        ["peak memory * MB, over the 1 MB budget (max_memory = 1 in slow_per_row/score-contract.toml)"]
+    )
+    overridden = pytester.runpytest("--score", script, "--score-max-memory", "100000")
+    overridden.assert_outcomes(passed=17)

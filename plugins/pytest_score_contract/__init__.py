@@ -27,10 +27,11 @@ from score_contract import options
 from score_contract.errors import UsageError
 from score_contract.settings import resolve
 
+from .failures import ContractBroken, FailureRepr
+from .reports import Reports
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
-
-    from _pytest._io import TerminalWriter
 
     from score_contract.coverage.measurement import Handover
     from score_contract.judging.checks import Check
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
 SESSION: pytest.StashKey[ContractSession] = pytest.StashKey()
 #: What a check's item leaves for the reports.
 RECORD: pytest.StashKey[dict[str, Any]] = pytest.StashKey()
+#: The name the report gatherer is registered under.
+_REPORTS = "score-contract-reports"
 
 
 class ScoreContractWarning(UserWarning):
@@ -86,7 +89,8 @@ def _ini(config: pytest.Config, option: options.Option) -> Any:
     TOML number for a string key) is a usage error naming the key and its file, not a traceback."""
     try:
         return config.getini(option.ini)
-    except (TypeError, ValueError, pytest.UsageError) as exc:  # pytest 9.2 raises UsageError for a bad bool
+    # pytest 9.2 raises UsageError itself, with its bare reason; earlier versions TypeError/ValueError.
+    except (TypeError, ValueError, pytest.UsageError) as exc:
         # pytest's message starts with the file and the key, which ours names already.
         reason = str(exc).split(f"'{option.ini}' ", 1)[-1]
         expected = " (write true or false)" if option.kind == "flag" else ""
@@ -167,6 +171,7 @@ def pytest_configure(config: pytest.Config) -> None:
             base=config.invocation_params.dir,
             front_end="cli" if config.getoption("score_front_end") == "cli" else "pytest",
             named=named,
+            command_line=(o.dest for o in options.OPTIONS if config.getoption(o.dest) not in (None, [])),
         )
         handover = _pytest_cov(config)
         if handover is not None:
@@ -177,7 +182,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[SESSION] = session
     session.progress = lambda line: _progress(config, line)
     session.status = lambda line: _status(config, line)
-    config.pluginmanager.register(Reports(config), "score-contract-reports")
+    config.pluginmanager.register(Reports(config, session), _REPORTS)
     config.add_cleanup(session.close)
     _collect_scripts(config, [str(p) for p in settings.scripts], only=bool(from_cli))
 
@@ -309,20 +314,44 @@ def _python_collects(path: Path, parent: pytest.Collector) -> bool:
 def pytest_collection_finish(session: pytest.Session) -> None:
     contract = session.config.stash.get(SESSION, None)
     if contract is not None:
-        contract.schedule(item.path for item in session.items if isinstance(item, ScoreItem))
+        # An xdist worker collects every item but runs only those the controller sends it: starting
+        # the first script's worker now could start one for a script another xdist worker runs.
+        # What it runs next is known one item ahead (pytest_runtest_protocol below); the count of
+        # checks per script holds, since each script's checks all go to one xdist worker.
+        ahead = not hasattr(session.config, "workerinput")
+        contract.schedule((item.path for item in session.items if isinstance(item, ScoreItem)), ahead=ahead)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    contract = item.config.stash.get(SESSION, None)
+    if contract is not None and isinstance(nextitem, ScoreItem) and nextitem.path != item.path:
+        # The next script's import overlaps this last check of the previous one (under xdist, the
+        # only look ahead there is: the controller sends a script's checks when it is nearly done).
+        contract.start(nextitem.path)
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    contract = config.stash.get(SESSION, None)
+    if contract is None or config.getvalue("dist") != "load":
+        return None
+    from .distribution import ScriptScheduling
+
+    return ScriptScheduling(config, log, lambda file: contract.wants(config.rootpath / file))
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     config = terminalreporter.config
     contract = config.stash.get(SESSION, None)
-    lines = contract.sent() if contract is not None else []
+    # From the records the test reports carry, which reach xdist's controller too.
+    reports = config.pluginmanager.get_plugin(_REPORTS)
+    lines = reports.sent() if isinstance(reports, Reports) else []
     if lines:
         terminalreporter.write_sep("-", "score-contract: bodies sent")
         for line in lines:
             terminalreporter.write_line(line)
-    reports = config.pluginmanager.get_plugin("score-contract-reports")
     if isinstance(reports, Reports):
-        # From the reports' records, which reach xdist's controller too.
         from score_contract.reporting.figures import summary_line
 
         figures = [summary_line(shown, found) for shown, found in reports.figures.items()]
@@ -339,7 +368,7 @@ def _coverage_summary(terminalreporter: Any, contract: ContractSession) -> None:
     coverage.py's own reports (--score-cov-report)."""
     from score_contract.coverage.results import summary_line
 
-    reports = terminalreporter.config.pluginmanager.get_plugin("score-contract-reports")
+    reports = terminalreporter.config.pluginmanager.get_plugin(_REPORTS)
     figures = reports.figures if reports is not None else {}
     lines = [summary_line(shown, found["coverage"]) for shown, found in figures.items() if found.get("coverage")]
     if contract.settings.cov_reports:
@@ -364,56 +393,29 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             "script": script,
             "check": record,
             "figures": item.config.stash[SESSION].figures(item.path),
+            "notes": item.config.stash[SESSION].notes(item.path),
         }
     return report
 
 
-class Reports:
-    """Gathers each script's check records and figures from the test reports, and writes the
-    JSON report and the Markdown summary at the end: registered as a plugin of its own, as
-    pytest's junitxml is, so that it sees every report (the workers' too under xdist)."""
+@pytest.hookimpl(wrapper=True)
+def pytest_report_to_serializable(report: pytest.TestReport | pytest.CollectReport) -> Any:
+    data = yield
+    if isinstance(data, dict) and isinstance(report.longrepr, FailureRepr):
+        data["longrepr"] = report.longrepr.to_json()
+    return data
 
-    def __init__(self, config: pytest.Config) -> None:
-        self.config = config
-        self.checks: dict[str, list[dict[str, Any]]] = {}
-        self.figures: dict[str, dict[str, Any]] = {}
 
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        found = getattr(report, "score_contract", None)
-        if not isinstance(found, dict):
-            return
-        self.checks.setdefault(found["script"], []).append(found["check"])
-        # A later check has seen more of the script (its calls, its end): keep the latest figures.
-        self.figures[found["script"]] = found["figures"]
-
-    def report(self) -> dict[str, Any]:
-        from score_contract.reporting.records import build
-
-        session = self.config.stash[SESSION]
-        order = [s.shown_as for s in session.scripts.values() if s.shown_as in self.figures]
-        return build({shown: self.figures[shown] for shown in order}, self.checks, session.settings.seed)
-
-    @pytest.hookimpl(trylast=True)
-    def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        if hasattr(self.config, "workerinput"):
-            return  # an xdist worker: the controller writes them, from every worker's reports
-        settings = self.config.stash[SESSION].settings
-        step_summary = os.environ.get("GITHUB_STEP_SUMMARY", "")
-        if not (settings.report or settings.summary or step_summary) or not self.figures:
-            return
-        from score_contract.reporting import markdown
-        from score_contract.reporting.records import write_json
-
-        report = self.report()
-        if settings.report is not None:
-            write_json(settings.report, report)
-        text = markdown.render(report)
-        if settings.summary is not None:
-            settings.summary.write_text(text, encoding="utf-8")
-        if step_summary:
-            # GitHub's step summary is appended to: other steps of the job write there too.
-            with open(step_summary, "a", encoding="utf-8") as summary:
-                summary.write(text)
+@pytest.hookimpl(wrapper=True)
+def pytest_report_from_serializable(data: dict[str, Any]) -> Any:
+    report = yield
+    # pytest leaves a longrepr it does not know as the dict it was sent as.
+    longrepr = getattr(report, "longrepr", None)
+    if isinstance(longrepr, dict):
+        failure = FailureRepr.from_json(longrepr)
+        if failure is not None:
+            report.longrepr = failure
+    return report
 
 
 class ScoreFile(pytest.File):
@@ -422,17 +424,6 @@ class ScoreFile(pytest.File):
     def collect(self) -> Iterator[pytest.Item]:
         for check in self.config.stash[SESSION].checks(self.path):
             yield ScoreItem.from_parent(self, name=check.name, check=check)
-
-
-class ContractBroken(Exception):
-    """Raised by a failed check; carries the rendered failure text."""
-
-    def __init__(self, headline: str, text: str, location: str) -> None:
-        super().__init__(headline)
-        self.headline = headline
-        self.text = text
-        #: ``path:line`` where it failed in the user's files, or the script's path.
-        self.location = location
 
 
 class ScoreItem(pytest.Item):
@@ -483,7 +474,7 @@ class ScoreItem(pytest.Item):
         if isinstance(excinfo.value, ContractBroken):
             # pytest passes no style for a failure in the call phase: --tb is the user's choice.
             tbstyle = style or self.config.getoption("tbstyle", "auto")
-            return FailureRepr(excinfo.value, tbstyle)
+            return FailureRepr.of(excinfo.value, tbstyle)
         return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self) -> tuple[Path, int, str]:
@@ -495,41 +486,3 @@ class ScoreItem(pytest.Item):
     def script_id(self) -> str:
         """The node id of the script this check belongs to."""
         return self.nodeid.rsplit("::", 1)[0]
-
-
-class _Crash:
-    """What pytest's short summary (-ra) and the JUnit message show: the headline; and the line
-    --tb=line prints: the headline after where it failed, as pytest's own crash lines read."""
-
-    def __init__(self, location: str, message: str) -> None:
-        path, _, line = location.rpartition(":")
-        self.path, self.lineno = (path, int(line)) if line.isdigit() else (location, 0)
-        self.location = location
-        self.message = message
-
-    def __str__(self) -> str:
-        return f"{self.location}: {self.message}"
-
-
-class FailureRepr:
-    """Plain-text failure report: pytest prints it as is, with no traceback of ours, in the
-    traceback style the user chose (--tb)."""
-
-    def __init__(self, broken: ContractBroken, tbstyle: str) -> None:
-        from score_contract.report import short_form
-
-        self.reprcrash = _Crash(broken.location, broken.headline)
-        if tbstyle in ("line", "no"):
-            # pytest prints the crash line itself after this (--tb=line) or shows no section (--tb=no).
-            self.text, self.shown = str(self.reprcrash), ""
-        else:
-            self.text = short_form(broken.text) if tbstyle == "short" else broken.text
-            self.shown = self.text
-
-    def toterminal(self, tw: TerminalWriter) -> None:
-        for line in self.shown.splitlines():
-            tw.line(line)
-
-    def __str__(self) -> str:
-        # The JUnit failure text, as for pytest's own tests: what the style shows.
-        return self.text

@@ -1,0 +1,131 @@
+"""Many scripts under pytest-xdist (issue 8, part 4): each script's checks stay on one xdist worker, which
+starts one worker process (and one official server) for it, and the controller shows what a serial run shows.
+
+Subprocess runs: xdist's workers are processes of their own, as in CI.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+#: A verbose xdist line: "[gw1] [ 50%] PASSED good/score.py::init_succeeds".
+XDIST_LINE = re.compile(r"^\[(gw\d+)\] (?:\[\s*\d+%\] )?(PASSED|FAILED|SKIPPED|ERROR|XFAIL|XPASS) (\S+)", re.MULTILINE)
+
+
+def _xdist(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
+    return pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2", "--score-examples", "10", *args)
+
+
+def test_the_headline_stays_in_the_short_summary_and_the_junit_message_under_xdist(
+    pytester: pytest.Pytester, copy_script: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On CI pytest prints the whole message in the short summary: it must be the headline alone.
+    monkeypatch.setenv("CI", "1")
+    copy_script("good")
+    copy_script("nan_output")
+    result = _xdist(pytester, "--score", "good/score.py", "--score", "nan_output/score.py", "--junitxml=junit.xml")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    headline = "the response body is not strict JSON: NaN at $.mean"
+    summary = result.stdout.str().split("short test summary info", 1)[1]
+    assert f"FAILED nan_output/score.py::output_is_strict_json - {headline}\n" in summary
+    assert "contract:" not in summary  # the failure's other lines stay in its section
+    failure = next(ET.parse(pytester.path / "junit.xml").iter("failure"))
+    assert failure.get("message") == headline
+    assert "reproduce: score-contract replay nan_output/score.py" in (failure.text or "")
+
+
+def test_tb_line_under_xdist_prints_where_it_failed_then_the_headline_and_the_summary_keeps_the_headline(
+    pytester: pytest.Pytester, copy_script: Callable[..., Path]
+) -> None:
+    copy_script("nan_output")
+    result = _xdist(pytester, "--score", "nan_output/score.py", "--tb=line", "-rf")
+    text = result.stdout.str()
+    assert "nan_output/score.py: the response body is not strict JSON" in text
+    assert "FAILED nan_output/score.py::output_is_strict_json - the response" in text
+
+
+#: A script that leaves the process id of every process that imports it: our worker, the server's worker.
+COUNTED = """\
+import os
+
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "imports.log"), "a") as log:
+    log.write(f"{os.getpid()}\\n")
+
+
+def init():
+    pass
+
+
+def run(raw_data):
+    return {"length": len(raw_data)}
+"""
+
+
+def _counted_scripts(pytester: pytest.Pytester, names: str) -> list[str]:
+    args = []
+    for name in names:
+        (pytester.path / name / "samples").mkdir(parents=True)
+        (pytester.path / name / "score.py").write_text(COUNTED)
+        (pytester.path / name / "samples" / "one.json").write_text('{"x": 1}')
+        args += ["--score", f"{name}/score.py"]
+    return args
+
+
+def _imports(pytester: pytest.Pytester, name: str) -> list[str]:
+    return (pytester.path / name / "imports.log").read_text().split()
+
+
+def test_each_script_runs_on_one_xdist_worker_which_alone_starts_its_worker_process(
+    pytester: pytest.Pytester,
+) -> None:
+    result = _xdist(pytester, "-v", *_counted_scripts(pytester, "abcd"))
+    assert result.ret == pytest.ExitCode.OK
+    workers: dict[str, set[str]] = {}
+    for worker, _, node in XDIST_LINE.findall(result.stdout.str()):
+        workers.setdefault(node.split("::")[0], set()).add(worker)
+    assert sorted(workers) == ["a/score.py", "b/score.py", "c/score.py", "d/score.py"]
+    assert all(len(found) == 1 for found in workers.values()), workers
+    assert set.union(*workers.values()) == {"gw0", "gw1"}  # and both xdist workers had work
+    # One import each: no xdist worker started a worker process for a script it did not run.
+    assert all(len(_imports(pytester, name)) == 1 for name in "abcd")
+
+
+def test_under_xdist_the_controller_prints_the_bodies_each_script_was_sent(pytester: pytest.Pytester) -> None:
+    result = _xdist(pytester, *_counted_scripts(pytester, "ab"))
+    summary = result.stdout.str().split("score-contract: bodies sent", 1)[1]
+    assert re.search(r"^a/score\.py: 1 sample, \d+ variations of the samples, \d+ invalid", summary, re.MULTILINE)
+    assert re.search(r"^b/score\.py: 1 sample, ", summary, re.MULTILINE)
+
+
+def test_under_xdist_each_script_gets_one_official_server(pytester: pytest.Pytester) -> None:
+    result = _xdist(pytester, "--score-server", *_counted_scripts(pytester, "abc"))
+    assert result.ret == pytest.ExitCode.OK
+    for name in "abc":
+        # Our worker process and the server's one worker: two imports, by two processes.
+        assert len(set(_imports(pytester, name))) == 2
+
+
+def test_an_explicit_dist_loadfile_keeps_a_script_on_one_xdist_worker_too(pytester: pytest.Pytester) -> None:
+    result = _xdist(pytester, "-v", "--dist", "loadfile", *_counted_scripts(pytester, "abc"))
+    assert result.ret == pytest.ExitCode.OK
+    workers: dict[str, set[str]] = {}
+    for worker, _, node in XDIST_LINE.findall(result.stdout.str()):
+        workers.setdefault(node.split("::")[0], set()).add(worker)
+    assert len(workers) == 3 and all(len(found) == 1 for found in workers.values()), workers
+    assert all(len(_imports(pytester, name)) == 1 for name in "abc")
+
+
+def test_the_users_own_tests_are_still_spread_one_by_one(pytester: pytest.Pytester) -> None:
+    # Under loadfile they would be one unit of work, on one xdist worker. Each takes long enough that the
+    # xdist worker holding the script is done with it before the other has run them all.
+    tests = "".join(f"def test_{n}():\n    time.sleep(0.5)\n\n\n" for n in range(8))
+    pytester.makepyfile(test_own="import time\n\n\n" + tests)
+    result = _xdist(pytester, "-v", "test_own.py", *_counted_scripts(pytester, "a"), "--score-examples", "0")
+    assert result.ret == pytest.ExitCode.OK
+    workers = {worker for worker, _, node in XDIST_LINE.findall(result.stdout.str()) if node.startswith("test_own")}
+    assert workers == {"gw0", "gw1"}
