@@ -7,6 +7,8 @@ another's checks, and stops each worker as soon as its last check is done.
 
 from __future__ import annotations
 
+import hashlib
+import shutil
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
@@ -67,6 +69,10 @@ class ContractSession:
         #: search or server boot says how far it is (exploration.ticker); the shell sets them.
         self.progress: Callable[[str], None] | None = None
         self.status: Callable[[str], None] | None = None
+        #: Under xdist, for --score-cov-report: where a worker leaves each script's coverage data, and
+        #: where the controller finds it (the same folder, made by the controller).
+        self.cov_share: Path | None = None
+        self.cov_gathered: Path | None = None
 
     def verify(self) -> None:
         """The checks of the user's input that need Hypothesis (after start-up)."""
@@ -153,7 +159,13 @@ class ContractSession:
         path = path.resolve()
         self._pending[path] -= 1
         if self._pending[path] <= 0 and path in self._runs:
-            self._runs[path].close()
+            run = self._runs[path]
+            run.close()
+            data = run.measurement.data_file if run.measurement is not None else None
+            if self.cov_share is not None and data is not None:
+                # An xdist worker: the controller writes --score-cov-report from every worker's data.
+                digest = hashlib.sha256(str(path).encode()).hexdigest()[:16]
+                shutil.copyfile(data, self.cov_share / f".coverage.{digest}")
 
     def failure(self, path: Path, check: Check, verdict: Verdict) -> Failure:
         run = self.run(path)
@@ -255,6 +267,8 @@ class ContractSession:
             for run in self._runs.values()
             if run.measurement is not None and run.measurement.data_file is not None
         ]
+        if self.cov_gathered is not None:
+            data += sorted(self.cov_gathered.glob(".coverage.*"))
         if not self.settings.cov_reports or not data:
             return []
         from .coverage.reports import write

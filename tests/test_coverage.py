@@ -104,8 +104,11 @@ def test_missing_lines_are_ranges_over_statements_so_a_comment_between_does_not_
     assert ranges([1, 2, 3], []) == []
 
 
+_SESSION_ARGS = ("--score", "branch_by_input/score.py", "--score-examples", "3")
+
+
 def _session(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
-    return pytester.runpytest("--score", "branch_by_input/score.py", "--score-examples", "3", *args)
+    return pytester.runpytest(*_SESSION_ARGS, *args)
 
 
 def test_the_terminal_summary_has_a_line_per_script_with_what_no_body_reached_and_the_sample_to_add(
@@ -186,6 +189,21 @@ def test_coverage_py_reporters_write_each_report_asked_for(
         name.endswith("pricing.py") for name in json.loads((pytester.path / "out" / "cov.json").read_text())["files"]
     )
     assert (pytester.path / "htmlcov-score" / "index.html").is_file()
+
+
+def test_under_xdist_the_controller_writes_the_reports_from_every_workers_scripts(
+    pytester: pytest.Pytester, copy_script: Callable[..., Path]
+) -> None:
+    # The controller runs no script: the workers leave each script's data where it finds it.
+    copy_script("branch_by_input")
+    copy_script("good")
+    result = pytester.runpytest_subprocess(
+        "-n", "2", "--score", "good/score.py", *_SESSION_ARGS, "--score-cov-report", "term,xml:cov.xml"
+    )
+    assert result.ret == 0
+    result.stdout.fnmatch_lines(["*- score-contract: coverage -*", "TOTAL*", "coverage XML written to *"])
+    xml = (pytester.path / "cov.xml").read_text()
+    assert "branch_by_input/score.py" in xml and "good/score.py" in xml
 
 
 @pytest.mark.parametrize(

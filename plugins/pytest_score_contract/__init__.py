@@ -182,6 +182,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[SESSION] = session
     session.progress = lambda line: _progress(config, line)
     session.status = lambda line: _status(config, line)
+    if settings.cov_reports:
+        _share_coverage(config, session)
     config.pluginmanager.register(Reports(config, session), _REPORTS)
     config.add_cleanup(session.close)
     _collect_scripts(config, [str(p) for p in settings.scripts], only=bool(from_cli))
@@ -215,6 +217,32 @@ def _progress(config: pytest.Config, line: str) -> None:
         return
     with capture.global_and_fixture_disabled():
         reporter.write_line(f"score-contract: {line}" if first else f"    {line}")
+
+
+_COV_SHARE = "score_contract_cov_share"
+
+
+def _share_coverage(config: pytest.Config, session: ContractSession) -> None:
+    """Under xdist, --score-cov-report is written by the controller, which runs no script: each
+    worker leaves its scripts' coverage data in a folder the controller made and named to it."""
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None:
+        shared = workerinput.get(_COV_SHARE)
+        session.cov_share = Path(shared) if shared else None
+        return
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="score-contract-cov-share-"))
+    session.cov_gathered = folder
+    config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    contract = node.config.stash.get(SESSION, None)
+    if contract is not None and contract.cov_gathered is not None:
+        node.workerinput[_COV_SHARE] = str(contract.cov_gathered)
 
 
 def _status(config: pytest.Config, line: str) -> None:
