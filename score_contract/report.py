@@ -41,6 +41,8 @@ class Failure:
     #: For the reports: the smallest failing body as shown, and the command that replays it.
     body: str = ""
     reproduce: str = ""
+    #: What the text calls that body ("smallest failing body", "smallest body over the budget").
+    body_label: str = _BODY_LABEL
 
 
 def _indent(text: str, prefix: str = "  ") -> str:
@@ -150,6 +152,7 @@ def render(
         settings.spelled(text),
         location=location(first, script, invocation_dir),
         body=describe_body(first.body) if first.body is not None else "",
+        body_label=first.label or _BODY_LABEL,
         reproduce=settings.spelled(reproduce),
     )
 

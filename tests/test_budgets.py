@@ -278,3 +278,15 @@ def test_a_scripts_own_settings_file_sets_its_budgets_and_the_command_line_wins(
     )
     overridden = pytester.runpytest("--score", script, "--score-max-memory", "100000")
     overridden.assert_outcomes(passed=17)
+
+
+def test_the_summary_calls_a_budgets_body_what_the_failure_calls_it(pytester: pytest.Pytester) -> None:
+    script = _copy(pytester, "slow_per_row")
+    pytester.runpytest(
+        "--score", script, "--score-latency-p99", "5", "--score-summary", "s.md", "--score-report", "r.json"
+    )
+    text = (pytester.path / "s.md").read_text()
+    assert "### `slow_per_row/score.py::run_meets_the_latency_budget`" in text
+    assert "\nsmallest body over the budget: `{" in text
+    report = json.loads((pytester.path / "r.json").read_text())
+    jsonschema.validate(report, schema())

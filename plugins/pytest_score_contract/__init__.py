@@ -487,7 +487,14 @@ class ScoreItem(pytest.Item):
             raise pytest.skip.Exception(f"{verdict.reason}{pointer}", _use_item_location=True)
         if verdict.outcome == "failed":
             failure = contract.failure(self.path, self.check, verdict)
-            self._record("failed", texts, headline=failure.headline, body=failure.body, reproduce=failure.reproduce)
+            self._record(
+                "failed",
+                texts,
+                headline=failure.headline,
+                body=failure.body,
+                body_label=failure.body_label,
+                reproduce=failure.reproduce,
+            )
             if failure.output:
                 # pytest shows it as "Captured stdout and stderr of score.py call", and so does the JUnit file.
                 self.add_report_section("call", f"stdout and stderr of {self.path.name}", failure.output)

@@ -57,7 +57,8 @@ def render(report: Mapping[str, Any]) -> str:
                 continue
             lines += ["", f"### `{script['script']}::{check['name']}`", "", _cell(check["headline"])]
             if check["smallest_body"]:
-                lines += ["", f"smallest failing body: `{_cell(check['smallest_body'][:200])}`"]
+                label = check.get("body_label") or "smallest failing body"
+                lines += ["", f"{label}: `{_cell(check['smallest_body'][:200])}`"]
             if check["reproduce"]:
                 lines += ["", "```sh", check["reproduce"], "```"]
     return "\n".join(lines) + "\n"

@@ -29,6 +29,7 @@ def check_record(
     body: str = "",
     reproduce: str = "",
     reason: str = "",
+    body_label: str = "smallest failing body",
     warnings: Iterable[str] = (),
 ) -> dict[str, Any]:
     """One check of one script as the report shows it."""
@@ -38,6 +39,7 @@ def check_record(
         "outcome": outcome,
         "headline": headline,
         "smallest_body": body,
+        "body_label": body_label,
         "reproduce": reproduce,
         "reason": reason,
         "warnings": list(warnings),
