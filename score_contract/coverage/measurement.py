@@ -15,7 +15,6 @@ into the user's environment would make it another environment than the one deplo
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -25,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..isolation.sandbox import package_shim
 from . import results
 
 if TYPE_CHECKING:
@@ -131,17 +131,7 @@ def measurement_for(script: Script, settings: Settings) -> Measurement | None:
 
 
 def _coverage_shim() -> str:
-    """A folder holding only a link to this interpreter's coverage package (made once per location)."""
+    """A folder holding only a link to this interpreter's coverage package."""
     import coverage
 
-    package = Path(coverage.__file__).resolve().parent
-    digest = hashlib.sha256(str(package).encode()).hexdigest()[:12]
-    folder = Path(tempfile.gettempdir()) / f"score-contract-coverage-{digest}"
-    link = folder / "coverage"
-    if not link.is_symlink():
-        folder.mkdir(parents=True, exist_ok=True)
-        try:
-            link.symlink_to(package, target_is_directory=True)
-        except FileExistsError:
-            pass  # another session made it first
-    return str(folder)
+    return package_shim(Path(coverage.__file__).resolve().parent)

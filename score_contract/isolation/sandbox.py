@@ -44,15 +44,14 @@ def outside_our_python(env: Mapping[str, str]) -> dict[str, str]:
     return {k: v for k, v in env.items() if k not in _NOT_IN_ENVIRONMENTS}
 
 
-def _shim() -> str:
-    """A folder with only a link to this package in it (made once per package location)."""
+def package_shim(package: Path) -> str:
+    """A folder holding only a link to ``package`` (made once per package location): put on another
+    Python's path, it makes that one package importable there and nothing else beside it."""
     import hashlib
 
-    package = Path(__file__).resolve().parent.parent
-    folder = (
-        Path(tempfile.gettempdir()) / f"score-contract-shim-{hashlib.sha256(str(package).encode()).hexdigest()[:12]}"
-    )
-    link = folder / "score_contract"
+    digest = hashlib.sha256(str(package).encode()).hexdigest()[:12]
+    folder = Path(tempfile.gettempdir()) / f"score-contract-{package.name}-{digest}"
+    link = folder / package.name
     if not link.is_symlink():
         folder.mkdir(parents=True, exist_ok=True)
         try:
@@ -66,7 +65,12 @@ def worker_command(python: Path | None, *args: str) -> list[str]:
     """How to start a worker: on this Python, or on a deployment environment's."""
     if python is None or str(python) == sys.executable:
         return [sys.executable, "-c", _WORKER_CODE, *args]
-    return [str(python), "-c", _FOREIGN_WORKER_CODE.format(shim=_shim()), *args]
+    return [
+        str(python),
+        "-c",
+        _FOREIGN_WORKER_CODE.format(shim=package_shim(Path(__file__).resolve().parent.parent)),
+        *args,
+    ]
 
 
 class WorkerBug(RuntimeError):
