@@ -51,8 +51,6 @@ class ScriptRun:
         self.script = script
         #: Where a long phase says how it is going (see exploration.ticker); None: nowhere.
         self.status = status
-        self._ticker: Ticker | None = None
-        self._sending: Counter[str] = Counter()
         self.settings = settings
         #: The deployment spec's files and variables, and the environment the script runs in.
         self.deployed = Deployed(script.target, script.app_root, progress)
@@ -274,6 +272,7 @@ class ScriptRun:
             key=database_key(str(self.script.path), contract),
             volatile=self.settings.volatile_keys,
             guessed=self.guessed_contract(),
+            progress=Ticker(self.status, self.script.shown_as).sent if self.status is not None else None,
         )
         if contract.output is not None:
             from .inputs.strategies import validator
@@ -298,10 +297,6 @@ class ScriptRun:
         return infer_schema(self._json_samples())
 
     def _send(self, body: Body, phase: Phase) -> Call:
-        if self.status is not None:
-            self._ticker = self._ticker or Ticker(self.status, self.script.shown_as)
-            self._sending[phase] += 1
-            self._ticker.sent(phase, self._sending)
         if self._sandbox is None and not self._restart():
             return Call(body, rejected=NOT_SENT + self._cannot_send, phase=phase)
         assert self._sandbox is not None

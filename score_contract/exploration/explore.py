@@ -28,7 +28,7 @@ from ..core.observations import VALID_AND_VARIED, Body, Call, Phase
 from ..core.wording import plural
 from ..inputs.contract import Contract
 from ..judging.checks import CHECKS, Check
-from .sender import Send, Sender, hung
+from .sender import Progress, Send, Sender, hung
 
 #: Bodies that are invalid for any contract: (what they are, bytes, content type).
 GENERIC_INVALID: tuple[tuple[str, bytes, str], ...] = (
@@ -59,6 +59,8 @@ class Plan:
     volatile: tuple[tuple[str, ...], ...] = ()
     #: A contract guessed from the samples, explored when none is declared.
     guessed: dict[str, Any] | None = None
+    #: Told after each body sent, with every phase's count so far (see exploration.ticker).
+    progress: Progress | None = None
 
 
 @dataclass
@@ -87,7 +89,7 @@ def first_broken_check(call: Call, ignored: frozenset[str] = frozenset()) -> str
 
 def explore(send: Send, plan: Plan) -> Exploration:
     """Every call made, in order, and notes for the report."""
-    sender = Sender(send, plan.volatile)
+    sender = Sender(send, plan.volatile, progress=plan.progress)
     found = Exploration()
     calls = found.calls
     _send_listed(sender, plan.samples, "sample", calls)

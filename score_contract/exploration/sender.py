@@ -30,6 +30,8 @@ from ..core.compare import Difference, changes, describe, differences
 from ..core.observations import VALID_AND_VARIED, Body, Call, Phase
 
 Send = Callable[[Body, Phase], Call]
+#: Told after each body sent: its phase, and every phase's count so far.
+Progress = Callable[[str, Counter[str]], None]
 
 #: Hanging calls made at most per script (the first one included).
 MAX_HANGS = 5
@@ -48,6 +50,7 @@ class Sender:
     volatile: tuple[tuple[str, ...], ...] = ()
     #: Bodies sent, by phase (shrinking included).
     sent: Counter[str] = field(default_factory=Counter)
+    progress: Progress | None = None
     hangs: int = 0
     #: A valid body made run() hang: start nothing new.
     hung: bool = False
@@ -81,6 +84,8 @@ class Sender:
             self.unsent += 1
             return call
         self.sent[phase] += 1
+        if self.progress is not None:
+            self.progress(phase, self.sent)
         if hung(call):
             self._hung_bodies[key] = call
             if phase != "invalid":
