@@ -206,17 +206,26 @@ def _pytest_cov(config: pytest.Config) -> Handover | None:
 
 
 def _progress(config: pytest.Config, line: str) -> None:
-    """A long step (building an environment), shown as it happens: past pytest's capture, as its live
-    logging is. The installer's own lines only on a terminal; a log gets the step's name."""
+    """A long step (building an environment), shown as it happens. The installer's own lines only on a
+    terminal; a log gets the step's name."""
+    first = line.startswith("environment of ")
+    _terminal_line(config, f"score-contract: {line}" if first else f"    {line}", always=first)
+
+
+def _status(config: pytest.Config, line: str) -> None:
+    """How a long search or server boot is going: on a terminal only (a CI log needs no ticking)."""
+    _terminal_line(config, f"score-contract: {line}", always=False)
+
+
+def _terminal_line(config: pytest.Config, text: str, always: bool) -> None:
+    """``text`` written now, past pytest's capture, as its live logging is; unless ``always``, only when
+    the output is a terminal."""
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     capture = config.pluginmanager.get_plugin("capturemanager")
-    if reporter is None or capture is None:
-        return
-    first = line.startswith("environment of ")
-    if not first and not reporter.isatty:
+    if reporter is None or capture is None or not (always or reporter.isatty):
         return
     with capture.global_and_fixture_disabled():
-        reporter.write_line(f"score-contract: {line}" if first else f"    {line}")
+        reporter.write_line(text)
 
 
 _COV_SHARE = "score_contract_cov_share"
@@ -243,16 +252,6 @@ def pytest_configure_node(node: Any) -> None:
     contract = node.config.stash.get(SESSION, None)
     if contract is not None and contract.cov_gathered is not None:
         node.workerinput[_COV_SHARE] = str(contract.cov_gathered)
-
-
-def _status(config: pytest.Config, line: str) -> None:
-    """How a long search or server boot is going: on a terminal only (a CI log needs no ticking)."""
-    reporter = config.pluginmanager.get_plugin("terminalreporter")
-    capture = config.pluginmanager.get_plugin("capturemanager")
-    if reporter is None or capture is None or not reporter.isatty:
-        return
-    with capture.global_and_fixture_disabled():
-        reporter.write_line(f"score-contract: {line}")
 
 
 @pytest.hookimpl(trylast=True)
