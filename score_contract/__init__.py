@@ -12,4 +12,10 @@ imports it before pytest starts, which would print a PytestAssertRewriteWarning.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    # One version, in the package metadata (pyproject.toml): --version, the report header and the JSON report read it.
+    __version__ = version("score-contract")
+except PackageNotFoundError:  # a source tree put on sys.path by hand, never installed
+    __version__ = "0+unknown"

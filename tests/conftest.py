@@ -17,6 +17,11 @@ import pytest
 import score_contract.exploration.search  # noqa: F401
 import score_contract.inputs.strategies  # noqa: F401
 
+# The built sdist and wheel, and a venv outside the checkout with the wheel installed (test_package,
+# test_ci_templates). Imported rather than named in pytest_plugins, which pytest refuses in a conftest below the
+# rootdir, as this one is when a user's session gates a script under tests/.
+from tests.installed import built_dist, built_wheel, wheel_venv  # noqa: E402, F401
+
 SCRIPTS = Path(__file__).parent / "scripts"
 REPO = Path(__file__).parent.parent
 
