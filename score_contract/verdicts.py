@@ -81,7 +81,9 @@ def judge(check: Check, run: ScriptRun) -> Verdict:
         judged = [c for c in judged if c.death is None and c.error is None]
         if not judged:
             return Verdict("skipped", reason="run() returned for no body", blocked_by="run_accepts_valid_input")
-    ordered = sorted(judged, key=lambda c: len(c.body.data))
+    # A repeat sent back to back comes first: when run() is not deterministic, a later repeat of a small body can
+    # differ while its back-to-back one agreed by chance, and "state leaks between requests" would be the wrong cause.
+    ordered = sorted(judged, key=lambda c: (check.phase == "repeat" and not c.back_to_back, len(c.body.data)))
     found = [(c, check.judge(c)) for c in ordered]
     declared = [v for c, v in found if not _guessed(c, calls)]
     guessed = tuple(v for c, v in found if v is not None and _guessed(c, calls))

@@ -203,6 +203,9 @@ def _clean_env() -> dict[str, str]:
     """Our own virtual environment and paths must not leak into the one being built."""
     env = outside_our_python(os.environ)
     env["PIP_REQUIRE_VIRTUALENV"] = "0"
+    # uv and pip wrap their error reports at the terminal's width (COLUMNS, which pytest-xdist's workers set to 80);
+    # a sentence cut over lines loses the package it names from the failure's headline, which is its last line.
+    env["COLUMNS"] = "10000"
     return env
 
 
