@@ -94,10 +94,17 @@ class ContractSession:
             )
         return self._runs[path]
 
+    def nothing_to_gate(self, path: Path) -> str:
+        """Why a target has no scoring script to check ("" when it has one)."""
+        script = self.scripts.get(path.resolve())
+        return script.nothing_to_gate if script is not None else ""
+
     def checks(self, path: Path) -> tuple[Check, ...]:
         """The checks of one target: its deployment's and environment's, then a batch script's, or an
         online script's (and the server's)."""
         script = self.scripts[path.resolve()]
+        if script.nothing_to_gate:
+            return ()
         settings = script.settings_for(self.own[path.resolve()])
         first = _deployment_checks(script)
         last: tuple[Check, ...] = ()

@@ -155,6 +155,12 @@ class Script:
     #: None for a plain script run in this Python.
     target: Target | None = None
 
+    @property
+    def nothing_to_gate(self) -> str:
+        """Why this target has no scoring script to run (a no-code MLflow deployment, a pipeline component), or ""."""
+        deployment = self.target.deployment if self.target is not None else None
+        return deployment.nothing_to_gate if deployment is not None else ""
+
     def settings_for(self, settings: Settings) -> Settings:
         """The run's settings for this script: a deployment spec's timeouts and model folder applied."""
         return self.target.settings if self.target is not None else settings
@@ -419,6 +425,8 @@ def plan(settings: Settings, path: Path, invocation_dir: Path) -> Script:
     if target is None:
         return _plan_script(settings, path, invocation_dir)
     shown = _shown(path, invocation_dir)
+    if target.deployment is not None and target.deployment.nothing_to_gate:
+        return Script(target.script, target.script.parent, (), "", shown, target=target)
     if target.deployment is not None and target.deployment.missing is not None:
         # The deployment names a file that is not there: its own check fails, the rest are skipped.
         return Script(target.script, target.settings.app_root or target.script.parent, (), "", shown, target=target)

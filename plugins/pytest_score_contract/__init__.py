@@ -449,6 +449,10 @@ class ScoreFile(pytest.File):
     """A scoring script: one item per check of the contract."""
 
     def collect(self) -> Iterator[pytest.Item]:
+        reason = self.config.stash[SESSION].nothing_to_gate(self.path)
+        if reason:
+            # One skipped entry for the target, as a skip mark on a module shows: not a failure of any check.
+            raise pytest.skip.Exception(reason, allow_module_level=True)
         for check in self.config.stash[SESSION].checks(self.path):
             yield ScoreItem.from_parent(self, name=check.name, check=check)
 

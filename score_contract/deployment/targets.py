@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING
 
 from ..environments.envfile import BESIDE, EnvSpec, conda_spec, read_env_file
 from ..errors import UsageError
-from ..options import ENV, INIT_TIMEOUT, MODEL_DIR, TIMEOUT
+from ..options import ENV, INIT_TIMEOUT, MAX_MEMORY, MODEL_DIR, TIMEOUT
 from .mount import mounted_model_dir
-from .spec import Deployment, is_spec, read_spec
+from .declared import Deployment
+from .spec import is_spec, read_spec
 
 if TYPE_CHECKING:
     from ..settings import Settings
@@ -68,6 +69,9 @@ def _env_file(settings: Settings, script: Path) -> tuple[Path | None, str]:
 
 def _deployment(settings: Settings, spec: Deployment, invocation_dir: Path) -> Target:
     given = settings.given
+    if spec.nothing_to_gate:
+        # Nothing of ours runs: no reference needs resolving, no environment building.
+        return Target(spec.source, settings, spec, notes=(f"{spec.shown}: {spec.nothing_to_gate}",))
     for field, reference in spec.references:
         option = _SUPPLIED_BY.get(field)
         supplied = option is not None and (option.dest in given or (option is ENV and settings.env_file is not None))
@@ -93,6 +97,13 @@ def _deployment(settings: Settings, spec: Deployment, invocation_dir: Path) -> T
         changes["kind"] = "batch"
     if spec.mini_batch_size is not None and "score_mini_batch_size" not in given:
         changes["mini_batch_size"] = spec.mini_batch_size
+    named = dict(settings.named)
+    if spec.memory_limit_mb is not None and MAX_MEMORY.dest not in given:
+        # The container's limit is the budget the workers must fit in; a budget the user set wins.
+        changes["max_memory_mb"] = round(spec.memory_limit_mb, 1)
+        named[MAX_MEMORY.dest] = spec.memory_origin
+        notes.append(f"memory budget {spec.memory_limit_mb:g} MB: {spec.memory_origin}")
+    changes["named"] = tuple(named.items())
     run_settings = replace(settings, **changes)  # type: ignore[arg-type]
     env, origin, shown = None, "", ""
     env_file, how = (settings.env_file, settings.flag(ENV)) if settings.env_file is not None else (None, "")
