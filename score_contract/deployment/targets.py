@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 from ..environments.envfile import BESIDE, EnvSpec, conda_spec, read_env_file
 from ..errors import UsageError
 from ..options import ENV, INIT_TIMEOUT, MAX_MEMORY, MODEL_DIR, TIMEOUT
-from .mount import mounted_model_dir
 from .declared import Deployment
+from .mount import mounted_model_dir
 from .spec import is_spec, read_spec
 
 if TYPE_CHECKING:
