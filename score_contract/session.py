@@ -8,6 +8,7 @@ another's checks, and stops each worker as soon as its last check is done.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -18,6 +19,7 @@ from typing import IO, Any
 from .batch.runner import BatchRun
 from .core.observations import Evidence
 from .core.wording import plural
+from .deployment.spec import is_spec, read_spec
 from .inputs.schema_files import check_satisfiable
 from .judging.checks import Check
 from .report import Failure, render, render_findings
@@ -37,6 +39,17 @@ _PHASE_NAMES = {
     "invalid": ("invalid", "invalid"),
     "repeat": ("sent again", "sent again"),
 }
+
+
+def _own_settings(settings: Settings, target: Path, invocation_dir: Path) -> Settings:
+    """The settings file beside the target applied; for a deployment spec, also the one beside the script it names
+    (the script's folder is where a score-contract.toml belongs when one spec per environment shares a script), the
+    spec's own folder winning where both set a key."""
+    if is_spec(target):
+        script = read_spec(target, os.path.relpath(target, invocation_dir)).script
+        if script is not None and script.parent != target.parent:
+            settings = script_settings(settings, script, invocation_dir)
+    return script_settings(settings, target, invocation_dir)
 
 
 def _deployment_checks(script: Script) -> tuple[Check, ...]:
@@ -60,7 +73,7 @@ class ContractSession:
         self.settings = settings
         self.invocation_dir = invocation_dir
         #: Each target's settings: the run's, with the settings file in its folder applied.
-        self.own: dict[Path, Settings] = {p: script_settings(settings, p, invocation_dir) for p in settings.scripts}
+        self.own: dict[Path, Settings] = {p: _own_settings(settings, p, invocation_dir) for p in settings.scripts}
         self.scripts: dict[Path, Script] = {p: plan(self.own[p], p, invocation_dir) for p in settings.scripts}
         self._runs: dict[Path, ScriptRun | BatchRun] = {}
         self._order: list[Path] = []
@@ -210,11 +223,13 @@ class ContractSession:
             texts.insert(0, findings)
         return [self.settings.spelled(text) for text in texts]
 
-    def warning_line(self, path: Path) -> int:
-        """Where warnings about a script point: its run() (0 when it was not imported)."""
+    def warning_location(self, path: Path) -> tuple[Path, int]:
+        """Where warnings about a target point: its script's run() (line 0 when it was not imported). For a
+        deployment spec, the script it names, not a line of the YAML file (which held no such line)."""
+        script = self.scripts[path.resolve()].path
         run = self._runs.get(path.resolve())
         imported = run.evidence().imported if run is not None else None
-        return imported.run_line if imported is not None else 0
+        return script, imported.run_line if imported is not None else 0
 
     def notes(self, path: Path) -> list[str]:
         """What the summary says of a script's deployment and environment (nothing before its run starts)."""

@@ -345,6 +345,7 @@ def resolve(
                 (SERVER_WORKERS.dest, server_workers),
                 (KIND.dest, kind),
                 (MINI_BATCH_SIZE.dest, mini_batch_size),
+                (MAX_MEMORY.dest, max_memory),
             )
             if value not in (None, "")
         ),
@@ -431,6 +432,13 @@ def plan(settings: Settings, path: Path, invocation_dir: Path) -> Script:
         # The deployment names a file that is not there: its own check fails, the rest are skipped.
         return Script(target.script, target.settings.app_root or target.script.parent, (), "", shown, target=target)
     script = _plan_script(target.settings, target.script, invocation_dir)
+    if not script.bodies and script.kind == "online" and target.sample_requests:
+        # What `az ml online-endpoint invoke --request-file` sends: the deployment's own sample requests.
+        bodies = tuple(body for file in target.sample_requests for body in load_samples(file, invocation_dir))
+        origin = ", ".join(_shown(file, invocation_dir) for file in target.sample_requests)
+        if script.schema is not None and script.schema_origin:
+            check_samples(bodies, script.schema, script.schema_origin)
+        script = replace(script, bodies=bodies, samples_origin=origin)
     return replace(script, shown_as=shown, target=target)
 
 

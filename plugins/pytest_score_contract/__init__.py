@@ -451,10 +451,26 @@ class ScoreFile(pytest.File):
     def collect(self) -> Iterator[pytest.Item]:
         reason = self.config.stash[SESSION].nothing_to_gate(self.path)
         if reason:
-            # One skipped entry for the target, as a skip mark on a module shows: not a failure of any check.
-            raise pytest.skip.Exception(reason, allow_module_level=True)
+            # One skipped item for the target: a run over only such targets exits 0, as a gate that found nothing
+            # wrong must, not 5 ("no tests collected"), which a collection-time skip would give.
+            yield NothingToGate.from_parent(self, name="has_a_scoring_script", reason=reason)
+            return
         for check in self.config.stash[SESSION].checks(self.path):
             yield ScoreItem.from_parent(self, name=check.name, check=check)
+
+
+class NothingToGate(pytest.Item):
+    """A target with no scoring script of its own (a no-code MLflow deployment, a pipeline component): skipped."""
+
+    def __init__(self, *, reason: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.reason = reason
+
+    def runtest(self) -> None:
+        raise pytest.skip.Exception(self.reason, _use_item_location=True)
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, self.name
 
 
 class ScoreItem(pytest.Item):
@@ -470,7 +486,7 @@ class ScoreItem(pytest.Item):
             verdict = contract.judge(self.path, self.check)
         finally:
             contract.done(self.path)
-        line = contract.warning_line(self.path)
+        script_file, line = contract.warning_location(self.path)
         texts = contract.warnings(self.path, self.check, verdict)
         self._record(verdict.outcome, texts, reason=verdict.reason)
         for text in texts:
@@ -478,7 +494,7 @@ class ScoreItem(pytest.Item):
             self.user_properties.append(("score-contract warning", text))
             try:
                 # Attributed to the script's run(), not to this line of ours.
-                warnings.warn_explicit(ScoreContractWarning(text), ScoreContractWarning, str(self.path), line)
+                warnings.warn_explicit(ScoreContractWarning(text), ScoreContractWarning, str(script_file), line)
             except ScoreContractWarning:
                 # -W error / filterwarnings = error: the warning fails its check, as plain text.
                 where = f"{self.script_id}:{line}" if line else self.script_id

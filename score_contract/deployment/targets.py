@@ -44,6 +44,9 @@ class Target:
     #: Set for init() and run() (and the official server), from the spec's environment_variables.
     environment_variables: tuple[tuple[str, str], ...] = ()
     notes: tuple[str, ...] = ()
+    #: The request files beside the spec or the model (`az ml online-endpoint invoke --request-file`'s
+    #: sample-request.json): samples when the user gives none.
+    sample_requests: tuple[Path, ...] = ()
 
 
 def target_of(settings: Settings, path: Path, invocation_dir: Path) -> Target | None:
@@ -124,7 +127,18 @@ def _deployment(settings: Settings, spec: Deployment, invocation_dir: Path) -> T
         shown,
         tuple(spec.environment_variables.items()),
         tuple(notes),
+        _sample_requests(spec) if spec.kind == "online" else (),
     )
+
+
+def _sample_requests(spec: Deployment) -> tuple[Path, ...]:
+    """sample-request*.json beside the spec, or beside the model (azureml-examples keeps model-1/sample-request.json
+    next to model-1/model/ and kubernetes/sample-request.json next to the deployment files)."""
+    folders = [spec.source.parent]
+    if spec.model_path is not None:
+        folders.append(spec.model_path.parent)
+    found = [file for folder in dict.fromkeys(folders) for file in sorted(folder.glob("sample-request*.json"))]
+    return tuple(dict.fromkeys(file.resolve() for file in found if file.is_file()))
 
 
 def _shown(path: Path | None, invocation_dir: Path) -> str:
