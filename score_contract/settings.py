@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from .core.compare import parse_volatile
 from .core.observations import Body
 from .deployment.spec import is_spec
+from .core.files import writable
 from .errors import UsageError
 from .inputs.samples import load_samples
 from .inputs.schema_files import check_samples, load_schema
@@ -382,13 +383,9 @@ def _cov_reports(value: str, base: Path, shown: str) -> tuple[Requested, ...]:
 
 
 def output_file(value: str, base: Path, what: str, shown: str) -> Path:
-    """A file we write: its folder must exist (we do not guess at creating one), and it must not be a folder."""
-    path = (base / value).resolve()
-    if path.is_dir():
-        raise UsageError(f"{shown}: is a folder; give the {what} file's name.")
-    if not path.parent.is_dir():
-        raise UsageError(f"{shown}: the folder {path.parent} does not exist.")
-    return path
+    """A file we write: its folder must exist (we do not guess at creating one), it must not be a folder, and the run
+    must be able to write it."""
+    return writable((base / value).resolve(), shown, what)
 
 
 def choice(value: str, allowed: tuple[str, ...], shown: str) -> str:

@@ -474,6 +474,7 @@ def test_v1_environment_variables_are_set_for_init_and_run(tmp_path: Path) -> No
     target = target_of(Settings(), spec, tmp_path)
     assert target is not None
     assert dict(target.environment_variables) == {"MODEL_NAME": "churn", "THRESHOLD": "0.5"}
+    assert target.notes[0] == "an inference configuration (v1) of score.py"
 
 
 def test_the_settings_file_beside_the_script_of_a_spec_is_read(tmp_path: Path) -> None:

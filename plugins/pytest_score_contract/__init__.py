@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from score_contract import options
+from score_contract.core.files import writable
 from score_contract.errors import UsageError
 from score_contract.settings import resolve
 
@@ -176,6 +177,10 @@ def pytest_configure(config: pytest.Config) -> None:
         handover = _pytest_cov(config)
         if handover is not None:
             settings = dataclasses.replace(settings, cov_handover=handover)
+        step_summary = os.environ.get("GITHUB_STEP_SUMMARY", "")
+        if step_summary and not hasattr(config, "workerinput"):
+            # Appended to at the end (reports.py): known writable now, or the session stops here.
+            writable(Path(step_summary), "$GITHUB_STEP_SUMMARY", "Markdown summary")
         session = ContractSession(settings, config.invocation_params.dir)
     except UsageError as exc:
         raise pytest.UsageError(str(exc)) from None

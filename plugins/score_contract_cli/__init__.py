@@ -32,13 +32,26 @@ INTERRUPTED = 130
 BROKEN_PIPE = 141
 
 
+#: The per-script options `check` and `replay` share.
+_COMMON = (
+    options.MODEL_DIR,
+    options.APP_ROOT,
+    options.TIMEOUT,
+    options.INIT_TIMEOUT,
+    options.ENV,
+    options.SERVER_WORKERS,
+)
+
+
 def _add_common(parser: argparse.ArgumentParser) -> None:
     """The per-script options, with the same help texts as the pytest flags."""
-    for option in (options.MODEL_DIR, options.APP_ROOT, options.TIMEOUT, options.INIT_TIMEOUT, options.ENV):
-        parser.add_argument(_flag(option), dest=option.dest, metavar=option.metavar, help=option.help)
-    parser.add_argument(
-        _flag(options.SERVER_WORKERS), dest=options.SERVER_WORKERS.dest, metavar="N", help=options.SERVER_WORKERS.help
-    )
+    for option in _COMMON:
+        parser.add_argument(_flag(option), dest=option.dest, metavar=option.metavar, help=_help(option))
+
+
+def _help(option: options.Option) -> str:
+    """The pytest flag's help text, naming the flags as this command spells them."""
+    return options.spelled(option.help, "cli")
 
 
 def _flag(option: options.Option) -> str:
@@ -74,35 +87,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SCRIPT",
         help="scoring script(s) or deployment spec(s) (deployment YAML) to check",
     )
-    for option in (
-        options.SAMPLES,
-        options.SCHEMA,
-        options.OUTPUT_SCHEMA,
-        options.EXAMPLES,
-        options.VOLATILE_KEYS,
-        options.KIND,
-        options.BATCH_INPUT,
-        options.MINI_BATCH_SIZE,
-        options.REPORT,
-        options.SUMMARY,
-        options.COV_FAIL_UNDER,
-        options.COV_REPORT,
-    ):
-        check.add_argument(_flag(option), dest=option.dest, metavar=option.metavar, help=option.help)
-    check.add_argument(
-        _flag(options.COV), dest=options.COV.dest, action="store_true", default=None, help=options.COV.help
-    )
-    check.add_argument(
-        _flag(options.ENV_REBUILD),
-        dest=options.ENV_REBUILD.dest,
-        action="store_true",
-        default=None,
-        help=options.ENV_REBUILD.help,
-    )
+    # Every option of the pytest front end, from the one table: a hint that names a flag names one `check` takes.
+    for option in options.OPTIONS:
+        if option is options.SCORE or option in _COMMON:
+            continue
+        if option.kind == "flag":
+            check.add_argument(_flag(option), dest=option.dest, action="store_true", default=None, help=_help(option))
+        else:
+            check.add_argument(_flag(option), dest=option.dest, metavar=option.metavar, help=_help(option))
     check.add_argument("--seed", help="Hypothesis seed (pytest's --hypothesis-seed)")
-    check.add_argument(
-        _flag(options.SERVER), dest=options.SERVER.dest, action="store_true", default=None, help=options.SERVER.help
-    )
     _add_common(check)
 
     replay = commands.add_parser(

@@ -1,4 +1,4 @@
-"""Small helpers for text that reads well: counts with the right noun."""
+"""Small helpers for text that reads well: counts with the right noun, the right article."""
 
 from __future__ import annotations
 
@@ -11,3 +11,8 @@ def plural(count: int, one: str, many: str | None = None) -> str:
 def counted(count: int, one: str, many: str | None = None) -> str:
     """``counted(1, "sample")`` → "1 sample"; ``counted(0, "body", "bodies")`` → "no bodies"."""
     return f"{count if count else 'no'} {plural(count, one, many)}"
+
+
+def a(noun: str) -> str:
+    """``a("inference configuration")`` → "an inference configuration"; ``a("batch")`` → "a batch"."""
+    return f"{'an' if noun[:1].lower() in 'aeio' else 'a'} {noun}"

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from ..core.files import writable
 from ..errors import UsageError
 from .measurement import Handover
 
@@ -55,8 +56,13 @@ def parse(value: str, base: Path, shown: str) -> tuple[Requested, ...]:
             found.append(Requested("term", None))
             continue
         target = (base / (path or DEFAULT_PATHS[name])).resolve()
-        if not target.parent.is_dir():  # as for --score-report: we do not guess at creating folders
-            raise UsageError(f"{shown}: the folder {target.parent} does not exist.")
+        if name == "html":  # a folder coverage.py fills: its parent must be there and writable
+            if not target.parent.is_dir():  # as for --score-report: we do not guess at creating folders
+                raise UsageError(f"{shown}: the folder {target.parent} does not exist.")
+            if not os.access(target.parent, os.W_OK):
+                raise UsageError(f"{shown}: the HTML report cannot be written in {target.parent}.")
+        else:
+            writable(target, f"{shown} ({name})", f"coverage {name.upper()} report")
         found.append(Requested(name, target))
     return tuple(found)
 

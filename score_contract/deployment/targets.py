@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..environments.envfile import BESIDE, EnvSpec, conda_spec, read_env_file
+from ..core.wording import a
 from ..errors import UsageError
 from ..options import ENV, INIT_TIMEOUT, MAX_MEMORY, MODEL_DIR, TIMEOUT
 from .declared import Deployment
@@ -82,7 +83,9 @@ def _deployment(settings: Settings, spec: Deployment, invocation_dir: Path) -> T
             how = f"give it with {settings.flag(option)}" if option is not None else "give a local path there"
             raise UsageError(f"{spec.shown}: {field} is {reference}, which cannot be resolved offline: {how}.")
     changes: dict[str, object] = {}
-    notes = [f"a {spec.format} deployment of {_shown(spec.script, invocation_dir)}"]
+    # "an inference configuration (v1)", "a parallel job", "a managed online deployment"
+    what = spec.format if spec.format.endswith((")", "job")) else f"{spec.format} deployment"
+    notes = [f"{a(what)} of {_shown(spec.script or spec.source, invocation_dir)}"]
     if spec.code is not None and "score_app_root" not in given:
         changes["app_root"] = spec.code
     if spec.model_path is not None and MODEL_DIR.dest not in given and spec.model_path.exists():
@@ -141,9 +144,7 @@ def _sample_requests(spec: Deployment) -> tuple[Path, ...]:
     return tuple(dict.fromkeys(file.resolve() for file in found if file.is_file()))
 
 
-def _shown(path: Path | None, invocation_dir: Path) -> str:
-    if path is None:
-        return "?"
+def _shown(path: Path, invocation_dir: Path) -> str:
     try:
         return os.path.relpath(path, invocation_dir)
     except ValueError:
