@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .core.compare import parse_volatile
+from .core.files import writable
 from .core.observations import Body
 from .deployment.spec import is_spec
-from .core.files import writable
 from .errors import UsageError
 from .inputs.samples import load_samples
 from .inputs.schema_files import check_samples, load_schema

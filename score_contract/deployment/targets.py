@@ -15,8 +15,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..environments.envfile import BESIDE, EnvSpec, conda_spec, read_env_file
 from ..core.wording import a
+from ..environments.envfile import BESIDE, EnvSpec, conda_spec, read_env_file
 from ..errors import UsageError
 from ..options import ENV, INIT_TIMEOUT, MAX_MEMORY, MODEL_DIR, TIMEOUT
 from .declared import Deployment
