@@ -490,3 +490,25 @@ def test_the_settings_file_beside_the_script_of_a_spec_is_read(tmp_path: Path) -
     write(tmp_path / "deploy" / "score-contract.toml", "timeout = 9\n")
     own = ContractSession(Settings(scripts=(spec,)), tmp_path).own[spec]
     assert own.timeout == 9 and own.examples == 12
+
+
+def test_the_registered_folder_given_as_the_model_dir_is_named_with_its_parent(pytester: pytest.Pytester) -> None:
+    """azureml-examples' model-1 score.py joins "model/sklearn_regression_model.pkl": given model-1/model itself as
+    the model folder, the hint says to give its parent (or the spec), not to join a sub-folder."""
+    shutil.copytree(SPECS / "kubernetes", pytester.path / "kubernetes")
+    result = pytester.runpytest(
+        "--score",
+        "kubernetes/model-1/onlinescoring/score.py",
+        "--score-model-dir",
+        "kubernetes/model-1/model",
+        "-k",
+        "init_succeeds",
+    )
+    parent = (pytester.path / "kubernetes" / "model-1").resolve()
+    result.stdout.fnmatch_lines(
+        [
+            "*hint: the script joins model/weights.json, as the platform lays out a model registered as the folder"
+            " model/ (mounted under its own name). The folder given as AZUREML_MODEL_DIR is model/ itself: give its"
+            f" parent with --score-model-dir {parent}, or gate the deployment spec*"
+        ]
+    )

@@ -354,6 +354,16 @@ def _elsewhere_hint(exc: BaseException, model_dir: str) -> str:
     if not found:
         return ""
     inside = found[0].relative_to(root)
+    asked = Path(wanted).relative_to(root)
+    if len(asked.parts) > len(inside.parts) and asked.parts[0] == root.resolve().name:
+        # --score-model-dir .../model while the script joins "model/clf.pkl": the folder given is the registered
+        # folder itself, which the platform mounts under its own name inside AZUREML_MODEL_DIR.
+        return (
+            f"the script joins {asked}, as the platform lays out a model registered as the folder {asked.parts[0]}/"
+            f" (mounted under its own name). The folder given as AZUREML_MODEL_DIR is {asked.parts[0]}/ itself: give"
+            f" its parent with --score-model-dir {root.resolve().parent}, or gate the deployment spec, which lays the"
+            " model out as the platform does."
+        )
     return (
         f"the model folder holds it as $AZUREML_MODEL_DIR/{inside}: a model registered as a folder is mounted"
         f" under its own name ({inside.parts[0]}/), so join that sub-folder, as the platform lays it out."
