@@ -512,3 +512,27 @@ def test_the_registered_folder_given_as_the_model_dir_is_named_with_its_parent(p
             f" parent with --score-model-dir {parent}, or gate the deployment spec*"
         ]
     )
+
+
+def test_a_file_written_beside_the_model_never_lands_in_the_users_model_folder(tmp_path: Path) -> None:
+    write(
+        tmp_path / "src" / "score.py",
+        "import os\n\n\ndef init():\n    folder = os.path.join(os.environ['AZUREML_MODEL_DIR'], 'model')\n"
+        "    with open(os.path.join(folder, 'cache.txt'), 'w') as f:\n        f.write('unpacked')\n"
+        "    os.makedirs(os.path.join(folder, 'extracted'), exist_ok=True)\n\n\ndef run(raw):\n    return raw\n",
+    )
+    write(tmp_path / "model" / "weights.json", "[1]")
+    write(tmp_path / "model" / "tokenizer" / "vocab.txt", "a\nb\n")
+    spec = write(
+        tmp_path / "blue.yml", "model: {path: model}\ncode_configuration: {code: src, scoring_script: score.py}\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "score_contract_cli", "replay", str(spec)], cwd=tmp_path, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert sorted(p.relative_to(tmp_path / "model").as_posix() for p in (tmp_path / "model").rglob("*")) == [
+        "tokenizer",
+        "tokenizer/vocab.txt",
+        "weights.json",
+    ]

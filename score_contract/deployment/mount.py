@@ -7,14 +7,19 @@ and the model's ``path`` is placed inside it under its own name: a file ``model/
 scripts join ``"model/sklearn_regression_model.pkl"`` for a deployment whose model path is the
 ``model/`` folder). A script that joins the laptop's layout instead fails here as it fails there.
 
-The model is linked, not copied: a symlink per model under the temporary folder, stable for
-a given model path so that a reproduce command finds the same layout.
+The model is mirrored, not copied: real folders under the temporary folder, one symlink per file, so that a file
+the script creates beside its model lands in the mirror and never in the user's model folder (a write into an
+existing file still goes through its link; the run's check of the model folder reports it). The mirror is stable
+for a given model path, so that a reproduce command finds the same layout, and made afresh on each mount, so that
+what an earlier run wrote there is gone.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -31,9 +36,24 @@ def mounted_model_dir(model_path: Path, name: str = "", version: str = "") -> Pa
         / (version or "1")
     )
     model_dir.mkdir(parents=True, exist_ok=True)
-    link = model_dir / model_path.name
-    if link.is_symlink() and Path(os.readlink(link)) != model_path:
-        link.unlink()
-    if not link.is_symlink():
-        link.symlink_to(model_path, target_is_directory=model_path.is_dir())
+    _mirror(model_path, model_dir / model_path.name)
     return model_dir
+
+
+def _mirror(source: Path, target: Path) -> None:
+    """``target`` made a mirror of ``source``: a link for a file; for a folder, the same folders, linked files."""
+    if target.is_symlink() or target.is_file():
+        target.unlink()
+    elif target.is_dir():
+        shutil.rmtree(target, ignore_errors=True)
+    # FileExistsError: another session mounted the same model at the same moment; its mirror is this one.
+    if not source.is_dir():
+        with contextlib.suppress(FileExistsError):
+            target.symlink_to(source)
+        return
+    for top, _folders, files in os.walk(source, followlinks=True):
+        here = target / Path(top).relative_to(source)
+        here.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            with contextlib.suppress(FileExistsError):
+                (here / name).symlink_to(Path(top, name))
