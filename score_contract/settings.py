@@ -23,6 +23,7 @@ from .inputs.samples import load_samples
 from .inputs.schema_files import check_samples, load_schema
 from .options import (
     APP_ROOT,
+    BATCH_ARGS,
     BATCH_INPUT,
     COV_FAIL_UNDER,
     COV_REPORT,
@@ -83,6 +84,8 @@ class Settings:
     kind: str = "auto"
     batch_input: str = "files"
     mini_batch_size: int = 10
+    #: The arguments a batch job passes to its script (--score-batch-args), split as a shell splits them.
+    batch_args: tuple[str, ...] = ()
     #: Budgets (None: not set): run()'s p99 in milliseconds, peak RSS × workers in megabytes.
     latency_p99_ms: float | None = None
     max_memory_mb: float | None = None
@@ -246,6 +249,7 @@ def resolve(
     kind: str | None = None,
     batch_input: str | None = None,
     mini_batch_size: object = None,
+    batch_args: str | None = None,
     env: str | None = None,
     env_rebuild: bool = False,
     latency_p99: object = None,
@@ -317,6 +321,7 @@ def resolve(
             if mini_batch_size not in (None, "")
             else 10
         ),
+        batch_args=arguments(batch_args, base, given(BATCH_ARGS, batch_args)) if batch_args else (),
         latency_p99_ms=(
             amount(latency_p99, given(LATENCY_P99, latency_p99), "milliseconds")
             if latency_p99 not in (None, "")
@@ -344,13 +349,35 @@ def resolve(
                 (INIT_TIMEOUT.dest, init_timeout),
                 (SERVER_WORKERS.dest, server_workers),
                 (KIND.dest, kind),
+                (BATCH_INPUT.dest, batch_input),
                 (MINI_BATCH_SIZE.dest, mini_batch_size),
+                (BATCH_ARGS.dest, batch_args),
             )
             if value not in (None, "")
         ),
         command_line=frozenset(command_line),
         named=tuple(named.items()),
     )
+
+
+def arguments(value: str, base: Path, shown: str) -> tuple[str, ...]:
+    """Program arguments split as a shell splits them. A word naming an existing file or folder relative to
+    ``base`` (``--model model``, ``--model=model``) is made absolute: the batch driver runs the script in a
+    working folder of its own, where a relative path would name nothing."""
+    import shlex
+
+    try:
+        words = shlex.split(value)
+    except ValueError as exc:
+        raise UsageError(f"{shown}: cannot be split as a command line: {exc}.") from None
+
+    def absolute(word: str) -> str:
+        flag, equals, path = word.rpartition("=") if word.startswith("-") else ("", "", word)
+        if path and not os.path.isabs(path) and not path.startswith("-") and (base / path).exists():
+            return f"{flag}{equals}{(base / path).resolve()}"
+        return word
+
+    return tuple(absolute(word) for word in words)
 
 
 def percent(value: object, shown: str) -> float:
