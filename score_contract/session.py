@@ -206,12 +206,24 @@ class ContractSession:
         if verdict.findings:
             # First: under -W error the first warning is the failure's headline.
             path = path.resolve()
-            findings = render_findings(check, verdict.findings, self.scripts[path], self.own[path], self.invocation_dir)
+            run = self._runs.get(path)
+            if isinstance(run, BatchRun):
+                from .batch import report, verdicts
+
+                call = verdicts.first_failing(check, run, guessed=True)
+                findings = report.render_findings(check, verdict.findings, run, self.invocation_dir, call)
+            else:
+                findings = render_findings(
+                    check, verdict.findings, self.scripts[path], self.own[path], self.invocation_dir
+                )
             texts.insert(0, findings)
         return [self.settings.spelled(text) for text in texts]
 
     def warning_line(self, path: Path) -> int:
         """Where warnings about a script point: its run() (0 when it was not imported)."""
+        script = self.scripts.get(path.resolve())
+        if script is not None and script.path != path.resolve():
+            return 0  # a deployment spec: the line is its script's, and would show a line of the spec
         run = self._runs.get(path.resolve())
         imported = run.evidence().imported if run is not None else None
         return imported.run_line if imported is not None else 0

@@ -458,6 +458,11 @@ def plan(settings: Settings, path: Path, invocation_dir: Path) -> Script:
         # The deployment names a file that is not there: its own check fails, the rest are skipped.
         return Script(target.script, target.settings.app_root or target.script.parent, (), "", shown, target=target)
     script = _plan_script(target.settings, target.script, invocation_dir)
+    deployment = target.deployment
+    if deployment is not None and deployment.kind == "batch" and KIND.dest not in settings.given:
+        # Batch because the spec says so, not because the user gave --score-kind batch.
+        what = "a batch deployment" if deployment.format == "batch" else f"a {deployment.format}"
+        script = replace(script, kind_reason=f"{what} spec")
     return replace(script, shown_as=shown, target=target)
 
 
