@@ -169,6 +169,16 @@ MINI_BATCH_SIZE = Option(
     "N",
     "files in a batch script's mini-batch (a batch deployment's mini_batch_size; default 10)",
 )
+BATCH_ARGS = Option(
+    "score_batch_args",
+    "--score-batch-args",
+    "score_batch_args",
+    "text",
+    "ARGS",
+    "the arguments a batch job passes to its script, as one shell-quoted string (a parallel job's"
+    " program_arguments, ParallelRunStep's arguments): placed in sys.argv after the driver's own; default: the"
+    " deployment spec's program_arguments",
+)
 
 ENV = Option(
     "score_env",
@@ -266,6 +276,7 @@ OPTIONS: tuple[Option, ...] = (
     KIND,
     BATCH_INPUT,
     MINI_BATCH_SIZE,
+    BATCH_ARGS,
     ENV,
     ENV_REBUILD,
     LATENCY_P99,

@@ -179,9 +179,9 @@ def short_form(text: str) -> str:
 
 def _is_body_line(line: str) -> bool:
     """A line naming the body of a failure: "smallest failing body: …", "smallest body over the budget
-    (samples/a.json): …"."""
+    (samples/a.json): …"; a batch script's "smallest failing mini-batch (…): …"."""
     label = line.split(":", 1)[0].split(" (", 1)[0]
-    return line.startswith("  ") and re.fullmatch(r"[a-z ]*\bbody\b[a-z ]*", label[2:]) is not None
+    return line.startswith("  ") and re.fullmatch(r"[a-z ]*\b(body|mini-batch)\b[a-z ]*", label[2:]) is not None
 
 
 def edge_note(verdict: Verdict, contract: dict[str, Any] | None) -> list[str]:

@@ -219,7 +219,16 @@ class ContractSession:
         if verdict.findings:
             # First: under -W error the first warning is the failure's headline.
             path = path.resolve()
-            findings = render_findings(check, verdict.findings, self.scripts[path], self.own[path], self.invocation_dir)
+            run = self._runs.get(path)
+            if isinstance(run, BatchRun):
+                from .batch import report, verdicts
+
+                call = verdicts.first_failing(check, run, guessed=True)
+                findings = report.render_findings(check, verdict.findings, run, self.invocation_dir, call)
+            else:
+                findings = render_findings(
+                    check, verdict.findings, self.scripts[path], self.own[path], self.invocation_dir
+                )
             texts.insert(0, findings)
         return [self.settings.spelled(text) for text in texts]
 

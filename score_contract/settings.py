@@ -18,12 +18,14 @@ from typing import TYPE_CHECKING, Any
 from .core.compare import parse_volatile
 from .core.files import writable
 from .core.observations import Body
+from .core.wording import a
 from .deployment.spec import is_spec
 from .errors import UsageError
 from .inputs.samples import load_samples
 from .inputs.schema_files import check_samples, load_schema
 from .options import (
     APP_ROOT,
+    BATCH_ARGS,
     BATCH_INPUT,
     COV_FAIL_UNDER,
     COV_REPORT,
@@ -84,6 +86,8 @@ class Settings:
     kind: str = "auto"
     batch_input: str = "files"
     mini_batch_size: int = 10
+    #: The arguments a batch job passes to its script (--score-batch-args), split as a shell splits them.
+    batch_args: tuple[str, ...] = ()
     #: Budgets (None: not set): run()'s p99 in milliseconds, peak RSS × workers in megabytes.
     latency_p99_ms: float | None = None
     max_memory_mb: float | None = None
@@ -247,6 +251,7 @@ def resolve(
     kind: str | None = None,
     batch_input: str | None = None,
     mini_batch_size: object = None,
+    batch_args: str | None = None,
     env: str | None = None,
     env_rebuild: bool = False,
     latency_p99: object = None,
@@ -318,6 +323,7 @@ def resolve(
             if mini_batch_size not in (None, "")
             else 10
         ),
+        batch_args=arguments(batch_args, base, given(BATCH_ARGS, batch_args)) if batch_args else (),
         latency_p99_ms=(
             amount(latency_p99, given(LATENCY_P99, latency_p99), "milliseconds")
             if latency_p99 not in (None, "")
@@ -345,14 +351,36 @@ def resolve(
                 (INIT_TIMEOUT.dest, init_timeout),
                 (SERVER_WORKERS.dest, server_workers),
                 (KIND.dest, kind),
+                (BATCH_INPUT.dest, batch_input),
                 (MINI_BATCH_SIZE.dest, mini_batch_size),
                 (MAX_MEMORY.dest, max_memory),
+                (BATCH_ARGS.dest, batch_args),
             )
             if value not in (None, "")
         ),
         command_line=frozenset(command_line),
         named=tuple(named.items()),
     )
+
+
+def arguments(value: str, base: Path, shown: str) -> tuple[str, ...]:
+    """Program arguments split as a shell splits them. A word naming an existing file or folder relative to
+    ``base`` (``--model model``, ``--model=model``) is made absolute: the batch driver runs the script in a
+    working folder of its own, where a relative path would name nothing."""
+    import shlex
+
+    try:
+        words = shlex.split(value)
+    except ValueError as exc:
+        raise UsageError(f"{shown}: cannot be split as a command line: {exc}.") from None
+
+    def absolute(word: str) -> str:
+        flag, equals, path = word.rpartition("=") if word.startswith("-") else ("", "", word)
+        if path and not os.path.isabs(path) and not path.startswith("-") and (base / path).exists():
+            return f"{flag}{equals}{(base / path).resolve()}"
+        return word
+
+    return tuple(absolute(word) for word in words)
 
 
 def percent(value: object, shown: str) -> float:
@@ -436,6 +464,11 @@ def plan(settings: Settings, path: Path, invocation_dir: Path) -> Script:
         if script.schema is not None and script.schema_origin:
             check_samples(bodies, script.schema, script.schema_origin)
         script = replace(script, bodies=bodies, samples_origin=origin)
+    deployment = target.deployment
+    if deployment is not None and deployment.kind == "batch" and KIND.dest not in settings.given:
+        # Batch because the spec says so, not because the user gave --score-kind batch.
+        what = "a batch deployment" if deployment.format == "batch" else a(deployment.format)
+        script = replace(script, kind_reason=f"{what} spec")
     return replace(script, shown_as=shown, target=target)
 
 

@@ -25,6 +25,7 @@ from typing import Any
 from .errors import UsageError
 from .options import (
     APP_ROOT,
+    BATCH_ARGS,
     BATCH_INPUT,
     COV,
     COV_FAIL_UNDER,
@@ -74,6 +75,7 @@ PER_SCRIPT: tuple[Option, ...] = (
     KIND,
     BATCH_INPUT,
     MINI_BATCH_SIZE,
+    BATCH_ARGS,
     ENV,
     LATENCY_P99,
     MAX_MEMORY,

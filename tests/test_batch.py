@@ -36,12 +36,15 @@ BROKEN: dict[str, set[str]] = {
     "broken-batch-generator": {"run_returns_a_list_or_dataframe"},
     "broken-batch-writes-input": {"run_writes_only_to_the_output_folder"},
     "parse_args": {"init_succeeds"},
-    "empty_file_crash": {"run_handles_every_mini_batch"},
+    "empty_sample_crash": {"run_handles_every_mini_batch"},
     "state_between_batches": {"mini_batches_are_repeatable"},
     "init_in_run": {"init_runs_once"},
     "no_samples": {"run_handles_every_mini_batch"},
+    "last_file_rows_only": {"run_accounts_for_every_input"},
+    "three_parameters": {"run_takes_a_mini_batch"},
 }
-CORRECT = ("dict_elements",)
+#: Correct, though they break on something score-contract made up: warnings, not failures.
+CORRECT = ("dict_elements", "empty_file_crash", "partition_per_folder")
 
 
 @pytest.fixture(scope="module")
@@ -69,9 +72,21 @@ def test_each_broken_batch_script_fails_exactly_its_checks(batch: Outcomes, scri
     assert {name for name, outcome in mine.items() if outcome == "failure"} == BROKEN[script], batch.output[-4000:]
 
 
-@pytest.mark.parametrize("script", ["dict_elements", "batch-files"])
+@pytest.mark.parametrize("script", ["dict_elements", "batch-files", "empty_file_crash"])
 def test_correct_batch_scripts_pass_every_check(batch: Outcomes, script: str) -> None:
     assert outcomes_of(batch, script) == dict.fromkeys(BATCH_NAMES, "passed"), batch.output[-3000:]
+
+
+def test_a_run_that_takes_a_mini_batch_context_is_given_one(batch: Outcomes) -> None:
+    mine = outcomes_of(batch, "partition_per_folder")
+    assert "failure" not in mine.values() and mine["run_takes_a_mini_batch"] == "passed", batch.output[-3000:]
+    # Its partition_key_value["user"] is a key no one could know offline: a warning that says so.
+    assert re.search(
+        r"found only through the mini_batch_context's partition_key_value\['user'\], which score-contract made up:"
+        r" run\(\) raised KeyError: 'user'",
+        batch.output,
+    ), batch.output[-3000:]
+    assert "score-contract knows no partition_keys of this job" in batch.output
 
 
 def test_an_online_script_in_the_same_session_gets_the_online_checks(batch: Outcomes) -> None:
@@ -90,7 +105,7 @@ def test_a_loop_that_keeps_only_the_last_file_names_the_files_dropped(batch: Out
     # one is last (and kept) depends on the file system.
     named = re.search(r"no output line names (.*)", text)
     assert named is not None and len(named.group(1).split(", ")) == 3, text
-    assert "what append_row would write:" in text
+    assert "what append_row would write to predictions.csv:" in text
 
 
 def test_the_reproduce_line_replays_the_mini_batch(batch: Outcomes) -> None:
@@ -127,11 +142,26 @@ def test_parse_args_meets_the_drivers_own_arguments_and_the_hint_says_parse_know
     assert "parse_known_args()" in text and "allow_abbrev=False" in text
 
 
-def test_an_empty_file_fails_its_whole_mini_batch(batch: Outcomes) -> None:
-    text = section(batch, "empty_file_crash", "run_handles_every_mini_batch")
+def test_an_empty_sample_fails_its_whole_mini_batch(batch: Outcomes) -> None:
+    text = section(batch, "empty_sample_crash", "run_handles_every_mini_batch")
     assert text.startswith("run() raised pandas.errors.EmptyDataError")
-    assert "smallest failing mini-batch (an empty .csv file): [empty.csv]" in text
-    assert "The whole mini-batch fails (empty.csv)" in text
+    assert "smallest failing mini-batch (customers-04.csv alone): [customers-04.csv]" in text
+    assert "The whole mini-batch fails (customers-04.csv): its only item counts as failed after 3 retries" in text
+
+
+def test_an_empty_file_only_the_gate_made_is_a_warning_naming_it(batch: Outcomes) -> None:
+    assert (
+        "found only on empty.csv, an empty file score-contract made, not on your samples: run() raised"
+        " pandas.errors.EmptyDataError" in batch.output
+    ), batch.output[-3000:]
+    assert "A sample of this shape among yours makes it a failure." in batch.output
+
+
+def test_results_that_do_not_add_up_to_the_files_run_alone_are_lost_rows(batch: Outcomes) -> None:
+    text = section(batch, "last_file_rows_only", "run_accounts_for_every_input")
+    assert text.startswith("run() returned 3 elements for 3 input files, but 9 for the same files each run alone:")
+    assert "Each file alone gave 3 + 3 + 3 = 9" in text
+    assert "what append_row would write to predictions.csv:" in text
 
 
 def test_no_samples_fails_and_says_how_to_give_them(batch: Outcomes) -> None:
@@ -147,7 +177,7 @@ def test_dicts_in_the_output_are_a_warning_not_a_failure(batch: Outcomes) -> Non
 
 def test_the_summary_names_each_batch_script_and_what_it_was_given(batch: Outcomes) -> None:
     assert re.search(
-        r"^examples/batch-files/score.py, a batch script \(run\(mini_batch\)\): 7 mini-batches, 3 sent again$",
+        r"^examples/batch-files/score.py, a batch script \(run\(mini_batch\)\): 18 mini-batches, 3 sent again$",
         batch.output,
         re.MULTILINE,
     ), batch.output[-2000:]
@@ -288,7 +318,6 @@ TIMED: dict[str, set[str]] = {
     "slow_mini_batch": set(),
     "hangs_on_empty_file": {"run_handles_every_mini_batch"},
     "exits_on_header_only": {"run_handles_every_mini_batch"},
-    "two_parameters": {"run_takes_a_mini_batch"},
 }
 
 
@@ -314,7 +343,8 @@ def test_a_hang_is_a_mini_batch_timeout_with_the_line_it_hung_on(timed: Outcomes
 def test_a_process_that_dies_is_replaced_and_the_mini_batch_named(timed: Outcomes) -> None:
     text = section(timed, "exits_on_header_only", "run_handles_every_mini_batch")
     assert text.startswith("run() ended the worker process: it exited with code 134")
-    assert "header-only-customers-" in text
+    # Its samples hold a file with only a header (customers-04.csv): a real failure, shown on that file.
+    assert "smallest failing mini-batch (customers-04.csv alone): [customers-04.csv]" in text
     # The worker was replaced: the mini-batches after the death were run too.
     assert outcomes_of(timed, "exits_on_header_only")["mini_batches_are_repeatable"] == "passed"
 
@@ -323,6 +353,187 @@ def test_a_slow_mini_batch_is_a_warning_against_the_timeout(timed: Outcomes) -> 
     assert re.search(r"a mini-batch took 0\.\d+ s, more than half of the 1 s mini-batch timeout", timed.output)
 
 
-def test_a_run_that_needs_two_arguments_is_refused_as_the_driver_would(timed: Outcomes) -> None:
-    text = section(timed, "two_parameters", "run_takes_a_mini_batch")
-    assert text.startswith("run(mini_batch, mini_batch_context) cannot be called as run(mini_batch)")
+def test_a_run_that_needs_three_arguments_is_refused_as_the_driver_would(batch: Outcomes) -> None:
+    text = section(batch, "three_parameters", "run_takes_a_mini_batch")
+    assert text.startswith(
+        "run(mini_batch, mini_batch_context, threshold) cannot be called as run(mini_batch) nor as"
+        " run(mini_batch, mini_batch_context)"
+    )
+
+
+# -- what the job does with a mini-batch's outcome (output_action, error_threshold) ---------------------------------
+
+
+def rules(action: str = "append_row", threshold: int = -1) -> runtime.JobRules:
+    return runtime.JobRules(action, "predictions.csv", error_threshold=threshold)
+
+
+def test_summary_only_with_no_error_threshold_ignores_what_run_returns() -> None:
+    # A parallel job that ignores the mini-batches' returns (azureml-examples' 1a, run() returns []).
+    assert checks.run_accounts_for_every_input(call(3, accepted=True, count=0, rules=rules("summary_only"))) is None
+
+
+def test_summary_only_with_an_error_threshold_counts_missing_elements_as_failed_items() -> None:
+    violation = checks.run_accounts_for_every_input(call(3, accepted=True, count=0, rules=rules("summary_only", 5)))
+    assert (
+        violation is not None
+        and violation.headline == "run() returned no elements for 3 input files: 3 counted as failed"
+    )
+    assert (
+        "the job fails once more than 5 items have failed in all (error_threshold 5); 3 items fail" in violation.details
+    )
+    assert "append_row" not in violation.details
+
+
+def test_append_row_with_no_error_threshold_still_loses_the_missing_lines() -> None:
+    violation = checks.run_accounts_for_every_input(
+        call(2, accepted=True, count=1, written="f1.csv: 1\n", rules=rules())
+    )
+    assert violation is not None
+    assert (
+        "error_threshold -1 ignores failed items: the job succeeds, and predictions.csv silently lacks"
+        in violation.details
+    )
+    assert "what append_row would write to predictions.csv:" in violation.details
+
+
+def test_a_mini_batch_returns_at_least_what_its_files_return_alone() -> None:
+    lost = call(2, accepted=True, count=3, alone=(3, 3), rules=rules())
+    violation = checks.run_accounts_for_every_input(lost)
+    assert violation is not None
+    assert (
+        violation.headline
+        == "run() returned 3 elements for 2 input files, but 6 for the same files each run alone: 3 missing"
+    )
+    assert checks.run_accounts_for_every_input(call(2, accepted=True, count=6, alone=(3, 3), rules=rules())) is None
+    # summary_only writes nothing: only the count against the inputs matters.
+    assert (
+        checks.run_accounts_for_every_input(call(2, accepted=True, count=3, alone=(3, 3), rules=rules("summary_only")))
+        is None
+    )
+
+
+def test_alone_counts_are_given_to_the_mini_batches_of_those_files() -> None:
+    from score_contract.batch.runner import with_alone_counts
+
+    def returned(files: tuple[str, ...], count: int) -> BatchCall:
+        return BatchCall(MiniBatch(files=files), accepted=True, count=count)
+
+    calls = with_alone_counts(
+        [returned(("/a", "/b"), 3), returned(("/a",), 3), returned(("/b",), 2), returned(("/a", "/c"), 5)]
+    )
+    assert [c.alone for c in calls] == [(3, 2), (), (), ()]
+
+
+def test_summary_only_writes_no_output_file_to_be_unreadable() -> None:
+    unreadable = {"unreadable": ("a dict written as its Python repr: {}",)}
+    assert checks.output_rows_are_readable(call(1, accepted=True, count=1, **unreadable, rules=rules())) is not None
+    assert (
+        checks.output_rows_are_readable(call(1, accepted=True, count=1, **unreadable, rules=rules("summary_only")))
+        is None
+    )
+
+
+def test_a_failed_mini_batch_of_one_item_says_so_in_words() -> None:
+    from score_contract.core.observations import ScriptError
+
+    violation = checks.run_handles_every_mini_batch(call(1, error=ScriptError("ValueError", "ValueError: x", "")))
+    assert violation is not None
+    assert "its only item counts as failed after 3 retries (retry_settings.max_retries)" in violation.details
+    one_row = MiniBatch(table=pandas.DataFrame({"x": [1]}))
+    assert one_row.describe() == "a DataFrame of 1 row (x)"
+
+
+# -- mini_batch_context -------------------------------------------------------------------------------------------
+
+
+def test_the_driver_passes_a_context_to_a_run_that_names_a_second_parameter() -> None:
+    from score_contract.batch.context import passes_context
+
+    def one(mini_batch: object) -> None: ...
+    def two(mini_batch: object, mini_batch_context: object) -> None: ...
+    def optional(mini_batch: object, mini_batch_context: object = None) -> None: ...
+    def star(mini_batch: object, *args: object) -> None: ...
+
+    assert [passes_context(f) for f in (one, two, optional, star)] == [False, True, True, False]
+
+
+def test_the_context_has_the_documented_attributes_and_reads_keys_from_the_mini_batch() -> None:
+    from score_contract.batch.context import MiniBatchContext
+
+    frame = pandas.DataFrame({"Store": [1000, 1000], "Brand": ["tropicana", "tropicana"], "Quantity": [3, 4]})
+    context = MiniBatchContext(4, frame)
+    assert context.minibatch_index == 4 and context.dataset is None
+    assert context.partition_key_value["Store"] == 1000 and type(context.partition_key_value["Store"]) is int
+    assert dict(context.partition_key_value) == {"Store": 1000}
+    assert context.partition_key_value.get("user") is None
+    with pytest.raises(KeyError):
+        context.partition_key_value["user"]
+    # What the script read that no one could know offline, for the warning.
+    assert context.guessed == ["dataset", "partition_key_value['user']", "partition_key_value['user']"]
+    assert MiniBatchContext(0).partition_key_value == {}
+
+
+# -- what score-contract makes up ---------------------------------------------------------------------------------
+
+
+def test_edge_files_are_made_up_unless_a_sample_has_their_shape(tmp_path: Path) -> None:
+    from score_contract.batch.minibatches import edge_files
+
+    samples = tmp_path / "samples"
+    samples.mkdir()
+    (samples / "a.csv").write_text("x,y\n1,2\n3,4\n")
+    made = {m.source: m.made_up for m in edge_files([samples / "a.csv"], tmp_path / "edges")}
+    assert all(made.values()), made
+    (samples / "b.csv").write_text("x,y\n")
+    made = {m.source: m.made_up for m in edge_files([samples / "a.csv", samples / "b.csv"], tmp_path / "edges")}
+    assert made["a.csv cut to its header row"] == "" and made["an empty .csv file"].startswith("empty.csv, an empty")
+
+
+# -- how a failure reads ------------------------------------------------------------------------------------------
+
+
+def test_a_short_traceback_keeps_the_smallest_failing_mini_batch() -> None:
+    from score_contract.report import short_form
+
+    text = "run() raised X\n  contract: c\n  smallest failing mini-batch (a alone): [a.csv]\n  details\n  reproduce: r"
+    assert short_form(text).splitlines() == [
+        "run() raised X",
+        "  smallest failing mini-batch (a alone): [a.csv]",
+        "  reproduce: r",
+    ]
+
+
+@pytest.fixture(scope="module")
+def one_row(tmp_path_factory: pytest.TempPathFactory) -> tuple[Outcomes, Path]:
+    """A tabular script that breaks on a mini-batch of one row, with its JSON report."""
+    folder = tmp_path_factory.mktemp("one-row")
+    report = folder / "report.json"
+    args = ["--score", path("one_row_frame"), "--score-batch-input", "tabular", f"--score-report={report}"]
+    return run_contract_session(args, folder / "junit.xml"), report
+
+
+def test_a_tabular_failure_replays_exactly_its_rows(one_row: tuple[Outcomes, Path]) -> None:
+    outcomes, _ = one_row
+    text = section(outcomes, "one_row_frame", "run_handles_every_mini_batch")
+    assert "smallest failing mini-batch (the first row of iris.csv): a DataFrame of 1 row" in text, text
+    command = re.search(r"reproduce: (.*)", text)
+    assert command is not None
+    words = shlex.split(command.group(1))
+    rows = Path(words[-1])
+    assert rows.name.startswith("mini-batch-") and len(pandas.read_csv(rows)) == 1
+    done = subprocess.run(
+        [sys.executable, "-m", "score_contract_cli", *words[1:]], cwd=REPO, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "run() raised AttributeError: 'Series' object has no attribute 'itertuples'" in done.stdout
+
+
+def test_the_report_calls_a_failing_mini_batch_a_mini_batch(one_row: tuple[Outcomes, Path]) -> None:
+    import json
+
+    _, report = one_row
+    (script,) = json.loads(report.read_text())["scripts"]
+    failed = next(c for c in script["checks"] if c["name"] == "run_handles_every_mini_batch")
+    assert failed["body_label"] == "smallest failing mini-batch"
+    assert failed["smallest_body"].startswith("a DataFrame of 1 row")

@@ -160,6 +160,7 @@ def pytest_configure(config: pytest.Config) -> None:
             kind=value[options.KIND.dest],
             batch_input=value[options.BATCH_INPUT.dest],
             mini_batch_size=value[options.MINI_BATCH_SIZE.dest],
+            batch_args=value[options.BATCH_ARGS.dest],
             env=value[options.ENV.dest],
             env_rebuild=env_rebuild,
             latency_p99=value[options.LATENCY_P99.dest],

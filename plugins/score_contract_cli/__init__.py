@@ -128,12 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="a batch scoring script: call run(mini_batch) with the FILEs, as the batch runtime does",
     )
     replay.add_argument("files", nargs="*", metavar="FILE", help="with --batch: the files of the mini-batch")
-    replay.add_argument(
-        _flag(options.BATCH_INPUT),
-        dest=options.BATCH_INPUT.dest,
-        metavar=options.BATCH_INPUT.metavar,
-        help=options.BATCH_INPUT.help,
-    )
+    for option in (options.BATCH_INPUT, options.BATCH_ARGS):
+        replay.add_argument(_flag(option), dest=option.dest, metavar=option.metavar, help=option.help)
     _add_common(replay)
     return parser
 
@@ -191,7 +187,8 @@ def _check(args: argparse.Namespace, extra: list[str]) -> int:
         value = getattr(args, option.dest, None)
         if value is None or option is options.SCORE:
             continue
-        pytest_args += [option.flag] if option.kind == "flag" else [option.flag, value]
+        # FLAG=VALUE: a value that begins with a dash (--batch-args="--verbose") is not taken for an option.
+        pytest_args += [option.flag] if option.kind == "flag" else [f"{option.flag}={value}"]
     if args.seed is not None:
         pytest_args += ["--hypothesis-seed", args.seed]
     # Only the scripts named here, whatever the project's ini file lists; hints name this CLI's flags.
@@ -216,6 +213,7 @@ def _replay(args: argparse.Namespace) -> int:
         server_workers=args.score_server_workers,
         kind="batch" if args.batch else None,
         batch_input=args.score_batch_input,
+        batch_args=args.score_batch_args,
         env=args.score_env,
     )
     if args.batch:

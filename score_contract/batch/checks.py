@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 
 from ..core.observations import ImportResult, InitResult
+from ..core.wording import counted, plural
 from ..judging import checks as online
 from ..judging.checks import Check, Violation
 from .observations import BatchCall, BatchEvidence
@@ -46,12 +47,14 @@ def init_succeeds(init: InitResult) -> Violation | None:
 
 
 def run_takes_a_mini_batch(imported: ImportResult) -> Violation | None:
-    """The script defines run(mini_batch), callable with the one argument the batch
-    runtime passes (init() is optional)."""
+    """The script defines run(mini_batch), or run(mini_batch, mini_batch_context), callable
+    as the batch runtime's driver calls it (init() is optional)."""
     if imported.definition_problem is None:
         return None
     return Violation(
-        imported.definition_problem, "The batch runtime's driver calls run(mini_batch) with one list or DataFrame."
+        imported.definition_problem,
+        "The batch runtime's driver calls run(mini_batch) with one list or DataFrame, and passes a"
+        " mini_batch_context too to a run() that names a second parameter.",
     )
 
 
@@ -62,9 +65,12 @@ def run_handles_every_mini_batch(call: BatchCall) -> Violation | None:
     if call.returned or call.not_called:
         return None
     files = _files_named(call)
+    size, rules = call.mini_batch.size, call.rules
+    items = "its only item counts" if size == 1 else f"every one of its {size} items counts"
     consequence = (
-        f"The whole mini-batch fails ({files}): every one of its {call.mini_batch.size} items counts as failed,"
-        " and the runtime retries it (retry_settings.max_retries) before giving up on it."
+        f"The whole mini-batch fails ({files}): {items} as failed after"
+        f" {counted(rules.max_retries, 'retry', 'retries')} (retry_settings.max_retries);"
+        f" {rules.failed_items_cost(size)}."
     )
     if call.death is not None:
         return Violation(f"run() ended the worker process: it {call.death.describe()}", consequence)
@@ -100,20 +106,37 @@ def run_returns_a_list_or_dataframe(call: BatchCall) -> Violation | None:
 
 
 def run_accounts_for_every_input(call: BatchCall) -> Violation | None:
-    """run() returns at least one element (or row) per input of the mini-batch: the
-    runtime counts every input without one as a failed item."""
-    if not call.returned or not call.accepted or call.count >= call.mini_batch.size:
+    """run() returns at least one element (or row) per input of the mini-batch, and for
+    several files at least as many as those files return each alone: the runtime counts
+    every input without one as a failed item, and append_row writes only what run() returns."""
+    if not call.returned or not call.accepted:
         return None
-    unit = "rows" if call.mini_batch.table is not None else "files"
-    missing = _not_mentioned(call)
-    dropped = f"\nno output line names {missing}" if missing else ""
-    return Violation(
-        f"run() returned {call.count} {'element' if call.count == 1 else 'elements'} for {call.mini_batch.size}"
-        f" input {unit}: {call.mini_batch.size - call.count} counted as failed",
-        "The runtime counts one succeeded item per returned element (or row), up to the number of inputs, and"
-        " holds the rest against error_threshold; they are not retried."
-        f"{dropped}\nwhat append_row would write:\n" + _indented(call.written.rstrip() or "(nothing)"),
-    )
+    rules, size = call.rules, call.mini_batch.size
+    unit = "row" if call.mini_batch.table is not None else "file"
+    returned = f"run() returned {counted(call.count, 'element')} for {size} input {plural(size, unit)}"
+    written = f"what append_row would write to {rules.output_file}:\n" + _indented(call.written.rstrip() or "(nothing)")
+    if call.count < size:
+        if not rules.appends and rules.error_threshold < 0:
+            return None  # summary_only and no threshold: the count is not used (a run() may return [])
+        failed = size - call.count
+        missing = _not_mentioned(call)
+        dropped = f"\nno output line names {missing}" if missing else ""
+        return Violation(
+            f"{returned}: {failed} counted as failed",
+            "The runtime counts one succeeded item per returned element (or row), up to the number of inputs; the"
+            f" rest are failed items, not retried; {rules.failed_items_cost(failed)}."
+            + (f"{dropped}\n{written}" if rules.appends else ""),
+        )
+    expected = sum(call.alone)
+    if rules.appends and call.alone and call.count < expected:
+        each = " + ".join(str(n) for n in call.alone)
+        return Violation(
+            f"{returned}, but {expected} for the same files each run alone: {expected - call.count} missing",
+            f"Each file alone gave {each} = {expected}; together they must give at least as many, or"
+            f" {rules.output_file} loses lines (a loop that keeps only the last file's result?). The runtime"
+            f" cannot tell: {call.count} elements for {size} inputs count as {size} succeeded items.\n{written}",
+        )
+    return None
 
 
 def _not_mentioned(call: BatchCall) -> str:
@@ -131,8 +154,8 @@ def _not_mentioned(call: BatchCall) -> str:
 def output_rows_are_readable(call: BatchCall) -> Violation | None:
     """The elements run() returns are written as readable lines: not dicts, tuples,
     arrays or multi-line strings, which the runtime writes as their Python str()."""
-    if not call.returned or not call.unreadable:
-        return None
+    if not call.returned or not call.unreadable or not call.rules.appends:
+        return None  # summary_only writes no output file
     return Violation(
         "run() returned elements that the output file holds as Python reprs, not readable values",
         'append_row writes each element with "{}\\n".format(element):\n'

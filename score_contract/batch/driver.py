@@ -23,6 +23,7 @@ from typing import Any
 from ..core.observations import ImportResult, InitResult
 from ..serving import calling, tracebacks
 from . import runtime
+from .context import MiniBatchContext, passes_context
 from .observations import BatchCall, MiniBatch
 
 #: A folder with more files than this is not watched for writes (too costly to list).
@@ -36,6 +37,8 @@ class BatchDriver:
         self.roots: tuple[str, ...] = ()
         self.init_calls = [0]
         self.script = ""
+        #: run(mini_batch, mini_batch_context): the driver passes a context too.
+        self.with_context = False
 
     def load(self, script: str, code_dir: str, argv: list[str], timeout: float) -> ImportResult:
         self.script = script
@@ -64,6 +67,7 @@ class BatchDriver:
         self.module = module
         run = getattr(module, "run", None)
         problem = definition_problem(run)
+        self.with_context = problem is None and passes_context(run)
         code = getattr(inspect.unwrap(run), "__code__", None) if callable(run) else None
         self._count_init_calls()
         return ImportResult(
@@ -107,22 +111,30 @@ class BatchDriver:
             self.init_calls[0] = 0  # the driver's own call is not one of run()'s
         return InitResult(elapsed=time.perf_counter() - started)
 
-    def call(self, mini_batch: MiniBatch, timeout: float, watched: tuple[tuple[str, str], ...]) -> BatchCall:
-        """run(mini_batch) as ``ScoreWrapper.run`` calls it; ``watched``: (kind, folder) pairs
-        that run() must not write into (the input folders, the code folder, the working folder)."""
+    def call(
+        self, mini_batch: MiniBatch, timeout: float, watched: tuple[tuple[str, str], ...], index: int = 0
+    ) -> BatchCall:
+        """run(mini_batch) as ``ScoreWrapper.run`` calls it (with a mini_batch_context, the
+        ``index``-th, when run() takes one); ``watched``: (kind, folder) pairs that run() must not
+        write into (the input folders, the code folder, the working folder)."""
         assert self.module is not None
         if mini_batch.table is not None and len(mini_batch.table) == 0:
             return BatchCall(mini_batch, not_called=True)
         argument: object = mini_batch.table if mini_batch.table is not None else list(mini_batch.files)
+        context = MiniBatchContext(index, mini_batch.table) if self.with_context else None
         before = {folder: _files(folder) for _, folder in watched}
         self.init_calls[0] = 0
         started = time.perf_counter()
         try:
             with calling.deadline(timeout):
-                value = self.module.run(argument)
+                value = self.module.run(argument) if context is None else self.module.run(argument, context)
         except calling.Deadline as exc:
             return BatchCall(
-                mini_batch, error=calling.timeout_error(exc, self.roots, timeout), timed_out=True, elapsed=timeout
+                mini_batch,
+                error=calling.timeout_error(exc, self.roots, timeout),
+                timed_out=True,
+                elapsed=timeout,
+                context_guessed=_guessed(context),
             )
         except BaseException as exc:
             return BatchCall(
@@ -131,6 +143,7 @@ class BatchDriver:
                 elapsed=time.perf_counter() - started,
                 init_calls=self.init_calls[0],
                 stray_files=_stray(before, watched),
+                context_guessed=_guessed(context),
             )
         elapsed = time.perf_counter() - started
         judged = runtime.returned(value)
@@ -144,7 +157,12 @@ class BatchDriver:
             elapsed=elapsed,
             init_calls=self.init_calls[0],
             stray_files=_stray(before, watched),
+            context_guessed=_guessed(context),
         )
+
+
+def _guessed(context: MiniBatchContext | None) -> str:
+    return ", ".join(dict.fromkeys(context.guessed)) if context is not None else ""
 
 
 def definition_problem(run: object) -> str | None:
@@ -157,11 +175,16 @@ def definition_problem(run: object) -> str | None:
         signature = inspect.signature(run)
     except (TypeError, ValueError):
         return None
-    try:
-        signature.bind(None)
-    except TypeError:
-        return f"run{signature} cannot be called as run(mini_batch): the driver passes exactly one argument"
-    return None
+    for arguments in ((None,), (None, None)):
+        try:
+            signature.bind(*arguments)
+            return None
+        except TypeError:
+            continue
+    return (
+        f"run{signature} cannot be called as run(mini_batch) nor as run(mini_batch, mini_batch_context):"
+        " the driver passes one argument, or two to a run() that names a second parameter"
+    )
 
 
 def argv_hint(exc: BaseException) -> str:

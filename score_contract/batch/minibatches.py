@@ -4,19 +4,25 @@ File inputs: the samples are copied into an input folder of their own (so that a
 script writing into its input folder is caught there, not in the user's
 repository) and passed as the runtime passes them — absolute paths, in the order
 the folder lists them, ``mini_batch_size`` at a time with the last one partial.
-Then the edges the runtime really produces: a mini-batch of one file, the files in
-another order, an empty file, and for CSV samples a file with a single row and one
-with only its header.
+Then the files in another order, and each file alone (so that what a mini-batch
+of several files returns can be held against the sum of its files' own results).
+Then files score-contract makes, of shapes the runtime passes as they come: an
+empty file, and for CSV samples a file with a single row and one with only its
+header. Those are *made up*: a real input folder may never hold one, and six
+correct official batch drivers fail on an empty or header-only CSV, so a failure
+found only on them is a warning — unless a sample of the user's has that shape.
 
 Tabular inputs: each CSV or parquet sample read into a DataFrame (what an MLTable's
 ``read_delimited`` gives for a plain CSV), its first row alone, and DataFrames
 generated with Hypothesis from the sample's columns and dtypes: numbers within the
-sample's range, other columns from the values the sample holds. An empty DataFrame
-is never passed to run() by the runtime, so it is never sent.
+sample's range, other columns from the values the sample holds (made up, as the
+edge files are). An empty DataFrame is never passed to run() by the runtime, so it
+is never sent.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +34,8 @@ from .observations import MiniBatch
 #: Extensions read as tabular samples.
 TABULAR = (".csv", ".tsv", ".parquet", ".pqt")
 _TEXT_TABLES = (".csv", ".tsv")
+#: Sample files also run alone, at most: enough for any sample folder written by hand.
+ALONE_LIMIT = 20
 
 
 @dataclass
@@ -91,14 +99,46 @@ def plan_files(samples: Path | None, size: int, workdir: Path, shown: str, edges
         planned.mini_batches.append(made(batch, f"samples {start + 1}-{end} of {total}: {what}"))
         start = end
     if total > 1:
-        planned.mini_batches.append(made(listed[:1], "a mini-batch of one file"))
         planned.mini_batches.append(made(list(reversed(listed))[:size], "the samples in another order"))
-    edges.mkdir(parents=True, exist_ok=True)
+        for path in listed[:ALONE_LIMIT]:
+            planned.mini_batches.append(made([path], f"{os.path.basename(path)} alone"))
+    planned.mini_batches += edge_files(files, edges)
     planned.input_folders.append(edges)
+    return planned
+
+
+def shape(file: Path) -> str:
+    """The edge a sample file already is: "empty", "header-only", "one-row" (a CSV), or ""."""
+    try:
+        if file.stat().st_size == 0:
+            return "empty"
+        if file.suffix.lower() in _TEXT_TABLES:
+            lines = len(file.read_bytes().splitlines())
+            return {1: "header-only", 2: "one-row"}.get(lines, "")
+    except OSError:
+        pass
+    return ""
+
+
+def edge_files(files: list[Path], edges: Path) -> list[MiniBatch]:
+    """An empty file, and a CSV sample cut to one row and to its header, in ``edges``; each made up
+    unless a sample has its shape already."""
+    edges.mkdir(parents=True, exist_ok=True)
+    shapes = {shape(file) for file in files}
+
+    def made_up(kind: str, what: str) -> str:
+        return "" if kind in shapes else what
+
     first = files[0]
     empty = edges / f"empty{first.suffix}"
     empty.write_bytes(b"")
-    planned.mini_batches.append(MiniBatch(files=(str(empty),), source=f"an empty {first.suffix or 'file'} file"))
+    found = [
+        MiniBatch(
+            files=(str(empty),),
+            source=f"an empty {first.suffix or 'file'} file",
+            made_up=made_up("empty", f"{empty.name}, an empty file score-contract made"),
+        )
+    ]
     table = next((f for f in files if f.suffix.lower() in _TEXT_TABLES), None)
     if table is not None:
         lines = table.read_bytes().splitlines(keepends=True)
@@ -107,9 +147,21 @@ def plan_files(samples: Path | None, size: int, workdir: Path, shown: str, edges
             one.write_bytes(b"".join(lines[:2]))
             header = edges / f"header-only-{table.name}"
             header.write_bytes(lines[0])
-            planned.mini_batches.append(MiniBatch(files=(str(one),), source=f"{table.name} cut to a single row"))
-            planned.mini_batches.append(MiniBatch(files=(str(header),), source=f"{table.name} cut to its header row"))
-    return planned
+            found.append(
+                MiniBatch(
+                    files=(str(one),),
+                    source=f"{table.name} cut to a single row",
+                    made_up=made_up("one-row", f"{one.name}, {table.name} cut to one row by score-contract"),
+                )
+            )
+            found.append(
+                MiniBatch(
+                    files=(str(header),),
+                    source=f"{table.name} cut to its header row",
+                    made_up=made_up("header-only", f"{header.name}, {table.name} cut to its header by score-contract"),
+                )
+            )
+    return found
 
 
 def plan_tables(samples: Path | None, examples: int, seed: int | None, shown: str) -> Planned:
@@ -133,7 +185,11 @@ def plan_tables(samples: Path | None, examples: int, seed: int | None, shown: st
             )
         for number, generated in enumerate(generated_frames(frame, examples, seed), 1):
             planned.mini_batches.append(
-                MiniBatch(table=generated, source=f"DataFrame {number} generated from {file.name}'s columns")
+                MiniBatch(
+                    table=generated,
+                    source=f"DataFrame {number} generated from {file.name}'s columns",
+                    made_up=f"a DataFrame score-contract generated from {file.name}'s columns",
+                )
             )
     return planned
 

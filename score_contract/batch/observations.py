@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..core.observations import Death, ImportResult, InitResult, ScriptError
+from ..core.wording import counted
+from .runtime import JobRules
 
 BatchPhase = Literal["batch", "repeat"]
 
@@ -25,6 +27,9 @@ class MiniBatch:
     source: str = ""
     #: The sample files it was made from (for a replay command), relative to where the user ran.
     made_from: tuple[str, ...] = ()
+    #: What score-contract made up in it, when none of the user's samples is like it ("an empty file"):
+    #: a failure found only on such mini-batches is a warning.
+    made_up: str = ""
 
     @property
     def size(self) -> int:
@@ -34,7 +39,7 @@ class MiniBatch:
     def describe(self, limit: int = 6) -> str:
         if self.table is not None:
             columns = ", ".join(str(c) for c in list(self.table.columns)[:8])
-            return f"a DataFrame of {len(self.table)} rows ({columns})"
+            return f"a DataFrame of {counted(len(self.table), 'row')} ({columns})"
         names = [os.path.basename(path) for path in self.files]
         shown = ", ".join(names[:limit]) + (f", … ({len(names)} files)" if len(names) > limit else "")
         return f"[{shown}]" if names else "[] (no files)"
@@ -70,10 +75,26 @@ class BatchCall:
     changed: str | None = None
     #: What the script printed during the call.
     output: str = ""
+    #: What the job makes of the outcome (output_action, error_threshold...), set by the runner.
+    rules: JobRules = JobRules()
+    #: For a mini-batch of several files: the elements (or rows) each file gave alone, in its order;
+    #: empty when not every file was run alone.
+    alone: tuple[int, ...] = ()
+    #: What the script read of the mini_batch_context that score-contract made up ("dataset").
+    context_guessed: str = ""
 
     @property
     def returned(self) -> bool:
         return self.error is None and self.death is None and not self.timed_out and not self.not_called
+
+    @property
+    def guessed(self) -> str:
+        """What score-contract made up for this call (a file, a context's value), or ""."""
+        if self.mini_batch.made_up:
+            return self.mini_batch.made_up
+        if self.context_guessed:
+            return f"the mini_batch_context's {self.context_guessed}"
+        return ""
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,16 @@
 """Replay one mini-batch: import a batch script as the runtime's driver does, run
 init(), call run() with the given files (or one DataFrame read from them), and print
-what the runtime would write and which contract the call breaks."""
+what the runtime would write and which contract the call breaks. A deployment spec
+target is replayed with its values, as the gate applied them: its program arguments,
+environment variables, per-mini-batch timeout and output rules."""
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import TextIO
 
+from ..core.wording import counted
 from ..judging.checks import Violation
 from ..settings import Settings, plan
 from .checks import BATCH_CHECKS
@@ -23,7 +27,7 @@ def replay_batch(settings: Settings, files: list[Path], out: TextIO) -> int:
     """Returns 0 when the mini-batch scores and no check breaks, else 1."""
     (path,) = settings.scripts
     script = plan(settings, path, Path.cwd())
-    run = BatchRun(script, settings)
+    run = BatchRun(script, script.settings_for(settings))
     try:
         return _replay(run, settings, files, out)
     finally:
@@ -45,6 +49,8 @@ def _replay(run: BatchRun, settings: Settings, files: list[Path], out: TextIO) -
     if any([_problem(c.judge(imported), out, settings) for c in early]) or not imported.accepted:
         return 1
     out.write(f"imported {run.script.path.name} as the batch runtime's driver does\n")
+    if run.batch.arguments:
+        out.write(f"program arguments (after the driver's own): {shlex.join(run.batch.arguments)}\n")
     init = run.initialized()
     assert init is not None
     init_check = next(c for c in BATCH_CHECKS if c.phase == "init")
@@ -62,19 +68,25 @@ def _replay(run: BatchRun, settings: Settings, files: list[Path], out: TextIO) -
         mini_batch = MiniBatch(table=table, source="--batch files")
     else:
         mini_batch = MiniBatch(files=tuple(str(f.resolve()) for f in files), source="--batch files")
-    out.write(f"\nrun(mini_batch) with {mini_batch.describe()}\n")
+    rules = run.batch.rules
+    out.write(
+        f"\nrun(mini_batch) with {mini_batch.describe()}, within the {run.batch.timeout:g} s mini-batch timeout\n"
+    )
     call = run.send_one(mini_batch)
     if call.returned:
-        what = (
-            f" of {call.count} {'rows' if call.returned_type.endswith('DataFrame') else 'elements'}"
-            if call.accepted
-            else ""
-        )
+        unit = "row" if call.returned_type.endswith("DataFrame") else "element"
+        what = f" of {counted(call.count, unit)}" if call.accepted else ""
         out.write(f"run() returned a {call.returned_type}{what} in {call.elapsed:.3g} s\n")
         if call.accepted:
             failed = failed_items(mini_batch.size, call.count)
             out.write(f"items: {min(call.count, mini_batch.size)} succeeded, {failed} failed\n")
-            out.write(f"\nappend_row would write to {run.batch.output_file}:\n{_indented(call.written.rstrip())}\n")
+            if rules.appends:
+                written = _indented(call.written.rstrip())
+                out.write(f"\nappend_row would write to {rules.output_file}:\n{written}\n")
+            else:
+                out.write(
+                    "output_action summary_only: the runtime writes no output file, it only counts the elements\n"
+                )
     if call.output:
         out.write(f"\nthe script printed:\n{_indented(call.output)}\n")
     out.write("\n")

@@ -18,24 +18,18 @@ from pathlib import Path
 from typing import Any
 
 from ..core.observations import Death, ImportResult, InitResult
+from ..core.wording import counted
 from ..coverage.measurement import measurement_for
 from ..environments.deployed import Deployed, Progress
 from ..isolation.sandbox import Sandbox
-from ..options import DEFAULT_TIMEOUT
 from ..settings import Script, Settings
 from . import minibatches, runtime
+from .configured import batch_settings
 from .observations import BatchCall, BatchEvidence, MiniBatch
 
 MAX_RESTARTS = 5
 #: Earlier mini-batches run again at the end, as a retry would.
 REPEATS = 3
-
-
-def batch_settings(settings: Settings) -> runtime.BatchSettings:
-    """The runtime's defaults, with what the user set: a --score-timeout other than the
-    online default is the per-mini-batch timeout, else the runtime's own 30 s."""
-    timeout = settings.timeout if settings.timeout != DEFAULT_TIMEOUT else runtime.DEFAULT_TIMEOUT
-    return runtime.BatchSettings(mini_batch_size=settings.mini_batch_size, timeout=timeout, inputs=settings.batch_input)
 
 
 class BatchRun:
@@ -44,10 +38,11 @@ class BatchRun:
         self.settings = settings
         #: A batch deployment's files and variables, and the environment the script runs in.
         self.deployed = Deployed(script.target, script.app_root, progress)
-        self.batch = batch_settings(settings)
+        self._folder = Path(tempfile.mkdtemp(prefix="score-contract-batch-"))
+        deployment = script.target.deployment if script.target is not None else None
+        self.batch = batch_settings(settings, deployment, self._folder / "outputs")
         self.notes: list[str] = []
         self.sent: Counter[str] = Counter()
-        self._folder = Path(tempfile.mkdtemp(prefix="score-contract-batch-"))
         self.output_dir = self._folder / "output"
         self.working_dir = self._folder / "working"
         self.output_dir.mkdir()
@@ -70,7 +65,7 @@ class BatchRun:
             self._spawn()
 
     def _spawn(self) -> Sandbox:
-        env = runtime.batch_environment(os.environ, self.batch, self.settings.model_dir, self.output_dir)
+        env = runtime.batch_environment(os.environ, self.settings.model_dir, self.output_dir)
         sandbox = Sandbox(
             self.script.path,
             self.script.app_root,
@@ -154,6 +149,7 @@ class BatchRun:
             if init is not None and init.ok:
                 for mini_batch in self.planned().mini_batches:
                     calls.append(self._send(mini_batch))
+                calls = with_alone_counts(calls)
                 calls += self._send_again(calls)
             self._calls = tuple(calls)
             if self._sandbox is not None:
@@ -181,15 +177,16 @@ class BatchRun:
             self._boot()
         assert self._sandbox is not None
         offset = self._sandbox.log_size()
+        index = sum(self.sent.values())  # the mini_batch_context's minibatch_index
         reply = self._sandbox.ask(
-            "batch_call", mini_batch, self.batch.timeout, self._watched(), timeout=self.batch.timeout
+            "batch_call", mini_batch, self.batch.timeout, self._watched(), index, timeout=self.batch.timeout
         )
         self.sent[phase] += 1
         if not isinstance(reply, BatchCall):
             self._sandbox.close()
             self._sandbox = None
-            return BatchCall(mini_batch, death=_death(reply))
-        return replace(reply, output=self._sandbox.output_since(offset))
+            return BatchCall(mini_batch, death=_death(reply), rules=self.batch.rules)
+        return replace(reply, output=self._sandbox.output_since(offset), rules=self.batch.rules)
 
     def _send_again(self, calls: list[BatchCall]) -> list[BatchCall]:
         again = []
@@ -197,13 +194,33 @@ class BatchRun:
         for index in chosen:
             call = replace(self._send(calls[index].mini_batch, "repeat"), phase="repeat", repeat_of=index)
             first = calls[index]
-            if call.returned and call.written != first.written:
+            if call.returned and self.batch.rules.appends and call.written != first.written:
                 call = replace(call, changed=_difference(first.written, call.written))
+            elif call.returned and call.count != first.count:
+                # summary_only: what the elements hold is ignored; how many there are is what counts.
+                counts = f"the first time {counted(first.count, 'element')}, the second time {call.count}"
+                call = replace(call, changed=counts)
             again.append(call)
         return again
 
     def evidence(self) -> BatchEvidence:
         return BatchEvidence(self._imported, self._init, self._calls or (), self.batch.timeout)
+
+
+def with_alone_counts(calls: list[BatchCall]) -> list[BatchCall]:
+    """Each call of several files, with what each of its files returned when run alone (when all were)."""
+    alone = {
+        call.mini_batch.files[0]: call.count
+        for call in calls
+        if call.mini_batch.size == 1 and call.mini_batch.table is None and call.returned and call.accepted
+    }
+    found = []
+    for call in calls:
+        files = call.mini_batch.files
+        if call.mini_batch.table is None and len(files) > 1 and all(f in alone for f in files):
+            call = replace(call, alone=tuple(alone[f] for f in files))
+        found.append(call)
+    return found
 
 
 def _difference(first: str, again: str) -> str:

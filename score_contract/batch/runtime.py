@@ -45,6 +45,20 @@ The facts, each with its source (details and quotes in the project notes,
   its Python repr, a numpy array of more than 1000 elements with "...", a 2-D array
   or a string with a newline over several lines: "complex data types ... become
   hard to read" (how-to-batch-scoring-script).
+* ``output_action: summary_only`` writes no output file: "scoring script will handle
+  the output by itself. The script still needs to return one output row per
+  successfully-processed input item ... (the actual value of the output row is
+  ignored)" (Azure/MachineLearningNotebooks, machine-learning-pipelines/parallel-run
+  README; how-to-batch-scoring-script). What the elements hold does not matter then,
+  only how many there are.
+* ``run(mini_batch, mini_batch_context)``: "ParallelRunStep pass an optional
+  positional parameter ``mini_batch_context`` to the ``run`` function"
+  (MachineLearningNotebooks' parallel-run/Code/total_file_size.py, the
+  partition-per-folder sample), whose ``partition_key_value`` is "a dict ... the keys
+  of the dict are those specified in ``partition_keys``" and ``dataset`` "the dataset
+  object that corresponds to the mini_batch". The driver passes it to a run() that
+  takes two parameters, partitioned or not: azureml-assets' batch_score component, a
+  parallel job without partition_keys, reads ``mini_batch_context.minibatch_index``.
 """
 
 from __future__ import annotations
@@ -54,6 +68,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from ..core.wording import counted
 
 #: Defaults of a batch model deployment (reference-yaml-deployment-batch).
 DEFAULT_MINI_BATCH_SIZE = 10
@@ -67,25 +83,55 @@ WRITTEN_KEPT = 4000
 
 
 @dataclass(frozen=True)
+class JobRules:
+    """What the job makes of a mini-batch's outcome: where its output goes and what a failed item costs."""
+
+    #: "append_row" (the elements go to output_file) or "summary_only" (only their number counts).
+    output_action: str = "append_row"
+    output_file: str = DEFAULT_OUTPUT_FILE
+    #: Failed items the job tolerates in all before it fails; -1 ignores them (the default).
+    error_threshold: int = -1
+    max_retries: int = DEFAULT_MAX_RETRIES
+
+    @property
+    def appends(self) -> bool:
+        return self.output_action != "summary_only"
+
+    def failed_items_cost(self, failed: int) -> str:
+        """What ``failed`` items counted as failed do to the job, in a sentence."""
+        if self.error_threshold < 0:
+            if self.appends:
+                return (
+                    "error_threshold -1 ignores failed items: the job succeeds, and"
+                    f" {self.output_file} silently lacks their lines"
+                )
+            return "error_threshold -1 ignores failed items"
+        return (
+            f"the job fails once more than {self.error_threshold} items have failed in all"
+            f" (error_threshold {self.error_threshold}); {counted(failed, 'item')}"
+            f" {'fails' if failed == 1 else 'fail'} in this mini-batch alone"
+        )
+
+
+@dataclass(frozen=True)
 class BatchSettings:
     """How the runtime is set up for one script."""
 
     mini_batch_size: int = DEFAULT_MINI_BATCH_SIZE
     #: retry_settings.timeout: the time one run() call may take.
     timeout: float = DEFAULT_TIMEOUT
-    max_retries: int = DEFAULT_MAX_RETRIES
-    output_action: str = "append_row"
-    output_file: str = DEFAULT_OUTPUT_FILE
+    rules: JobRules = field(default_factory=JobRules)
+    logging_level: str = "INFO"
     #: "files" (a list of paths) or "tabular" (a DataFrame).
     inputs: str = "files"
-    #: The user's program arguments (parallel jobs, ParallelRunStep).
+    #: The user's program arguments (parallel jobs, ParallelRunStep), as the driver receives them.
     arguments: tuple[str, ...] = ()
-    environment: Mapping[str, str] = field(default_factory=dict)
 
 
 def driver_argv(script: Path, settings: BatchSettings, output_dir: Path, input_dir: Path) -> list[str]:
     """``sys.argv`` as the script sees it inside the driver (SDK v1's
-    ``_generate_main_file_args``, in its order)."""
+    ``_generate_main_file_args``, in its order): the driver's flags, the user's arguments, the inputs."""
+    rules = settings.rules
     return [
         DRIVER,
         "--client_sdk_version",
@@ -95,19 +141,19 @@ def driver_argv(script: Path, settings: BatchSettings, output_dir: Path, input_d
         "--mini_batch_size",
         str(settings.mini_batch_size),
         "--error_threshold",
-        "-1",
+        str(rules.error_threshold),
         "--output_action",
-        settings.output_action,
+        rules.output_action,
         "--logging_level",
-        "INFO",
+        settings.logging_level.upper(),
         "--run_invocation_timeout",
         f"{settings.timeout:g}",
         "--run_max_try",
-        str(settings.max_retries),
+        str(rules.max_retries),
         "--create_snapshot_at_runtime",
         "True",
         "--append_row_file_name",
-        settings.output_file,
+        rules.output_file,
         "--output",
         str(output_dir),
         *settings.arguments,
@@ -116,12 +162,10 @@ def driver_argv(script: Path, settings: BatchSettings, output_dir: Path, input_d
     ]
 
 
-def batch_environment(
-    base: Mapping[str, str], settings: BatchSettings, model_dir: Path | None, output_dir: Path
-) -> dict[str, str]:
-    """The environment of a batch worker: the deployment's variables, the model and the output folder."""
+def batch_environment(base: Mapping[str, str], model_dir: Path | None, output_dir: Path) -> dict[str, str]:
+    """The environment of a batch worker: the model and the output folder (the deployment's own
+    variables are set on top by the sandbox, as for an online script)."""
     env = {k: v for k, v in base.items() if k != "AZUREML_MODEL_DIR"}
-    env.update(settings.environment)
     env["AZUREML_BI_OUTPUT_PATH"] = str(output_dir)
     if model_dir is not None:
         env["AZUREML_MODEL_DIR"] = str(model_dir)

@@ -2,10 +2,16 @@
 
 As for online scripts: a check whose prerequisite failed is skipped with a pointer
 to the check that says why; a per-call check judges every mini-batch, smallest
-first; advisory checks and notes become warnings.
+first; advisory checks and notes become warnings. And as the online side does with
+bodies varied from a guessed contract: what breaks only on mini-batches that
+score-contract made up (an empty file none of the samples is like, a generated
+DataFrame, a value of the mini_batch_context it could not know) is a warning, a
+*finding*, not a failure.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from ..judging.checks import Check, Violation
 from ..options import SAMPLES
@@ -54,7 +60,10 @@ def judge(check: Check, run: BatchRun) -> Verdict:
         refused = any(c.returned and not c.accepted for c in calls)
         blocker = "run_returns_a_list_or_dataframe" if refused else MAIN_CHECK
         return Verdict("skipped", reason="no mini-batch gave an output to run again", blocked_by=blocker)
-    return _verdict(check, [check.judge(c) for c in mine], len(mine), notes)
+    found = [(c, check.judge(c)) for c in mine]
+    verdict = _verdict(check, [v for c, v in found if not c.guessed], len(mine), notes)
+    findings = tuple(v for c, v in found if v is not None and c.guessed)
+    return replace(verdict, findings=findings) if verdict.outcome == "passed" and not check.advisory else verdict
 
 
 def ordered(check: Check, calls: tuple[BatchCall, ...]) -> list[BatchCall]:
@@ -64,9 +73,11 @@ def ordered(check: Check, calls: tuple[BatchCall, ...]) -> list[BatchCall]:
     return sorted(mine, key=lambda c: c.mini_batch.size)
 
 
-def first_failing(check: Check, run: BatchRun) -> BatchCall | None:
-    """The call whose violation a failure shows in full."""
-    return next((c for c in ordered(check, run.calls()) if check.judge(c) is not None), None)
+def first_failing(check: Check, run: BatchRun, guessed: bool = False) -> BatchCall | None:
+    """The call whose violation a failure (or, ``guessed``, a finding) shows in full."""
+    return next(
+        (c for c in ordered(check, run.calls()) if bool(c.guessed) == guessed and check.judge(c) is not None), None
+    )
 
 
 def never_called(run: BatchRun) -> Violation:
