@@ -44,12 +44,12 @@ def _deployment_checks(script: Script) -> tuple[Check, ...]:
     target = script.target
     if target is None:
         return ()
-    from .environments.checks import DEPLOYMENT_CHECKS, ENVIRONMENT_CHECKS, PROBE_CHECKS
+    from .environments.checks import DEPLOYMENT_CHECKS, PROBE_CHECKS, environment_checks
 
     deployment = target.deployment
     checks = DEPLOYMENT_CHECKS if deployment is not None else ()
     if target.env is not None:
-        checks += ENVIRONMENT_CHECKS
+        checks += environment_checks(script.kind)
     if deployment is not None and deployment.init_budget is not None and script.kind != "batch":
         checks += PROBE_CHECKS
     return checks

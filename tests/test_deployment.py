@@ -445,3 +445,16 @@ def test_an_init_slower_than_the_liveness_probe_allows_fails_its_check(pytester:
         ]
     )
     assert "PASSED deployment.yml::deployment_files_exist" in result.stdout.str()
+
+
+def test_a_batch_deployment_needs_no_inference_server_in_its_environment() -> None:
+    # Shaped as cli/endpoints/batch/deploy-models/*/deployment.yml: its conda file, like the official batch
+    # environments', installs what the driver imports and no azureml-inference-server-http.
+    done = gate("--score", "tests/deployment/batch_without_server/deployment.yml")
+    seen = outcomes(done)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "environment_has_the_server" not in seen, done.stdout
+    assert set(seen.values()) == {"PASSED"}, done.stdout
+    assert {"environment_builds", "imports_are_installed", "run_handles_every_mini_batch", "init_runs_once"} <= set(
+        seen
+    )

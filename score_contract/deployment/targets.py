@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..batch.kind import Kind, recognise
 from ..environments.envfile import BESIDE, EnvSpec, conda_spec, read_env_file
 from ..errors import UsageError
 from ..options import ENV, INIT_TIMEOUT, MODEL_DIR, TIMEOUT
@@ -43,6 +44,8 @@ class Target:
     #: Set for init() and run() (and the official server), from the spec's environment_variables.
     environment_variables: tuple[tuple[str, str], ...] = ()
     notes: tuple[str, ...] = ()
+    #: What runs the script: the online server, or the batch runtime (which never starts the server).
+    kind: Kind = "online"
 
 
 def target_of(settings: Settings, path: Path, invocation_dir: Path) -> Target | None:
@@ -52,7 +55,14 @@ def target_of(settings: Settings, path: Path, invocation_dir: Path) -> Target | 
     if env_file is None:
         return None
     shown = _shown(env_file, invocation_dir)
-    return Target(path, settings, env=read_env_file(env_file, shown), env_origin=f"{shown} ({how})", env_shown=shown)
+    return Target(
+        path,
+        settings,
+        env=read_env_file(env_file, shown),
+        env_origin=f"{shown} ({how})",
+        env_shown=shown,
+        kind=recognise(path, settings.kind).kind,
+    )
 
 
 def _env_file(settings: Settings, script: Path) -> tuple[Path | None, str]:
@@ -113,6 +123,7 @@ def _deployment(settings: Settings, spec: Deployment, invocation_dir: Path) -> T
         shown,
         tuple(spec.environment_variables.items()),
         tuple(notes),
+        recognise(spec.script, run_settings.kind).kind if spec.script is not None else "online",
     )
 
 

@@ -94,3 +94,11 @@ ENVIRONMENT_CHECKS: tuple[Check, ...] = (
     Check(imports_are_installed, "environment"),
 )
 PROBE_CHECKS: tuple[Check, ...] = (Check(init_finishes_within_the_probes, "probe"),)
+
+
+def environment_checks(kind: str) -> tuple[Check, ...]:
+    """The environment's checks for a script the online server runs, or the batch runtime: a batch
+    endpoint never starts azmlinfsrv, and the official batch environments do not install it."""
+    if kind == "batch":
+        return tuple(c for c in ENVIRONMENT_CHECKS if c.judge is not environment_has_the_server)
+    return ENVIRONMENT_CHECKS

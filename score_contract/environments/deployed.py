@@ -58,7 +58,8 @@ class Deployed:
         env = self.environment()
         if env is not None and env.built is None:
             return "the environment did not build", "environment_builds"
-        if env is not None and not env.has_server:
+        # The batch runtime never starts the inference server: its environment need not hold it.
+        if env is not None and not env.has_server and self.target is not None and self.target.kind != "batch":
             return "the environment holds no inference server", "environment_has_the_server"
         return None
 
