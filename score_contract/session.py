@@ -62,6 +62,12 @@ class ContractSession:
         #: Each target's settings: the run's, with the settings file in its folder applied.
         self.own: dict[Path, Settings] = {p: script_settings(settings, p, invocation_dir) for p in settings.scripts}
         self.scripts: dict[Path, Script] = {p: plan(self.own[p], p, invocation_dir) for p in settings.scripts}
+        from .deployment.targets import environment_hint
+
+        #: A likely environment file beside a plain script, which is not used: how to use it.
+        self.hints: dict[Path, str] = {
+            p: hint for p in settings.scripts if (hint := environment_hint(self.own[p], p, invocation_dir))
+        }
         self._runs: dict[Path, ScriptRun | BatchRun] = {}
         self._order: list[Path] = []
         self._pending: Counter[Path] = Counter()
@@ -211,8 +217,9 @@ class ContractSession:
 
     def notes(self, path: Path) -> list[str]:
         """What the summary says of a script's deployment and environment (nothing before its run starts)."""
+        hint = self.hints.get(path.resolve())
         run = self._runs.get(path.resolve())
-        return list(run.deployed.notes()) if run is not None else []
+        return ([hint] if hint else []) + (list(run.deployed.notes()) if run is not None else [])
 
     def sent(self, shown_as: str, notes: Iterable[str], sent: Mapping[str, int]) -> list[str]:
         """A script's lines of the summary: its notes, then how many bodies each phase sent (what a

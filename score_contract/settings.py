@@ -341,7 +341,9 @@ def resolve(
                 (MINI_BATCH_SIZE.dest, mini_batch_size),
             )
             if value not in (None, "")
-        ),
+        )
+        # --score-env '' is given too: no environment, even where a deployment spec names one.
+        | ({ENV.dest} if env is not None else set()),
         command_line=frozenset(command_line),
         named=tuple(named.items()),
     )

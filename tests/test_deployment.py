@@ -336,9 +336,9 @@ def test_score_contracts_own_packages_are_invisible_to_the_script(tmp_path: Path
 
 
 def gate_copy(pytester: pytest.Pytester, name: str) -> pytest.RunResult:
-    """tests/deployment/NAME copied as app/, gated in process."""
+    """tests/deployment/NAME copied as app/, gated in process in the environment of its requirements.txt."""
     shutil.copytree(HERE / name, pytester.path / "app")
-    return pytester.runpytest("--score", "app/score.py", "-rA")
+    return pytester.runpytest("--score", "app/score.py", "--score-env", "app/requirements.txt", "-rA")
 
 
 def test_a_package_of_ours_the_script_imports_is_missing_there(pytester: pytest.Pytester) -> None:
@@ -347,7 +347,7 @@ def test_a_package_of_ours_the_script_imports_is_missing_there(pytester: pytest.
         [
             "*score.py:6 imports hypothesis; app/requirements.txt does not install hypothesis*",
             "*No module named 'hypothesis'*",
-            "*environment: app/requirements.txt (found beside score.py)*",
+            "*environment: app/requirements.txt (--score-env)*",
         ]
     )
 
@@ -420,9 +420,9 @@ def test_the_worker_runs_on_the_older_python_an_environment_asks_for(pytester: p
         pytester.path / "app" / "conda.yaml",
         "dependencies:\n  - python=3.9\n  - pip:\n    - azureml-inference-server-http\n",
     )
-    result = pytester.runpytest("--score", "app/score.py")
+    result = pytester.runpytest("--score", "app/score.py", "--score-env", "app/conda.yaml")
     assert result.ret == 0, result.stdout.str()
-    result.stdout.fnmatch_lines(["*environment: app/conda.yaml (found beside score.py), Python 3.9*"])
+    result.stdout.fnmatch_lines(["*environment: app/conda.yaml (--score-env), Python 3.9*"])
 
 
 def test_an_init_slower_than_the_liveness_probe_allows_fails_its_check(pytester: pytest.Pytester) -> None:
@@ -458,3 +458,51 @@ def test_a_batch_deployment_needs_no_inference_server_in_its_environment() -> No
     assert {"environment_builds", "imports_are_installed", "run_handles_every_mini_batch", "init_runs_once"} <= set(
         seen
     )
+
+
+# -- which environment: only the one named ------------------------------------------
+
+
+def test_a_requirements_file_beside_a_plain_script_is_not_its_environment(pytester: pytest.Pytester) -> None:
+    # A developer's requirements.txt (pandas, pytest, black) beside score.py: Azure ML builds an environment
+    # only from what the deployment names, so neither does the gate; a note says how to use the file.
+    shutil.copytree(HERE / "dev_requirements_beside", pytester.path / "model-1")
+    result = pytester.runpytest("--score", "model-1/onlinescoring/score.py", "-rA")
+    assert result.ret == 0, result.stdout.str()
+    text = result.stdout.str()
+    assert "environment_builds" not in text and "environment_has_the_server" not in text
+    hint = (
+        "model-1/onlinescoring/requirements.txt is not used as the environment of score.py (Azure ML builds one"
+        " only from what the deployment names): to run the script in it, give --score-env"
+        ' model-1/onlinescoring/requirements.txt, or put env = "requirements.txt" in a score-contract.toml beside it'
+    )
+    assert f"score-contract: {hint}" in text  # the report header
+    assert f"model-1/onlinescoring/score.py: {hint}" in text  # the summary
+    # Named, it is the environment (and --score-env '' says there is none: no note then).
+    quiet = pytester.runpytest("--score", "model-1/onlinescoring/score.py", "--score-env", "", "-rA")
+    assert quiet.ret == 0 and "is not used as the environment" not in quiet.stdout.str()
+
+
+def test_score_contract_toml_names_the_environment_of_a_plain_script(pytester: pytest.Pytester) -> None:
+    shutil.copytree(HERE / "sees_only_its_env", pytester.path / "app")
+    write(pytester.path / "app" / "score-contract.toml", 'env = "requirements.txt"\n')
+    result = pytester.runpytest("--score", "app/score.py", "-rA", "-k", "environment or imports")
+    result.stdout.fnmatch_lines(
+        [
+            "*environment: app/requirements.txt (env = requirements.txt in app/score-contract.toml), Python*",
+            "PASSED app/score.py::environment_builds",
+            "PASSED app/score.py::environment_has_the_server",
+        ]
+    )
+
+
+def test_an_empty_score_env_runs_a_deployment_in_this_python() -> None:
+    done = gate("--score", "examples/deployment/deployment.yml", "--score-env", "")
+    assert done.returncode == 0, done.stdout + done.stderr
+    seen = outcomes(done)
+    assert "environment_builds" not in seen and seen["deployment_files_exist"] == "PASSED", done.stdout
+    assert set(seen.values()) == {"PASSED"}, done.stdout
+    assert (
+        "--score-env '': the environment environment.conda_file of examples/deployment/deployment.yml names is not"
+        " built; the script runs in this Python"
+    ) in done.stdout

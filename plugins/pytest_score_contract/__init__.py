@@ -299,6 +299,7 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
             if session.settings.server
             else []
         ),
+        *(f"score-contract: {hint}" for hint in session.hints.values()),
     ]
 
 

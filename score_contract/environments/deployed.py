@@ -92,6 +92,4 @@ class Deployed:
         env = self._environment
         if env is not None:
             notes += env.notes()
-        elif self.target is not None and self.target.env is None and self.target.deployment is not None:
-            notes.append("no environment file: the script runs in this Python, as without a deployment spec")
         return tuple(notes)

@@ -19,7 +19,7 @@ from packaging.utils import canonicalize_name
 from ..errors import UsageError
 from .conda_names import pypi_name, why_left_out
 
-#: Env files picked up beside a script (in this order) when none is given.
+#: Likely env files beside a plain script, in this order: never used unless named, only pointed at.
 BESIDE = ("conda.yaml", "conda.yml", "environment.yml", "environment.yaml", "requirements.txt")
 #: The distributions that bring the inference server into an environment.
 SERVER_DISTRIBUTIONS = ("azureml-inference-server-http", "azureml-defaults")

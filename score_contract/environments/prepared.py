@@ -18,7 +18,7 @@ class EnvironmentEvidence:
     """What building a target's environment showed."""
 
     spec: EnvSpec
-    #: How the environment file was found: "conda.yaml (found beside score.py)".
+    #: Who named the environment file: "conda.yaml (environment.conda_file of deployment.yml)".
     origin: str
     #: The file as messages name it.
     shown: str
