@@ -209,6 +209,94 @@ def test_an_unreadable_environment_file_is_a_usage_error(tmp_path: Path) -> None
         read_env_file(write(tmp_path / "conda.yaml", "dependencies:\n  - [a\n"), "conda.yaml")
 
 
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        (
+            "requirements.txt",
+            "# scoring\nazureml-inference-server-http\nnumpy ==\njoblib\n",
+            "requirements.txt, line 3: 'numpy ==' is not a requirement pip can read (Expected semicolon",
+        ),
+        (
+            "requirements.txt",
+            "numpy=1.26\n",  # conda's syntax in pip's file
+            "requirements.txt, line 1: 'numpy=1.26' is not a requirement pip can read",
+        ),
+        (
+            "inference-config.json",
+            '{"entryScript": "score.py"}',
+            "inference-config.json: a .json file is not an environment file: give a conda environment YAML",
+        ),
+        (
+            "conda.yaml",
+            "name: model-env\nchannels:\n  - conda-forge\ndependencies:\n  python: 3.11\n  numpy: 1.26\n",
+            "conda.yaml, line 5: dependencies must be a list (conda packages, and a pip: list); here it is a mapping",
+        ),
+        (
+            "conda.yaml",
+            "name: model-env\ndependencies:\n  - python=3.11\n  - numpy ==\n",
+            "conda.yaml, line 4: the conda package 'numpy ==' is not a requirement pip can read",
+        ),
+        (
+            "conda.yaml",
+            "dependencies:\n  - python=3.11\n  - pip\n  - pip:\n    - azureml-defaults\n    - joblib >= \n",
+            "conda.yaml, line 6: 'joblib >=' is not a requirement pip can read",
+        ),
+        (
+            "conda.yaml",
+            "- numpy\n- pandas\n",
+            "conda.yaml: not a conda environment: conda expects a mapping of name, channels and dependencies",
+        ),
+    ],
+)
+def test_a_malformed_environment_file_is_a_usage_error_naming_its_line(
+    tmp_path: Path, name: str, text: str, message: str
+) -> None:
+    with pytest.raises(UsageError) as raised:
+        read_env_file(write(tmp_path / name, text), name)
+    assert str(raised.value).startswith(message), raised.value
+
+
+def test_what_pip_reads_but_packaging_does_not_is_left_to_pip(tmp_path: Path) -> None:
+    # URLs, paths, archives, per-requirement options and continued lines are valid requirement lines.
+    spec = read_env_file(
+        write(
+            tmp_path / "requirements.txt",
+            "--extra-index-url https://download.pytorch.org/whl/cpu\ntorch==2.3.1+cpu\n"
+            "mypkg @ https://example.invalid/mypkg-1.0-py3-none-any.whl\n./vendor/helpers\n"
+            "six==1.16.0 --hash=sha256:1e61c37477a1626458e36f7b1d82aa5c9b094fa4802892072e49de9c60c4c926\n"
+            "scikit-learn>=1.3,\\\n  <1.6\n",
+        ),
+        "requirements.txt",
+    )
+    assert spec.requirements[-1] == "scikit-learn>=1.3,  <1.6"
+    assert spec.names == ("torch", "mypkg", "six", "scikit-learn")
+
+
+def test_mlflows_python_env_yaml_is_read_as_pip_lines(tmp_path: Path) -> None:
+    # sdk/python/endpoints/online/mlflow/sklearn-diabetes/model/python_env.yaml in the official examples.
+    write(tmp_path / "requirements.txt", "mlflow==2.3.1\ncloudpickle==2.2.1\nscikit-learn==1.2.2\n")
+    env = write(
+        tmp_path / "python_env.yaml",
+        "python: 3.8.5\nbuild_dependencies:\n- pip==23.2.1\n- setuptools\n- wheel==0.38.4\ndependencies:\n"
+        "- -r requirements.txt\n",
+    )
+    spec = read_env_file(env, "python_env.yaml")
+    assert spec.python == "==3.8.5"
+    assert spec.requirements == ("mlflow==2.3.1", "cloudpickle==2.2.1", "scikit-learn==1.2.2")
+
+
+def test_a_malformed_environment_file_stops_the_gate_with_one_line(pytester: pytest.Pytester) -> None:
+    write(pytester.path / "onlinescoring" / "score.py", "def init():\n    pass\ndef run(raw):\n    return raw\n")
+    write(pytester.path / "environment" / "requirements.txt", "azureml-defaults\nnumpy ==\n")
+    result = pytester.runpytest("--score", "onlinescoring/score.py", "--score-env", "environment/requirements.txt")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        ["ERROR: environment/requirements.txt, line 2: 'numpy ==' is not a requirement pip can read (*)."]
+    )
+    assert "Traceback" not in result.stderr.str() + result.stdout.str()
+
+
 def test_the_nearest_python_is_used_and_said_when_the_asked_one_is_missing() -> None:
     here = Interpreter(Path(sys.executable), __import__("packaging.version").version.Version("3.11.7"))
     other = Interpreter(Path("/x/python3.12"), __import__("packaging.version").version.Version("3.12.1"))
