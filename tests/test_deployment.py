@@ -306,6 +306,37 @@ def test_the_nearest_python_is_used_and_said_when_the_asked_one_is_missing() -> 
     assert choose("==3.12.*", "conda.yaml", [other, here]) == type(chosen)(other)
 
 
+def test_python_2_is_refused_not_matched_to_the_nearest_python_3(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    version = __import__("packaging.version").version.Version
+    here = Interpreter(Path(sys.executable), version("3.11.7"))
+    legacy = [Interpreter(Path("/x/python2.7"), version("2.7.18")), here]
+    for asked in ("==2.7.*", "==2.7.18", "<=2.7"):
+        refused = choose(asked, "conda.yaml", legacy)
+        assert refused.refused.startswith(f"conda.yaml asks for python {asked.lstrip('=').removesuffix('.*')}: ")
+        assert "needs 3.9 or later" in refused.refused and "cannot run a script on Python 2" in refused.refused
+    # What admits a Python 3 is matched as before: the official batch environments ask for python=3.8.5.
+    assert choose(">=2.7", "conda.yaml", legacy) == type(refused)(here)
+    assert not choose("==3.8.5", "conda.yaml", legacy).refused
+    write(pytester.path / "onlinescoring" / "score.py", "def init():\n    pass\ndef run(raw):\n    return raw\n")
+    write(
+        pytester.path / "environment" / "conda.yaml",
+        "name: legacy\ndependencies:\n  - python=2.7\n  - pip:\n    - azureml-defaults\n",
+    )
+    monkeypatch.setenv("SCORE_CONTRACT_CACHE", str(pytester.path / "cache"))
+    result = pytester.runpytest("--score", "onlinescoring/score.py", "--score-env", "environment/conda.yaml", "-rA")
+    result.stdout.fnmatch_lines(
+        [
+            "environment/conda.yaml asks for python 2.7: the inference server needs Python 3"
+            " (azureml-inference-server-http 1.5 needs 3.9 or later), and the gate cannot run a script on Python 2",
+            "*FAILED onlinescoring/score.py::environment_builds*",
+        ]
+    )
+    assert result.parseoutcomes().get("passed") is None
+    assert not (pytester.path / "cache" / "envs").exists()  # nothing was built on another Python
+
+
 def test_top_level_imports_skip_optional_ones_and_follow_local_modules(tmp_path: Path) -> None:
     write(tmp_path / "helpers.py", "import yaml\n")
     script = write(

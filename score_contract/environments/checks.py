@@ -41,6 +41,8 @@ def deployment_files_exist(files: DeploymentFiles) -> Violation | None:
 
 def environment_builds(env: EnvironmentEvidence) -> Violation | None:
     """The environment file installs: every requirement resolves and installs on the Python it asks for."""
+    if env.refused:
+        return Violation(env.refused, details="write the Python the deployment runs on, e.g. python=3.11")
     if env.failure is None:
         return None
     last = [line for line in env.failure.output.splitlines() if line.strip()]

@@ -28,6 +28,8 @@ class EnvironmentEvidence:
     interpreter_note: str = ""
     missing: tuple[Missing, ...] = ()
     app_root: Path = Path(".")
+    #: Why nothing was built: what the file asks cannot be an environment the script runs in ("" when it can).
+    refused: str = ""
 
     @property
     def has_server(self) -> bool:
@@ -66,6 +68,8 @@ def prepare(
     progress: Callable[[str], None] | None = None,
 ) -> EnvironmentEvidence:
     choice = choose(spec.python, shown)
+    if choice.refused:
+        return EnvironmentEvidence(spec, origin, shown, refused=choice.refused, app_root=app_root)
     result = build(spec, choice, rebuild=rebuild, progress=progress)
     if isinstance(result, BuildFailure):
         return EnvironmentEvidence(spec, origin, shown, failure=result, interpreter_note=choice.note, app_root=app_root)
