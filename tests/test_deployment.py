@@ -625,3 +625,17 @@ def test_an_empty_score_env_runs_a_deployment_in_this_python() -> None:
         "--score-env '': the environment environment.conda_file of examples/deployment/deployment.yml names is not"
         " built; the script runs in this Python"
     ) in done.stdout
+
+
+def test_imports_are_judged_on_the_servers_path_wherever_the_gate_is_started(tmp_path: Path) -> None:
+    # churn_features lies at the repository's root, outside the code folder the platform uploads: from the
+    # root, the working folder made it importable to the probe, and the verdict depended on where pytest ran.
+    shutil.copytree(HERE / "repo_package", tmp_path / "repo")
+    deployment = tmp_path / "repo" / "cli" / "endpoints" / "online" / "churn"
+    from_root = gate("--score", "cli/endpoints/online/churn/deployment.yml", cwd=tmp_path / "repo")
+    from_code = gate("--score", "../deployment.yml", cwd=deployment / "onlinescoring")
+    for done in (from_root, from_code):
+        seen = outcomes(done)
+        assert seen["imports_are_installed"] == "FAILED", done.stdout
+        assert seen["module_imports"] == "FAILED", done.stdout
+        assert "score.py:3 imports churn_features; " in done.stdout, done.stdout

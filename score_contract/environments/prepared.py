@@ -75,7 +75,9 @@ def prepare(
         return EnvironmentEvidence(spec, origin, shown, failure=result, interpreter_note=choice.note, app_root=app_root)
     evidence = EnvironmentEvidence(spec, origin, shown, built=result, interpreter_note=choice.note, app_root=app_root)
     missing = (
-        missing_in(result.python, top_level_imports(script, app_root), evidence.has_server) if script.is_file() else []
+        missing_in(result.python, top_level_imports(script, app_root), evidence.has_server, app_root)
+        if script.is_file()
+        else []
     )
     return EnvironmentEvidence(
         spec,
