@@ -488,7 +488,7 @@ def test_an_environment_that_does_not_build_shows_the_installers_lines(pytester:
     result = gate_copy(pytester, "does_not_build")
     result.stdout.fnmatch_lines(
         [
-            "*app/requirements.txt does not install:*score-contract-no-such-package-anywhere*",
+            "*app/requirements.txt does not install (*):*score-contract-no-such-package-anywhere*",
             "*FAILED app/score.py::environment_builds*",
         ]
     )
@@ -501,17 +501,24 @@ def test_a_second_build_comes_from_the_cache_and_a_rebuild_rebuilds(
 ) -> None:
     monkeypatch.setenv("SCORE_CONTRACT_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv("SCORE_CONTRACT_INSTALLER", installer)
+    monkeypatch.delenv("UV_COMPILE_BYTECODE", raising=False)
     spec = read_env_file(write(tmp_path / "requirements.txt", "six\n"), "requirements.txt")
     chosen = choose("", "requirements.txt")
     first = build(spec, chosen)
     assert isinstance(first, Built) and not first.cached and first.installer == installer
     assert first.distributions.get("six") and "pytest" not in first.distributions
+    # Compiled as it was installed, as pip compiles in an image: a cached import is not timed with compiling.
+    tag = sys.implementation.cache_tag
+    assert list(first.folder.glob(f"lib/python*/site-packages/__pycache__/six.{tag}.pyc")), installer
     second = build(spec, chosen)
     assert isinstance(second, Built) and second.cached and second.folder == first.folder
     again = build(spec, chosen, rebuild=True)
     assert isinstance(again, Built) and not again.cached
     failed = build(replace(spec, requirements=("score-contract-no-such-package-anywhere==1.0",)), chosen)
     assert isinstance(failed, BuildFailure) and "score-contract-no-such-package-anywhere" in failed.output
+    # pip, as the platform installs, decides; uv's own failure is said beside it.
+    assert failed.installer == "pip"
+    assert failed.also.startswith("uv failed too: ") if installer == "uv" else not failed.also
 
 
 def test_the_official_server_runs_on_the_environments_python() -> None:

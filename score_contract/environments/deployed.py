@@ -56,6 +56,8 @@ class Deployed:
         if files is not None and files.missing is not None:
             return "the deployment names a file that does not exist", "deployment_files_exist"
         env = self.environment()
+        if env is not None and env.unreproducible:
+            return "the environment cannot be built on this machine", "environment_builds"
         if env is not None and env.built is None:
             return "the environment did not build", "environment_builds"
         # The batch runtime never starts the inference server: its environment need not hold it.

@@ -1,9 +1,11 @@
 """An environment file read into what a virtual environment can install: a conda environment
 YAML (``conda.yaml``, ``environment.yml``) or a pip requirements file.
 
-Conda's own solver is not used: the gate builds a plain virtual environment, so conda package
-specs become pip requirements under their PyPI names (``numpy=1.21`` -> ``numpy==1.21.*``), and
-what pip cannot install (the interpreter, compilers, CUDA) is left out with the reason. MLflow's
+Conda's own solver is not used unless it must be: the gate builds a plain virtual environment, so
+conda package specs become pip requirements under their PyPI names (``numpy=1.21`` ->
+``numpy==1.21.*``), and what pip cannot install (the interpreter, compilers, CUDA) is left out with the
+reason. A package only conda installs (gdal) is not left out, for the script needs it: it is listed in
+``needs_conda``, and conda builds the whole file (see .installers). MLflow's
 ``python_env.yaml`` (a Python version and pip lines) is read too. YAML is read with PyYAML;
 requirement lines are parsed with ``packaging`` (pytest's own dependency).
 
@@ -18,14 +20,14 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from ..errors import UsageError
-from .conda_names import pypi_name, why_left_out
+from .conda_names import needs_conda, pypi_name, why_left_out
 
 #: Likely env files beside a plain script, in this order: never used unless named, only pointed at.
 BESIDE = ("conda.yaml", "conda.yml", "environment.yml", "environment.yaml", "requirements.txt")
@@ -48,6 +50,10 @@ class EnvSpec:
     left_out: tuple[tuple[str, str], ...] = ()
     #: Canonical names of the distributions asked for.
     names: tuple[str, ...] = ()
+    #: Conda packages only conda installs (gdal), as written: then conda builds the whole environment.
+    needs_conda: tuple[str, ...] = ()
+    #: The conda environment as conda reads it (YAML), for conda to build ("" for a requirements file).
+    conda_document: str = ""
 
     @property
     def brings_server(self) -> bool:
@@ -93,7 +99,8 @@ def read_env_file(path: Path, shown: str) -> EnvSpec:
         data = parse_yaml(text, shown)
         if isinstance(data, dict) and "build_dependencies" in data and isinstance(data.get("dependencies"), list):
             return _python_env(data, path, shown)
-        return conda_spec(data, path, shown, _yaml_lines(text))
+        spec = conda_spec(data, path, shown, _yaml_lines(text))
+        return replace(spec, conda_document=text) if spec.needs_conda else spec  # conda reads the file as it is
     lines, options = _requirement_lines(text, path, shown, seen=set())
     return EnvSpec(path, tuple(lines), tuple(options), names=_names(lines))
 
@@ -167,6 +174,7 @@ def conda_spec(data: object, path: Path, shown: str, lines: _Lines | None = None
     requirements: list[str] = []
     options: list[str] = []
     left_out: list[tuple[str, str]] = []
+    conda_only: list[str] = []
     python = ""
     for index, entry in enumerate(dependencies or []):
         where = _at(shown, lines.entry(index))
@@ -189,6 +197,9 @@ def conda_spec(data: object, path: Path, shown: str, lines: _Lines | None = None
         if name == "python":
             python = version
             continue
+        if needs_conda(name):
+            conda_only.append(str(entry))
+            continue
         installs_as = pypi_name(name)
         if installs_as is None:
             if name not in ("pip", "setuptools", "wheel"):
@@ -196,7 +207,21 @@ def conda_spec(data: object, path: Path, shown: str, lines: _Lines | None = None
             continue
         requirement = f"{installs_as}{version if version[:1] in '<>=!~' else ''}"
         requirements.append(_checked(requirement, where, written=str(entry)))
-    return EnvSpec(path, tuple(requirements), tuple(options), python, tuple(left_out), _names(requirements))
+    document = ""
+    if conda_only:
+        import yaml
+
+        document = yaml.safe_dump(data, sort_keys=False)
+    return EnvSpec(
+        path,
+        tuple(requirements),
+        tuple(options),
+        python,
+        tuple(left_out),
+        _names(requirements),
+        tuple(conda_only),
+        document,
+    )
 
 
 def _kind(value: object) -> str:
