@@ -326,3 +326,42 @@ def test_collect_only_builds_no_environment(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     assert "examples/deployment/deployment.yml::environment_builds" in done.stdout
     assert not (tmp_path / "cache").exists(), done.stdout
+
+
+# -- coverage.py on another Python -----------------------------------------------------------
+
+
+def other_python() -> str:
+    from score_contract.environments.interpreters import installed
+
+    ours = f"{sys.version_info.major}.{sys.version_info.minor}"
+    found = [i.minor for i in installed() if i.minor != ours and i.version.minor >= 10]
+    if not found:
+        pytest.skip("no other Python 3.10+ on this machine")
+    return found[0]
+
+
+def test_coverage_is_measured_in_a_deployment_on_another_python(tmp_path: Path) -> None:
+    # The batch deployment of tests/deployment, its conda file asking for another Python than ours: coverage.py
+    # is not in that environment (nor may it be put there); the gate installs it for that Python beside it.
+    minor = other_python()
+    shutil.copytree(REPO / "tests" / "deployment" / "batch_without_server", tmp_path / "batch")
+    conda = tmp_path / "batch" / "environment" / "conda.yaml"
+    conda.write_text(conda.read_text().replace("python=3.11", f"python={minor}"))
+    environ = {k: v for k, v in os.environ.items() if k != "PYTEST_ADDOPTS"}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rA", "--score", "batch/deployment.yml"]
+        + ["--score-cov-fail-under", "90"],
+        cwd=tmp_path,
+        env={**environ, "SCORE_CONTRACT_CACHE": str(tmp_path / "cache")},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "PASSED batch/deployment.yml::bodies_cover_the_script" in done.stdout
+    assert f"Python {minor}." in done.stdout  # it ran there
+    side = list((tmp_path / "cache" / "tools").glob(f"coverage-*-py{minor}/coverage/__init__.py"))
+    assert side, "coverage.py is installed beside the environment"
+    env_folder = next(p for p in (tmp_path / "cache" / "envs").iterdir() if p.is_dir())
+    assert not list(env_folder.glob("lib/python*/site-packages/coverage")), "never into the deployment's environment"

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from .checks import DeploymentFiles
 from .prepared import EnvironmentEvidence, prepare
+from .tools import SideFolder, coverage_for
 
 if TYPE_CHECKING:
     from ..deployment.targets import Target
@@ -74,6 +75,13 @@ class Deployed:
         """A distribution's version in the environment (None: no environment, this Python's)."""
         env = self.environment()
         return env.version(distribution) if env is not None and env.built is not None else None
+
+    def coverage_folder(self) -> SideFolder:
+        """Where the environment's Python (another than ours) imports coverage.py from: a side folder of the
+        cache, installed once for its version (see .tools)."""
+        env = self.environment()
+        assert env is not None and env.built is not None
+        return coverage_for(env.built.python, env.built.python_version, self.progress or (lambda line: None))
 
     def variables(self) -> dict[str, str]:
         """Set for the script (and the official server): the spec's environment_variables, and what the
