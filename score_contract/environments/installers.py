@@ -146,9 +146,24 @@ def _run_one(command: list[str], doing: str, say: Progress) -> str | None:
 
 
 def last_line(output: str) -> str:
-    """An installer's verdict: its last line that says something (uv's advice after it, ``hint: ...``, is not)."""
-    lines = [line.strip() for line in output.splitlines() if line.strip() and not line.startswith("hint:")]
-    return lines[-1] if lines else "the installer failed"
+    """An installer's verdict in one line: its last ``error:`` (uv) or ``ERROR:`` (pip) line, with the
+    resolver's explanation uv indents below it (``No solution found ...: Because ...``); else its last line
+    that says something. A failed build's own output and uv's ``hint:`` lines come after the verdict."""
+    lines = output.splitlines()
+    for index in range(len(lines) - 1, -1, -1):
+        if lines[index].startswith(("error:", "ERROR:")):
+            verdict = lines[index].split(":", 1)[1].strip().rstrip(":")
+            below = []
+            for line in lines[index + 1 :]:
+                if not line.startswith(" ") or not line.strip():
+                    break
+                below.append(line.strip().removeprefix("cause:").strip())
+            # A resolver's explanation (uv: "cause: Because ..."); a failed build's causes say nothing more.
+            if below and below[0].startswith("Because"):
+                verdict = f"{verdict}: {' '.join(below)}"
+            return verdict
+    said = [line.strip() for line in lines if line.strip() and not line.startswith("hint:")]
+    return said[-1] if said else "the installer failed"
 
 
 def clean_env() -> dict[str, str]:
