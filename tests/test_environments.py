@@ -98,6 +98,33 @@ def test_what_uv_refuses_and_pip_installs_is_decided_by_pip(tmp_path: Path, cach
     assert isinstance(again, Built) and again.cached and again.installer == "pip" and again.note == built.note
 
 
+def test_an_installers_verdict_is_its_error_line_not_the_compilers_last_words() -> None:
+    # uv's output when the inline v1 environment above failed (azureml-defaults 1.0.85.1 pulled ruamel-yaml
+    # 0.15.89, whose C extension does not compile on Python 3.11), cut short: the build's own stderr and
+    # uv's hints come after its verdict.
+    failed_build = (
+        "Resolved 64 packages in 21.13s\n   Building ruamel-yaml==0.15.89\n"
+        "error: Failed to build `ruamel-yaml==0.15.89`\n  cause: The build backend returned an error\n"
+        "  cause: Call to `setuptools.build_meta:__legacy__.build_wheel` failed (exit status: 1)\n\n"
+        "      [stderr]\n      ext/_ruamel_yaml.c:1:10: fatal error: longintrepr.h: No such file or directory\n"
+        "      error: command '/usr/bin/gcc' failed with exit code 1\n\n"
+        "hint: `ruamel-yaml` (v0.15.89) was included because `azureml-defaults` (v1.0.85.1) depends on"
+        " `azureml-core` (v1.0.85.6) which depends on `ruamel-yaml`\n"
+    )
+    assert installers.last_line(failed_build) == "Failed to build `ruamel-yaml==0.15.89`"
+    unsolvable = (
+        "error: No solution found when resolving dependencies\n  cause: Because only six==0.1 is available and"
+        " you require six>=1.16, we can conclude that your requirements are unsatisfiable.\n\nhint: `six` was found"
+        " on file:///mirror/simple, but not at the requested version (six>=1.16).\n"
+    )
+    assert installers.last_line(unsolvable) == (
+        "No solution found when resolving dependencies: Because only six==0.1 is available and you require"
+        " six>=1.16, we can conclude that your requirements are unsatisfiable."
+    )
+    pip = "Collecting six\nERROR: Could not find a version that satisfies the requirement x==1.0\nERROR: No matching distribution found for x==1.0\n"
+    assert installers.last_line(pip) == "No matching distribution found for x==1.0"
+
+
 # -- a cached environment resolved again -----------------------------------------------------
 
 
