@@ -80,6 +80,17 @@ class ContractSession:
         self.cov_share: Path | None = None
         self.cov_gathered: Path | None = None
 
+    def environment_lines(self) -> list[str]:
+        """For the report header: which scripts run in a deployment's environment, and the inference server
+        it holds when the cache knows it (the header's versions are the gate's own)."""
+        from .environments.prepared import header_line
+
+        return [
+            f"{script.shown_as} {header_line(script.target.env, script.target.env_shown)}"
+            for script in self.scripts.values()
+            if script.target is not None and script.target.env is not None
+        ]
+
     def verify(self) -> None:
         """The checks of the user's input that need Hypothesis (after start-up)."""
         for script in self.scripts.values():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -646,3 +647,22 @@ def test_imports_are_judged_on_the_servers_path_wherever_the_gate_is_started(tmp
         assert seen["imports_are_installed"] == "FAILED", done.stdout
         assert seen["module_imports"] == "FAILED", done.stdout
         assert "score.py:3 imports churn_features; " in done.stdout, done.stdout
+
+
+def test_the_header_and_summary_name_the_server_of_the_deployments_environment(tmp_path: Path) -> None:
+    # The deployment pins azureml-inference-server-http 1.4.1; the gate's own is 1.5: the header's versions
+    # line is the gate's, and a line of its own names the one the deployment runs.
+    cache = {"SCORE_CONTRACT_CACHE": str(tmp_path / "cache")}
+    spec = "tests/deployment/older_server/deployment.yml"
+    cold = gate("--score", spec, "-k", "environment", env=cache)
+    assert (
+        f"score-contract: {spec} runs in tests/deployment/older_server/environment/conda.yaml, not built yet:"
+        " the summary names the inference server it holds"
+    ) in cold.stdout, cold.stdout
+    assert re.search(r"Python 3\.11\.\d+, azureml-inference-server-http 1\.4\.1, ", cold.stdout), cold.stdout  # summary
+    warm = gate("--score", spec, "-k", "environment", env=cache)
+    assert (
+        f"score-contract: {spec} runs in tests/deployment/older_server/environment/conda.yaml:"
+        " azureml-inference-server-http 1.4.1, Python 3.11"
+    ) in warm.stdout, warm.stdout
+    assert outcomes(warm)["environment_has_the_server"] == "PASSED"

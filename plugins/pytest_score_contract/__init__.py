@@ -305,6 +305,7 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
             else []
         ),
         *(f"score-contract: {hint}" for hint in session.hints.values()),
+        *(f"score-contract: {line}" for line in session.environment_lines()),
     ]
 
 

@@ -101,6 +101,21 @@ def build(
     return replace(by_pip, also=f"uv failed too: {uv_said}") if isinstance(by_pip, BuildFailure) else by_pip
 
 
+def peek(spec: EnvSpec, choice: Choice) -> Built | None:
+    """The environment as the cache holds it, without building, resolving or waiting for anything (None: the
+    cache does not hold it). For what the report header can say before the first check runs."""
+    tool = installers.conda_tool() if spec.needs_conda else installers.preferred()
+    for candidate in [tool, *(["pip"] if tool == "uv" else [])]:
+        if candidate is None:
+            continue
+        folder = cache.folder_for(_declared(spec, choice, candidate))
+        marker = cache.read_marker(folder)
+        if marker is not None and (candidate == tool or marker.get("uv_said")):
+            python = installers.python_in(folder)
+            return Built(folder, python, installers.name(candidate), marker["distributions"], marker["python"], True)
+    return None
+
+
 def _silent(line: str) -> None:
     pass
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import BuildFailure, Built, build
+from .build import BuildFailure, Built, build, peek
 from .envfile import SERVER_DISTRIBUTIONS, EnvSpec
 from .imports import Missing, missing_in, top_level_imports
 from .installers import CONDA_TOOLS, conda_tool
@@ -49,11 +49,30 @@ class EnvironmentEvidence:
         if built is not None:
             how = "taken from the cache" if built.cached else f"built in {built.seconds:.1f} s"
             installer = f"{built.installer} ({built.note})" if built.note else built.installer
-            notes.append(f"environment: {self.origin}, Python {built.python_version}, {installer}, {how}")
+            server = _server(built)
+            notes.append(f"environment: {self.origin}, Python {built.python_version}{server}, {installer}, {how}")
         if self.spec.left_out:
             listed = ", ".join(f"{name} ({why})" for name, why in self.spec.left_out)
             notes.append(f"{self.shown}: conda packages left out of the virtual environment: {listed}")
         return tuple(notes)
+
+
+def _server(built: Built) -> str:
+    version = built.distributions.get(SERVER_DISTRIBUTIONS[0])
+    return f", {SERVER_DISTRIBUTIONS[0]} {version}" if version else ""
+
+
+def header_line(spec: EnvSpec, shown: str) -> str:
+    """What the report header says of an environment, before anything is built: the inference server and
+    Python it holds when the cache has it (the gate's own versions are not the deployment's)."""
+    if spec.needs_conda and conda_tool() is None:
+        return f"runs in {shown}, which needs conda"
+    choice = choose(spec.python, shown)
+    built = peek(spec, choice) if not choice.refused else None
+    if built is None:
+        return f"runs in {shown}, not built yet: the summary names the inference server it holds"
+    server = _server(built).removeprefix(", ") or f"no {SERVER_DISTRIBUTIONS[0]}"
+    return f"runs in {shown}: {server}, Python {built.python_version} (from the cache)"
 
 
 def prepare(
