@@ -666,3 +666,17 @@ def test_the_header_and_summary_name_the_server_of_the_deployments_environment(t
         " azureml-inference-server-http 1.4.1, Python 3.11"
     ) in warm.stdout, warm.stdout
     assert outcomes(warm)["environment_has_the_server"] == "PASSED"
+
+
+def test_env_empty_in_score_contract_toml_runs_a_deployment_in_this_python(pytester: pytest.Pytester) -> None:
+    shutil.copytree(REPO / "examples" / "deployment", pytester.path / "deploy")
+    write(pytester.path / "deploy" / "score-contract.toml", 'env = ""\n')
+    result = pytester.runpytest("--score", "deploy/deployment.yml", "-rA")
+    assert result.ret == 0, result.stdout.str()
+    assert "environment_builds" not in result.stdout.str()
+    result.stdout.fnmatch_lines(
+        [
+            'deploy/deployment.yml: env = "" in deploy/score-contract.toml: the environment environment.conda_file'
+            " of deploy/deployment.yml names is not built; the script runs in this Python"
+        ]
+    )

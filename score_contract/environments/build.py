@@ -87,7 +87,7 @@ def build(
     started = time.perf_counter()
     tool = installers.conda_tool() if spec.needs_conda else installers.preferred()
     assert tool is not None, "prepare() checks that a conda tool is on PATH"
-    if tool == "uv" and not rebuild:
+    if tool == "uv" and not rebuild and cache.read_marker(cache.folder_for(_declared(spec, choice, tool))) is None:
         # uv failed here before and pip, as the platform, installed it: that build stands.
         confirmed = _cached(spec, choice, "pip", say, started, instead_of_uv=True)
         if confirmed is not None:

@@ -8,6 +8,7 @@ managed interpreters; the first satisfying the file's ``python`` spec wins, newe
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -39,8 +40,10 @@ class Choice:
     refused: str = ""
 
 
+@functools.cache
 def installed() -> list[Interpreter]:
-    """Every CPython 3 found on this machine, newest first, one per version."""
+    """Every CPython 3 found on this machine, newest first, one per version (looked for once a session: the
+    report header and each environment ask)."""
     candidates: list[str] = [sys.executable]
     for minor in range(8, 20):
         found = shutil.which(f"python3.{minor}")
