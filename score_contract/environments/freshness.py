@@ -5,9 +5,10 @@ package a pinned one pulls in unpinned) resolves to a newer release once the ind
 platform's next image build would, while the cached environment keeps the old one. So on a schedule,
 a cached environment is resolved again: when it was last resolved more than ``RECHECK_HOURS`` ago (24;
 ``$SCORE_CONTRACT_ENV_RECHECK_HOURS`` sets it, 0 for every run). Resolving installs nothing (``uv pip
-compile``; ``pip install --dry-run --report``) and takes about a second with uv; the environment is
-rebuilt only when the resolution moved. A schedule rather than every run: a resolve needs the index,
-and a gate run offline (or many times an hour) keeps its environment. When the resolve itself fails
+compile``; ``pip install --dry-run --report``; with uv, 0.1 s for six, 2 s for the server's 49
+packages), and the environment is rebuilt only when the resolution moved. A schedule rather than every
+run: a resolve needs the index and costs up to seconds, and a gate run offline (or many times an hour)
+keeps its environment. When the resolve itself fails
 (no network), the cached environment is used and the summary says so. Conda environments are not
 resolved again (a conda solve takes minutes): ``--score-env-rebuild`` rebuilds them.
 """
