@@ -187,7 +187,8 @@ ENV = Option(
     "path",
     "FILE",
     "conda environment YAML or pip requirements file: the script runs in a virtual environment built from it"
-    " (cached); default: a conda.yaml, conda.yml, environment.yml or requirements.txt beside the script, if any",
+    " (cached); default: the one a deployment spec names, else none (a file beside the script is not used);"
+    " '' for none",
 )
 ENV_REBUILD = Option(
     "score_env_rebuild",

@@ -16,7 +16,7 @@ from .core.observations import Body, HttpResponse
 from .inputs.edges import edges
 from .inputs.samples import content_type_of
 from .judging.checks import Check, Violation
-from .options import DEFAULT_INIT_TIMEOUT, DEFAULT_TIMEOUT
+from .options import DEFAULT_INIT_TIMEOUT, DEFAULT_TIMEOUT, ENV
 from .settings import Script, Settings
 from .verdicts import Verdict
 
@@ -71,6 +71,8 @@ def reproduce_command(
         words += ["--init-timeout", f"{settings.init_timeout:g}"]
     if settings.env_file is not None:
         words += ["--env", shown_path(settings.env_file, invocation_dir)]
+    elif ENV.dest in settings.given:
+        words += ["--env", ""]  # no environment, as the run had
     if server and settings.server_workers != 1:
         # A failure of the server's may need its workers: one fails its init() while another serves.
         words += ["--server-workers", str(settings.server_workers)]

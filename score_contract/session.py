@@ -57,12 +57,12 @@ def _deployment_checks(script: Script) -> tuple[Check, ...]:
     target = script.target
     if target is None:
         return ()
-    from .environments.checks import DEPLOYMENT_CHECKS, ENVIRONMENT_CHECKS, PROBE_CHECKS
+    from .environments.checks import DEPLOYMENT_CHECKS, PROBE_CHECKS, environment_checks
 
     deployment = target.deployment
     checks = DEPLOYMENT_CHECKS if deployment is not None else ()
     if target.env is not None:
-        checks += ENVIRONMENT_CHECKS
+        checks += environment_checks(script.kind)
     if deployment is not None and deployment.init_budget is not None and script.kind != "batch":
         checks += PROBE_CHECKS
     return checks
@@ -75,6 +75,12 @@ class ContractSession:
         #: Each target's settings: the run's, with the settings file in its folder applied.
         self.own: dict[Path, Settings] = {p: _own_settings(settings, p, invocation_dir) for p in settings.scripts}
         self.scripts: dict[Path, Script] = {p: plan(self.own[p], p, invocation_dir) for p in settings.scripts}
+        from .deployment.targets import environment_hint
+
+        #: A likely environment file beside a plain script, which is not used: how to use it.
+        self.hints: dict[Path, str] = {
+            p: hint for p in settings.scripts if (hint := environment_hint(self.own[p], p, invocation_dir))
+        }
         self._runs: dict[Path, ScriptRun | BatchRun] = {}
         self._order: list[Path] = []
         self._pending: Counter[Path] = Counter()
@@ -86,6 +92,17 @@ class ContractSession:
         #: where the controller finds it (the same folder, made by the controller).
         self.cov_share: Path | None = None
         self.cov_gathered: Path | None = None
+
+    def environment_lines(self) -> list[str]:
+        """For the report header: which scripts run in a deployment's environment, and the inference server
+        it holds when the cache knows it (the header's versions are the gate's own)."""
+        from .environments.prepared import header_line
+
+        return [
+            f"{script.shown_as} {header_line(script.target.env, script.target.env_shown)}"
+            for script in self.scripts.values()
+            if script.target is not None and script.target.env is not None
+        ]
 
     def verify(self) -> None:
         """The checks of the user's input that need Hypothesis (after start-up)."""
@@ -242,8 +259,9 @@ class ContractSession:
 
     def notes(self, path: Path) -> list[str]:
         """What the summary says of a script's deployment and environment (nothing before its run starts)."""
+        hint = self.hints.get(path.resolve())
         run = self._runs.get(path.resolve())
-        return list(run.deployed.notes()) if run is not None else []
+        return ([hint] if hint else []) + (list(run.deployed.notes()) if run is not None else [])
 
     def sent(self, shown_as: str, notes: Iterable[str], sent: Mapping[str, int]) -> list[str]:
         """A script's lines of the summary: its notes, then how many bodies each phase sent (what a

@@ -357,7 +357,9 @@ def resolve(
                 (BATCH_ARGS.dest, batch_args),
             )
             if value not in (None, "")
-        ),
+        )
+        # --score-env '' is given too: no environment, even where a deployment spec names one.
+        | ({ENV.dest} if env is not None else set()),
         command_line=frozenset(command_line),
         named=tuple(named.items()),
     )

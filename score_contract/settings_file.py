@@ -101,7 +101,9 @@ def script_settings(settings: Settings, target: Path, invocation_dir: Path) -> S
     shown = _shown(path, invocation_dir)
     values = _read(path, shown)
     arguments: dict[str, Any] = {key(option): _text(option, value, shown) for option, value in values.items()}
-    named = {option.dest: f"{key(option)} = {arguments[key(option)]} in {shown}" for option in values}
+    # An empty value (env = "": no environment) is named as written, not as nothing.
+    written = {name: value or '""' for name, value in arguments.items()}
+    named = {option.dest: f"{key(option)} = {written[key(option)]} in {shown}" for option in values}
     found = resolve(scripts=[], base=path.parent, front_end=settings.front_end, named=named, **arguments)
     own = [option for option in values if option.dest not in settings.command_line]
     changes = {

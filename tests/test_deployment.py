@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -209,6 +210,94 @@ def test_an_unreadable_environment_file_is_a_usage_error(tmp_path: Path) -> None
         read_env_file(write(tmp_path / "conda.yaml", "dependencies:\n  - [a\n"), "conda.yaml")
 
 
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        (
+            "requirements.txt",
+            "# scoring\nazureml-inference-server-http\nnumpy ==\njoblib\n",
+            "requirements.txt, line 3: 'numpy ==' is not a requirement pip can read (Expected semicolon",
+        ),
+        (
+            "requirements.txt",
+            "numpy=1.26\n",  # conda's syntax in pip's file
+            "requirements.txt, line 1: 'numpy=1.26' is not a requirement pip can read",
+        ),
+        (
+            "inference-config.json",
+            '{"entryScript": "score.py"}',
+            "inference-config.json: a .json file is not an environment file: give a conda environment YAML",
+        ),
+        (
+            "conda.yaml",
+            "name: model-env\nchannels:\n  - conda-forge\ndependencies:\n  python: 3.11\n  numpy: 1.26\n",
+            "conda.yaml, line 5: dependencies must be a list (conda packages, and a pip: list); here it is a mapping",
+        ),
+        (
+            "conda.yaml",
+            "name: model-env\ndependencies:\n  - python=3.11\n  - numpy ==\n",
+            "conda.yaml, line 4: the conda package 'numpy ==' is not a requirement pip can read",
+        ),
+        (
+            "conda.yaml",
+            "dependencies:\n  - python=3.11\n  - pip\n  - pip:\n    - azureml-defaults\n    - joblib >= \n",
+            "conda.yaml, line 6: 'joblib >=' is not a requirement pip can read",
+        ),
+        (
+            "conda.yaml",
+            "- numpy\n- pandas\n",
+            "conda.yaml: not a conda environment: conda expects a mapping of name, channels and dependencies",
+        ),
+    ],
+)
+def test_a_malformed_environment_file_is_a_usage_error_naming_its_line(
+    tmp_path: Path, name: str, text: str, message: str
+) -> None:
+    with pytest.raises(UsageError) as raised:
+        read_env_file(write(tmp_path / name, text), name)
+    assert str(raised.value).startswith(message), raised.value
+
+
+def test_what_pip_reads_but_packaging_does_not_is_left_to_pip(tmp_path: Path) -> None:
+    # URLs, paths, archives, per-requirement options and continued lines are valid requirement lines.
+    spec = read_env_file(
+        write(
+            tmp_path / "requirements.txt",
+            "--extra-index-url https://download.pytorch.org/whl/cpu\ntorch==2.3.1+cpu\n"
+            "mypkg @ https://example.invalid/mypkg-1.0-py3-none-any.whl\n./vendor/helpers\n"
+            "six==1.16.0 --hash=sha256:1e61c37477a1626458e36f7b1d82aa5c9b094fa4802892072e49de9c60c4c926\n"
+            "scikit-learn>=1.3,\\\n  <1.6\n",
+        ),
+        "requirements.txt",
+    )
+    assert spec.requirements[-1] == "scikit-learn>=1.3,  <1.6"
+    assert spec.names == ("torch", "mypkg", "six", "scikit-learn")
+
+
+def test_mlflows_python_env_yaml_is_read_as_pip_lines(tmp_path: Path) -> None:
+    # sdk/python/endpoints/online/mlflow/sklearn-diabetes/model/python_env.yaml in the official examples.
+    write(tmp_path / "requirements.txt", "mlflow==2.3.1\ncloudpickle==2.2.1\nscikit-learn==1.2.2\n")
+    env = write(
+        tmp_path / "python_env.yaml",
+        "python: 3.8.5\nbuild_dependencies:\n- pip==23.2.1\n- setuptools\n- wheel==0.38.4\ndependencies:\n"
+        "- -r requirements.txt\n",
+    )
+    spec = read_env_file(env, "python_env.yaml")
+    assert spec.python == "==3.8.5"
+    assert spec.requirements == ("mlflow==2.3.1", "cloudpickle==2.2.1", "scikit-learn==1.2.2")
+
+
+def test_a_malformed_environment_file_stops_the_gate_with_one_line(pytester: pytest.Pytester) -> None:
+    write(pytester.path / "onlinescoring" / "score.py", "def init():\n    pass\ndef run(raw):\n    return raw\n")
+    write(pytester.path / "environment" / "requirements.txt", "azureml-defaults\nnumpy ==\n")
+    result = pytester.runpytest("--score", "onlinescoring/score.py", "--score-env", "environment/requirements.txt")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        ["ERROR: environment/requirements.txt, line 2: 'numpy ==' is not a requirement pip can read (*)."]
+    )
+    assert "Traceback" not in result.stderr.str() + result.stdout.str()
+
+
 def test_the_nearest_python_is_used_and_said_when_the_asked_one_is_missing() -> None:
     here = Interpreter(Path(sys.executable), __import__("packaging.version").version.Version("3.11.7"))
     other = Interpreter(Path("/x/python3.12"), __import__("packaging.version").version.Version("3.12.1"))
@@ -216,6 +305,37 @@ def test_the_nearest_python_is_used_and_said_when_the_asked_one_is_missing() -> 
     assert chosen.interpreter == here
     assert "asks for python 3.8" in chosen.note and "nearest" in chosen.note
     assert choose("==3.12.*", "conda.yaml", [other, here]) == type(chosen)(other)
+
+
+def test_python_2_is_refused_not_matched_to_the_nearest_python_3(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    version = __import__("packaging.version").version.Version
+    here = Interpreter(Path(sys.executable), version("3.11.7"))
+    legacy = [Interpreter(Path("/x/python2.7"), version("2.7.18")), here]
+    for asked in ("==2.7.*", "==2.7.18", "<=2.7"):
+        refused = choose(asked, "conda.yaml", legacy)
+        assert refused.refused.startswith(f"conda.yaml asks for python {asked.lstrip('=').removesuffix('.*')}: ")
+        assert "needs 3.9 or later" in refused.refused and "cannot run a script on Python 2" in refused.refused
+    # What admits a Python 3 is matched as before: the official batch environments ask for python=3.8.5.
+    assert choose(">=2.7", "conda.yaml", legacy) == type(refused)(here)
+    assert not choose("==3.8.5", "conda.yaml", legacy).refused
+    write(pytester.path / "onlinescoring" / "score.py", "def init():\n    pass\ndef run(raw):\n    return raw\n")
+    write(
+        pytester.path / "environment" / "conda.yaml",
+        "name: legacy\ndependencies:\n  - python=2.7\n  - pip:\n    - azureml-defaults\n",
+    )
+    monkeypatch.setenv("SCORE_CONTRACT_CACHE", str(pytester.path / "cache"))
+    result = pytester.runpytest("--score", "onlinescoring/score.py", "--score-env", "environment/conda.yaml", "-rA")
+    result.stdout.fnmatch_lines(
+        [
+            "environment/conda.yaml asks for python 2.7: the inference server needs Python 3"
+            " (azureml-inference-server-http 1.5 needs 3.9 or later), and the gate cannot run a script on Python 2",
+            "*FAILED onlinescoring/score.py::environment_builds*",
+        ]
+    )
+    assert result.parseoutcomes().get("passed") is None
+    assert not (pytester.path / "cache" / "envs").exists()  # nothing was built on another Python
 
 
 def test_top_level_imports_skip_optional_ones_and_follow_local_modules(tmp_path: Path) -> None:
@@ -336,9 +456,9 @@ def test_score_contracts_own_packages_are_invisible_to_the_script(tmp_path: Path
 
 
 def gate_copy(pytester: pytest.Pytester, name: str) -> pytest.RunResult:
-    """tests/deployment/NAME copied as app/, gated in process."""
+    """tests/deployment/NAME copied as app/, gated in process in the environment of its requirements.txt."""
     shutil.copytree(HERE / name, pytester.path / "app")
-    return pytester.runpytest("--score", "app/score.py", "-rA")
+    return pytester.runpytest("--score", "app/score.py", "--score-env", "app/requirements.txt", "-rA")
 
 
 def test_a_package_of_ours_the_script_imports_is_missing_there(pytester: pytest.Pytester) -> None:
@@ -347,7 +467,7 @@ def test_a_package_of_ours_the_script_imports_is_missing_there(pytester: pytest.
         [
             "*score.py:6 imports hypothesis; app/requirements.txt does not install hypothesis*",
             "*No module named 'hypothesis'*",
-            "*environment: app/requirements.txt (found beside score.py)*",
+            "*environment: app/requirements.txt (--score-env)*",
         ]
     )
 
@@ -369,7 +489,7 @@ def test_an_environment_that_does_not_build_shows_the_installers_lines(pytester:
     result = gate_copy(pytester, "does_not_build")
     result.stdout.fnmatch_lines(
         [
-            "*app/requirements.txt does not install:*score-contract-no-such-package-anywhere*",
+            "*app/requirements.txt does not install (*):*score-contract-no-such-package-anywhere*",
             "*FAILED app/score.py::environment_builds*",
         ]
     )
@@ -382,17 +502,24 @@ def test_a_second_build_comes_from_the_cache_and_a_rebuild_rebuilds(
 ) -> None:
     monkeypatch.setenv("SCORE_CONTRACT_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv("SCORE_CONTRACT_INSTALLER", installer)
+    monkeypatch.delenv("UV_COMPILE_BYTECODE", raising=False)
     spec = read_env_file(write(tmp_path / "requirements.txt", "six\n"), "requirements.txt")
     chosen = choose("", "requirements.txt")
     first = build(spec, chosen)
     assert isinstance(first, Built) and not first.cached and first.installer == installer
     assert first.distributions.get("six") and "pytest" not in first.distributions
+    # Compiled as it was installed, as pip compiles in an image: a cached import is not timed with compiling.
+    tag = sys.implementation.cache_tag
+    assert list(first.folder.glob(f"lib/python*/site-packages/__pycache__/six.{tag}.pyc")), installer
     second = build(spec, chosen)
     assert isinstance(second, Built) and second.cached and second.folder == first.folder
     again = build(spec, chosen, rebuild=True)
     assert isinstance(again, Built) and not again.cached
     failed = build(replace(spec, requirements=("score-contract-no-such-package-anywhere==1.0",)), chosen)
     assert isinstance(failed, BuildFailure) and "score-contract-no-such-package-anywhere" in failed.output
+    # pip, as the platform installs, decides; uv's own failure is said beside it.
+    assert failed.installer == "pip"
+    assert failed.also.startswith("uv failed too: ") if installer == "uv" else not failed.also
 
 
 def test_the_official_server_runs_on_the_environments_python() -> None:
@@ -420,9 +547,9 @@ def test_the_worker_runs_on_the_older_python_an_environment_asks_for(pytester: p
         pytester.path / "app" / "conda.yaml",
         "dependencies:\n  - python=3.9\n  - pip:\n    - azureml-inference-server-http\n",
     )
-    result = pytester.runpytest("--score", "app/score.py")
+    result = pytester.runpytest("--score", "app/score.py", "--score-env", "app/conda.yaml")
     assert result.ret == 0, result.stdout.str()
-    result.stdout.fnmatch_lines(["*environment: app/conda.yaml (found beside score.py), Python 3.9*"])
+    result.stdout.fnmatch_lines(["*environment: app/conda.yaml (--score-env), Python 3.9*"])
 
 
 def test_an_init_slower_than_the_liveness_probe_allows_fails_its_check(pytester: pytest.Pytester) -> None:
@@ -445,3 +572,111 @@ def test_an_init_slower_than_the_liveness_probe_allows_fails_its_check(pytester:
         ]
     )
     assert "PASSED deployment.yml::deployment_files_exist" in result.stdout.str()
+
+
+def test_a_batch_deployment_needs_no_inference_server_in_its_environment() -> None:
+    # Shaped as cli/endpoints/batch/deploy-models/*/deployment.yml: its conda file, like the official batch
+    # environments', installs what the driver imports and no azureml-inference-server-http.
+    done = gate("--score", "tests/deployment/batch_without_server/deployment.yml")
+    seen = outcomes(done)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "environment_has_the_server" not in seen, done.stdout
+    assert set(seen.values()) == {"PASSED"}, done.stdout
+    assert {"environment_builds", "imports_are_installed", "run_handles_every_mini_batch", "init_runs_once"} <= set(
+        seen
+    )
+
+
+# -- which environment: only the one named ------------------------------------------
+
+
+def test_a_requirements_file_beside_a_plain_script_is_not_its_environment(pytester: pytest.Pytester) -> None:
+    # A developer's requirements.txt (pandas, pytest, black) beside score.py: Azure ML builds an environment
+    # only from what the deployment names, so neither does the gate; a note says how to use the file.
+    shutil.copytree(HERE / "dev_requirements_beside", pytester.path / "model-1")
+    result = pytester.runpytest("--score", "model-1/onlinescoring/score.py", "-rA")
+    assert result.ret == 0, result.stdout.str()
+    text = result.stdout.str()
+    assert "environment_builds" not in text and "environment_has_the_server" not in text
+    hint = (
+        "model-1/onlinescoring/requirements.txt is not used as the environment of score.py (Azure ML builds one"
+        " only from what the deployment names): to run the script in it, give --score-env"
+        ' model-1/onlinescoring/requirements.txt, or put env = "requirements.txt" in a score-contract.toml beside it'
+    )
+    assert f"score-contract: {hint}" in text  # the report header
+    assert f"model-1/onlinescoring/score.py: {hint}" in text  # the summary
+    # Named, it is the environment (and --score-env '' says there is none: no note then).
+    quiet = pytester.runpytest("--score", "model-1/onlinescoring/score.py", "--score-env", "", "-rA")
+    assert quiet.ret == 0 and "is not used as the environment" not in quiet.stdout.str()
+
+
+def test_score_contract_toml_names_the_environment_of_a_plain_script(pytester: pytest.Pytester) -> None:
+    shutil.copytree(HERE / "sees_only_its_env", pytester.path / "app")
+    write(pytester.path / "app" / "score-contract.toml", 'env = "requirements.txt"\n')
+    result = pytester.runpytest("--score", "app/score.py", "-rA", "-k", "environment or imports")
+    result.stdout.fnmatch_lines(
+        [
+            "*environment: app/requirements.txt (env = requirements.txt in app/score-contract.toml), Python*",
+            "PASSED app/score.py::environment_builds",
+            "PASSED app/score.py::environment_has_the_server",
+        ]
+    )
+
+
+def test_an_empty_score_env_runs_a_deployment_in_this_python() -> None:
+    done = gate("--score", "examples/deployment/deployment.yml", "--score-env", "")
+    assert done.returncode == 0, done.stdout + done.stderr
+    seen = outcomes(done)
+    assert "environment_builds" not in seen and seen["deployment_files_exist"] == "PASSED", done.stdout
+    assert set(seen.values()) == {"PASSED"}, done.stdout
+    assert (
+        "--score-env '': the environment environment.conda_file of examples/deployment/deployment.yml names is not"
+        " built; the script runs in this Python"
+    ) in done.stdout
+
+
+def test_imports_are_judged_on_the_servers_path_wherever_the_gate_is_started(tmp_path: Path) -> None:
+    # churn_features lies at the repository's root, outside the code folder the platform uploads: from the
+    # root, the working folder made it importable to the probe, and the verdict depended on where pytest ran.
+    shutil.copytree(HERE / "repo_package", tmp_path / "repo")
+    deployment = tmp_path / "repo" / "cli" / "endpoints" / "online" / "churn"
+    from_root = gate("--score", "cli/endpoints/online/churn/deployment.yml", cwd=tmp_path / "repo")
+    from_code = gate("--score", "../deployment.yml", cwd=deployment / "onlinescoring")
+    for done in (from_root, from_code):
+        seen = outcomes(done)
+        assert seen["imports_are_installed"] == "FAILED", done.stdout
+        assert seen["module_imports"] == "FAILED", done.stdout
+        assert "score.py:3 imports churn_features; " in done.stdout, done.stdout
+
+
+def test_the_header_and_summary_name_the_server_of_the_deployments_environment(tmp_path: Path) -> None:
+    # The deployment pins azureml-inference-server-http 1.4.1; the gate's own is 1.5: the header's versions
+    # line is the gate's, and a line of its own names the one the deployment runs.
+    cache = {"SCORE_CONTRACT_CACHE": str(tmp_path / "cache")}
+    spec = "tests/deployment/older_server/deployment.yml"
+    cold = gate("--score", spec, "-k", "environment", env=cache)
+    assert (
+        f"score-contract: {spec} runs in tests/deployment/older_server/environment/conda.yaml, not built yet:"
+        " the summary names the inference server it holds"
+    ) in cold.stdout, cold.stdout
+    assert re.search(r"Python 3\.11\.\d+, azureml-inference-server-http 1\.4\.1, ", cold.stdout), cold.stdout  # summary
+    warm = gate("--score", spec, "-k", "environment", env=cache)
+    assert (
+        f"score-contract: {spec} runs in tests/deployment/older_server/environment/conda.yaml:"
+        " azureml-inference-server-http 1.4.1, Python 3.11"
+    ) in warm.stdout, warm.stdout
+    assert outcomes(warm)["environment_has_the_server"] == "PASSED"
+
+
+def test_env_empty_in_score_contract_toml_runs_a_deployment_in_this_python(pytester: pytest.Pytester) -> None:
+    shutil.copytree(REPO / "examples" / "deployment", pytester.path / "deploy")
+    write(pytester.path / "deploy" / "score-contract.toml", 'env = ""\n')
+    result = pytester.runpytest("--score", "deploy/deployment.yml", "-rA")
+    assert result.ret == 0, result.stdout.str()
+    assert "environment_builds" not in result.stdout.str()
+    result.stdout.fnmatch_lines(
+        [
+            'deploy/deployment.yml: env = "" in deploy/score-contract.toml: the environment environment.conda_file'
+            " of deploy/deployment.yml names is not built; the script runs in this Python"
+        ]
+    )

@@ -212,25 +212,30 @@ def _pytest_cov(config: pytest.Config) -> Handover | None:
 
 
 def _progress(config: pytest.Config, line: str) -> None:
-    """A long step (building an environment), shown as it happens. The installer's own lines only on a
-    terminal; a log gets the step's name."""
-    first = line.startswith("environment of ")
-    _terminal_line(config, f"score-contract: {line}" if first else f"    {line}", always=first)
+    """A long step (building an environment, waiting for another session's build of it), as it happens.
+    The installers' own output is not streamed: it is kept for the failure text."""
+    _terminal_line(config, f"score-contract: {line}")
 
 
 def _status(config: pytest.Config, line: str) -> None:
-    """How a long search or server boot is going: on a terminal only (a CI log needs no ticking)."""
-    _terminal_line(config, f"score-contract: {line}", always=False)
+    """How a long search or server boot is going."""
+    _terminal_line(config, f"score-contract: {line}")
 
 
-def _terminal_line(config: pytest.Config, text: str, always: bool) -> None:
-    """``text`` written now, past pytest's capture, as its live logging is; unless ``always``, only when
-    the output is a terminal."""
+def _terminal_line(config: pytest.Config, text: str) -> None:
+    """``text`` written now, past pytest's capture, as its live logging is: on a terminal and in a CI log
+    alike, where minutes of silence look like a hang. The engine says at most one line every few seconds
+    (exploration.ticker's cadence), so a log stays short."""
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     capture = config.pluginmanager.get_plugin("capturemanager")
-    if reporter is None or capture is None or not (always or reporter.isatty):
+    if reporter is None or capture is None:
         return
     with capture.global_and_fixture_disabled():
+        # Under -q the progress dots have no file name before them, and ensure_newline starts a new line only
+        # after one: a line of ours would follow the dots. (pytest's live logging writes a newline too.)
+        reporter.ensure_newline()
+        if getattr(getattr(reporter, "_tw", None), "width_of_current_line", 0):
+            reporter.write("\n")
         reporter.write_line(text)
 
 
@@ -305,6 +310,8 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
             if session.settings.server
             else []
         ),
+        *(f"score-contract: {hint}" for hint in session.hints.values()),
+        *(f"score-contract: {line}" for line in session.environment_lines()),
     ]
 
 
@@ -346,7 +353,7 @@ def _python_collects(path: Path, parent: pytest.Collector) -> bool:
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     contract = session.config.stash.get(SESSION, None)
-    if contract is not None:
+    if contract is not None and not session.config.option.collectonly:  # --collect-only starts and builds nothing
         # An xdist worker collects every item but runs only those the controller sends it: starting
         # the first script's worker now could start one for a script another xdist worker runs.
         # What it runs next is known one item ahead (pytest_runtest_protocol below); the count of

@@ -9,8 +9,9 @@ combined when the script's run is closed, and the folder stays until the session
 In a deployment's environment (its own Python, none of our packages): coverage.py installed
 there is used as it is; otherwise ours, from a folder holding nothing but a link to it, when that
 Python has our major.minor version (coverage.py's C extension and its supported versions are tied
-to it); otherwise the script runs unmeasured and the summary says why. Installing coverage.py
-into the user's environment would make it another environment than the one deployed.
+to it); otherwise one installed for that Python version into a side folder of the cache
+(score_contract.environments.tools). Installing coverage.py into the user's environment would make
+it another environment than the one deployed.
 """
 
 from __future__ import annotations
@@ -64,23 +65,17 @@ class Measurement:
         """The worker's coverage argument; None when it cannot measure (``self.note`` says why)."""
         env = deployed.environment()
         built = env.built if env is not None else None
-        if env is None or built is None:
-            return self._request()
-        return self._request(built.python_version, bool(env.version("coverage")))
-
-    def _request(self, python_version: str = "", has_coverage: bool = False) -> str | None:
-        """``python_version``: a deployment environment's Python ("" for ours); ``has_coverage``:
-        whether coverage.py is installed there."""
         import_from = ""
-        if python_version and not has_coverage:
+        if env is not None and built is not None and not env.version("coverage"):
             ours = ".".join(map(str, sys.version_info[:2]))
-            if ".".join(python_version.split(".")[:2]) != ours:
-                self.note = (
-                    f"coverage.py is not installed in the deployment's environment (Python {python_version}),"
-                    f" and this one's (for Python {ours}) cannot run there"
-                )
-                return None
-            import_from = _coverage_shim()
+            if ".".join(built.python_version.split(".")[:2]) == ours:
+                import_from = _coverage_shim()
+            else:
+                side = deployed.coverage_folder()
+                if side.why_not:
+                    self.note = side.why_not
+                    return None
+                import_from = side.folder
         request = {
             "data_file": str(self.folder / ".coverage"),
             "include": self.include,

@@ -2,10 +2,16 @@
 
 A target is a scoring script or a deployment spec. A spec names the script, its code folder, the
 model, the environment file, environment variables and time limits; a plain script may come with an
-environment file (``--score-env``, or one found beside it — always named in the report). Both become
+environment file (``--score-env``, or ``env`` in the ``score-contract.toml`` beside it). Both become
 a :class:`Target`: the script to run, the run's settings with the spec's values applied (options
 given explicitly still win), and the environment to build. With neither, there is no Target and
 the run is exactly what it was without this module.
+
+A file that merely lies beside the script is never taken for its environment: Azure ML builds an
+environment only from what the deployment names, and a ``requirements.txt`` beside a script is as
+often the developer's own (pytest, black) as the deployment's. :func:`environment_hint` says how to
+use it instead. ``--score-env ''`` says "no environment": the script runs in this Python, even when
+its spec names one.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..batch.kind import Kind, recognise
 from ..core.wording import a
 from ..environments.envfile import BESIDE, EnvSpec, conda_spec, read_env_file
 from ..errors import UsageError
@@ -48,27 +55,52 @@ class Target:
     #: The request files beside the spec or the model (`az ml online-endpoint invoke --request-file`'s
     #: sample-request.json): samples when the user gives none.
     sample_requests: tuple[Path, ...] = ()
+    #: What runs the script: the online server, or the batch runtime (which never starts the server).
+    kind: Kind = "online"
 
 
 def target_of(settings: Settings, path: Path, invocation_dir: Path) -> Target | None:
     if is_spec(path):
         return _deployment(settings, read_spec(path, _shown(path, invocation_dir)), invocation_dir)
-    env_file, how = _env_file(settings, path)
+    env_file = settings.env_file
     if env_file is None:
         return None
-    shown = _shown(env_file, invocation_dir)
-    return Target(path, settings, env=read_env_file(env_file, shown), env_origin=f"{shown} ({how})", env_shown=shown)
+    shown, how = _shown(env_file, invocation_dir), _named_by(settings)
+    return Target(
+        path,
+        settings,
+        env=read_env_file(env_file, shown),
+        env_origin=f"{shown} ({how})",
+        env_shown=shown,
+        kind=recognise(path, settings.kind).kind,
+    )
 
 
-def _env_file(settings: Settings, script: Path) -> tuple[Path | None, str]:
-    """The environment file of a plain script, and how it was found."""
-    if settings.env_file is not None:
-        return settings.env_file, settings.flag(ENV)
+def environment_hint(settings: Settings, path: Path, invocation_dir: Path) -> str:
+    """For a plain script that names no environment: the likely environment file beside it, which is
+    not used, and how to use it ("" when there is none, or when the user said which to use)."""
+    if is_spec(path) or settings.env_file is not None or ENV.dest in settings.given:
+        return ""
     for name in BESIDE:
-        candidate = script.parent / name
+        candidate = path.parent / name
         if candidate.is_file():
-            return candidate, f"found beside {script.name}"
-    return None, ""
+            shown = _shown(candidate, invocation_dir)
+            return (
+                f"{shown} is not used as the environment of {path.name} (Azure ML builds one only from what the"
+                f" deployment names): to run the script in it, give {settings.flag(ENV)} {shown}, or put"
+                f' env = "{name}" in a score-contract.toml beside it'
+            )
+    return ""
+
+
+def _named_by(settings: Settings) -> str:
+    """What gave the environment file: the flag, or the key and its file (``env = ... in app/score-contract.toml``)."""
+    return dict(settings.named).get(ENV.dest) or settings.flag(ENV)
+
+
+def _opted_out(settings: Settings) -> bool:
+    """``--score-env ''`` (or ``env = ""``): no environment, the script runs in this Python."""
+    return ENV.dest in settings.given and settings.env_file is None
 
 
 def _deployment(settings: Settings, spec: Deployment, invocation_dir: Path) -> Target:
@@ -112,15 +144,23 @@ def _deployment(settings: Settings, spec: Deployment, invocation_dir: Path) -> T
     changes["named"] = tuple(named.items())
     run_settings = replace(settings, **changes)  # type: ignore[arg-type]
     env, origin, shown = None, "", ""
-    env_file, how = (settings.env_file, settings.flag(ENV)) if settings.env_file is not None else (None, "")
-    if env_file is None and spec.env_file is not None and spec.env_file.is_file():
+    env_file, how = (settings.env_file, _named_by(settings)) if settings.env_file is not None else (None, "")
+    if env_file is None and spec.env_file is not None and spec.env_file.is_file() and not _opted_out(settings):
         env_file, how = spec.env_file, f"{spec.env_field} of {spec.shown}"
     if env_file is not None:
         shown = _shown(env_file, invocation_dir)
         env, origin = read_env_file(env_file, shown), f"{shown} ({how})"
-    elif spec.env_inline is not None:
+    elif spec.env_inline is not None and not _opted_out(settings):
         shown = origin = f"{spec.env_field} of {spec.shown}"
         env = conda_spec(spec.env_inline, spec.source, shown)
+    elif _opted_out(settings) and (spec.env_field or spec.image):
+        declared = spec.env_field or "environment"
+        notes.append(
+            f"{settings.shown(ENV, repr(''))}: the environment {declared} of {spec.shown} names is not built;"
+            " the script runs in this Python"
+        )
+    else:
+        notes.append("no environment file: the script runs in this Python, as without a deployment spec")
     return Target(
         spec.script or spec.source,
         run_settings,
@@ -130,7 +170,8 @@ def _deployment(settings: Settings, spec: Deployment, invocation_dir: Path) -> T
         shown,
         tuple(spec.environment_variables.items()),
         tuple(notes),
-        _sample_requests(spec) if spec.kind == "online" else (),
+        sample_requests=_sample_requests(spec) if spec.kind == "online" else (),
+        kind=recognise(spec.script, run_settings.kind).kind if spec.script is not None else "online",
     )
 
 

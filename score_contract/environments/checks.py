@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from ..core.observations import InitResult
 from ..judging.checks import Check, Violation
 from .envfile import SERVER_DISTRIBUTIONS
+from .installers import last_line
 from .prepared import EnvironmentEvidence
 
 
@@ -41,13 +42,19 @@ def deployment_files_exist(files: DeploymentFiles) -> Violation | None:
 
 def environment_builds(env: EnvironmentEvidence) -> Violation | None:
     """The environment file installs: every requirement resolves and installs on the Python it asks for."""
-    if env.failure is None:
+    if env.refused:
+        return Violation(env.refused, details="write the Python the deployment runs on, e.g. python=3.11")
+    failure = env.failure
+    if failure is None:
         return None
-    last = [line for line in env.failure.output.splitlines() if line.strip()]
-    headline = last[-1].strip() if last else "the installer failed"
+    said = [line for line in failure.output.splitlines() if line.strip()]
+    # The platform installs with conda and pip: where uv failed, pip's failure is the verdict.
+    decided = f"{failure.installer} after uv" if failure.also else failure.installer
     return Violation(
-        f"{env.shown} does not install: {headline}",
-        details=f"{env.failure.command} said:\n" + "\n".join(f"    {line}" for line in last),
+        f"{env.shown} does not install ({decided}): {last_line(failure.output)}",
+        details=f"{failure.command} said:\n"
+        + "\n".join(f"    {line}" for line in said)
+        + (f"\n{failure.also}" if failure.also else ""),
     )
 
 
@@ -94,3 +101,11 @@ ENVIRONMENT_CHECKS: tuple[Check, ...] = (
     Check(imports_are_installed, "environment"),
 )
 PROBE_CHECKS: tuple[Check, ...] = (Check(init_finishes_within_the_probes, "probe"),)
+
+
+def environment_checks(kind: str) -> tuple[Check, ...]:
+    """The environment's checks for a script the online server runs, or the batch runtime: a batch
+    endpoint never starts azmlinfsrv, and the official batch environments do not install it."""
+    if kind == "batch":
+        return tuple(c for c in ENVIRONMENT_CHECKS if c.judge is not environment_has_the_server)
+    return ENVIRONMENT_CHECKS

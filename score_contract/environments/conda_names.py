@@ -2,8 +2,9 @@
 
 A hand-kept table: no maintained library maps conda-forge names to PyPI names offline
 (grayskull's mapping needs the network and is a build tool's internals). Most conda packages
-share their PyPI name; the table lists those that do not, and those that have no PyPI
-counterpart a virtual environment could use (compilers, CUDA, system libraries).
+share their PyPI name; the table lists those that do not, those that have no PyPI
+counterpart a virtual environment could use (compilers, CUDA, system libraries: left out), and
+Python packages only conda installs (gdal: then conda builds the environment, or nothing does).
 """
 
 from __future__ import annotations
@@ -85,6 +86,36 @@ CONDA_ONLY = (
     "_openmp_mutex",
     "ld_impl_linux-64",
 )
+
+
+#: Python packages that only conda installs: on PyPI there is nothing of that name, or a source
+#: distribution that builds only against system libraries a virtual environment does not have
+#: (GDAL's needs libgdal and gdal-config). A pip build of them would fail for want of conda, not
+#: because the environment is wrong: they are built with conda, or not at all (see .installers).
+NEEDS_CONDA = (
+    "gdal",
+    "libgdal",
+    "pdal",
+    "python-pdal",
+    "graph-tool",
+    "pythonocc-core",
+    "esmpy",
+    "esmf",
+    "openbabel",
+    "pynio",
+    "pyngl",
+    "wrf-python",
+    "poppler",
+    "tesseract",
+    "cdo",
+    "nco",
+    "pymol-open-source",
+    "ambertools",
+)
+
+
+def needs_conda(conda_name: str) -> bool:
+    return conda_name.lower() in NEEDS_CONDA
 
 
 def pypi_name(conda_name: str) -> str | None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from .checks import DeploymentFiles
 from .prepared import EnvironmentEvidence, prepare
+from .tools import SideFolder, coverage_for
 
 if TYPE_CHECKING:
     from ..deployment.targets import Target
@@ -56,9 +57,12 @@ class Deployed:
         if files is not None and files.missing is not None:
             return "the deployment names a file that does not exist", "deployment_files_exist"
         env = self.environment()
+        if env is not None and env.unreproducible:
+            return "the environment cannot be built on this machine", "environment_builds"
         if env is not None and env.built is None:
             return "the environment did not build", "environment_builds"
-        if env is not None and not env.has_server:
+        # The batch runtime never starts the inference server: its environment need not hold it.
+        if env is not None and not env.has_server and self.target is not None and self.target.kind != "batch":
             return "the environment holds no inference server", "environment_has_the_server"
         return None
 
@@ -71,6 +75,13 @@ class Deployed:
         """A distribution's version in the environment (None: no environment, this Python's)."""
         env = self.environment()
         return env.version(distribution) if env is not None and env.built is not None else None
+
+    def coverage_folder(self) -> SideFolder:
+        """Where the environment's Python (another than ours) imports coverage.py from: a side folder of the
+        cache, installed once for its version (see .tools)."""
+        env = self.environment()
+        assert env is not None and env.built is not None
+        return coverage_for(env.built.python, env.built.python_version, self.progress or (lambda line: None))
 
     def variables(self) -> dict[str, str]:
         """Set for the script (and the official server): the spec's environment_variables, and what the
@@ -91,6 +102,4 @@ class Deployed:
         env = self._environment
         if env is not None:
             notes += env.notes()
-        elif self.target is not None and self.target.env is None and self.target.deployment is not None:
-            notes.append("no environment file: the script runs in this Python, as without a deployment spec")
         return tuple(notes)

@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..isolation.sandbox import outside_our_python
 
 #: Import name -> distribution, for modules whose distribution is named otherwise and may not be
 #: installed here either.
@@ -145,16 +148,28 @@ def _local(module: str, roots: list[Path], importer: Path) -> tuple[bool, Path |
     return False, None
 
 
-#: Run in the environment's Python (any 3.x): which of the names it can import.
-_FIND = "import importlib.util, json, sys; print(json.dumps([n for n in json.loads(sys.argv[1]) if importlib.util.find_spec(n) is None]))"
+#: Run in the environment's Python (any 3.x): which of the names it can import with the server's sys.path.
+#: ``-c`` puts the working folder first; the server has none of it, only AML_APP_ROOT appended
+#: (AZUREML_SERVER_FACTS.md, Loading), so the verdict must not depend on where the gate was started.
+_FIND = (
+    "import importlib.util, json, sys; sys.path[:] = [p for p in sys.path if p not in ('', '.')] + [sys.argv[2]];"
+    " print(json.dumps([n for n in json.loads(sys.argv[1]) if importlib.util.find_spec(n) is None]))"
+)
 
 
-def missing_in(python: Path, imports: list[ImportLine], has_server: bool) -> list[Missing]:
+def missing_in(python: Path, imports: list[ImportLine], has_server: bool, app_root: Path) -> list[Missing]:
     """The imports the environment at ``python`` cannot satisfy, with the distribution to add."""
     wanted = sorted({i.module for i in imports})
     if not wanted:
         return []
-    result = subprocess.run([str(python), "-c", _FIND, json.dumps(wanted)], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [str(python), "-c", _FIND, json.dumps(wanted), str(app_root)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=app_root,
+        env=outside_our_python(os.environ),
+    )
     absent = set(json.loads(result.stdout)) if result.returncode == 0 else set()
     missing = []
     for entry in imports:

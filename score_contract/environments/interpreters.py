@@ -1,5 +1,6 @@
 """The Python an environment is built on: the one its env file asks for when this machine has
-it, else the nearest one (and the report says so).
+it, else the nearest Python 3 (and the report says so). A file that asks for Python 2 is refused:
+no release of the inference server runs there, and the nearest 3.x would be another environment.
 
 Interpreters are looked for on PATH (``python3.X``), in pyenv's versions folder and in uv's
 managed interpreters; the first satisfying the file's ``python`` spec wins, newest first.
@@ -7,6 +8,7 @@ managed interpreters; the first satisfying the file's ``python`` spec wins, newe
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -34,10 +36,14 @@ class Choice:
     interpreter: Interpreter
     #: Why it is not the one asked for ("" when it is).
     note: str = ""
+    #: Why no environment can be built for what the file asks ("" when one can): then nothing is built.
+    refused: str = ""
 
 
+@functools.cache
 def installed() -> list[Interpreter]:
-    """Every CPython 3 found on this machine, newest first, one per version."""
+    """Every CPython 3 found on this machine, newest first, one per version (looked for once a session: the
+    report header and each environment ask)."""
     candidates: list[str] = [sys.executable]
     for minor in range(8, 20):
         found = shutil.which(f"python3.{minor}")
@@ -88,6 +94,15 @@ def choose(spec: str, shown: str, available: list[Interpreter] | None = None) ->
         return Choice(current, f"{shown} asks for python {spec}, which we cannot read: Python {current.minor} is used")
     if wanted.contains(current.version):
         return Choice(current)
+    if _python_2_only(wanted):
+        # No Python 3 matches: matching the nearest 3.x would judge another environment than the one asked for.
+        # AZUREML_SERVER_FACTS.md: azureml-inference-server-http 1.5 works on Python 3.9-3.13.
+        asked = spec.removeprefix("==").removesuffix(".*")
+        return Choice(
+            current,
+            refused=f"{shown} asks for python {asked}: the inference server needs Python 3"
+            " (azureml-inference-server-http 1.5 needs 3.9 or later), and the gate cannot run a script on Python 2",
+        )
     for interpreter in available:
         if wanted.contains(interpreter.version):
             return Choice(interpreter)
@@ -97,6 +112,14 @@ def choose(spec: str, shown: str, available: list[Interpreter] | None = None) ->
         nearest,
         f"{shown} asks for python {spec.removeprefix('==').removesuffix('.*')}, which this machine does not have:"
         f" the environment is built on Python {nearest.version} (the nearest one)",
+    )
+
+
+def _python_2_only(wanted: SpecifierSet) -> bool:
+    """Whether the spec admits no Python 3 (``2.7``, ``<=2.7``; not ``>=2.7``)."""
+    bounds = [s for s in wanted if s.version[:1].isdigit()]
+    return bool(bounds) and all(
+        s.operator in ("==", "===", "~=", "<", "<=") and int(s.version.split(".")[0]) < 3 for s in bounds
     )
 
 

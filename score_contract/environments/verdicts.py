@@ -24,6 +24,12 @@ def judge_deployed(check: Check, deployed: Deployed, init: Callable[[], InitResu
             )
         env = deployed.environment()
         assert env is not None
+        if env.unreproducible and check.name == "environment_builds":
+            return Verdict("skipped", reason=env.unreproducible)  # not a failure: the platform may build it
+        if env.unreproducible:
+            blocked = deployed.blocker()
+            assert blocked is not None
+            return Verdict("skipped", reason=blocked[0], blocked_by=blocked[1])
         if check.name != "environment_builds" and env.built is None:
             return Verdict("skipped", reason="the environment did not build", blocked_by="environment_builds")
         # Only what may make the verdict wrong is a warning; the rest is in the terminal summary.

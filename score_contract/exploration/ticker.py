@@ -2,7 +2,7 @@
 
 Nothing in a phase's first ``FIRST`` seconds (a script checked in a second prints no extra line),
 then at most one line every ``EVERY`` seconds. The shell decides where lines go (pytest's terminal
-writer, only on a terminal); the engine only says them.
+writer, on a terminal and in a CI log alike); the engine only says them.
 """
 
 from __future__ import annotations
