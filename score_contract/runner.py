@@ -9,11 +9,13 @@ replaces it, init() included, and the remaining bodies go to the new one.
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from .core.compare import Difference, json_path
+from .core.files import changed, listing
 from .core.observations import (
     VALID_AND_VARIED,
     Body,
@@ -76,6 +78,9 @@ class ScriptRun:
         self.volatile_found: dict[str, Difference] = {}
         #: Where the workers' coverage data goes (--score-cov and the options that imply it).
         self.measurement = measurement_for(script, settings)
+        #: The model folder as the worker will find it, listed before the worker starts: what init() and run() write
+        #: there is what changed (see model_writes).
+        self._model_listing = listing(str(settings.model_dir)) if settings.model_dir is not None else None
 
     # -- lifecycle -------------------------------------------------------------
 
@@ -252,6 +257,13 @@ class ScriptRun:
     def call_of(self, body: Body) -> Call | None:
         """The call that sent ``body`` (the very object a violation names)."""
         return next((call for call in self._calls or () if call.body is body), None)
+
+    def model_writes(self) -> tuple[str, ...]:
+        """The files of the model folder init() and run() created or changed, so far, relative to the folder."""
+        folder = self.settings.model_dir
+        if folder is None:
+            return ()
+        return tuple(os.path.relpath(path, folder) for path in changed(self._model_listing, str(folder)))
 
     def evidence(self) -> Evidence:
         return Evidence(self._imported, self._init, self._calls or (), self.settings.volatile_keys)

@@ -20,15 +20,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from ..core.files import Listing, changed, listing
 from ..core.observations import ImportResult, InitResult
 from ..serving import calling, tracebacks
 from . import runtime
 from .context import MiniBatchContext, passes_context
 from .observations import BatchCall, MiniBatch
-
-#: A folder with more files than this is not watched for writes (too costly to list).
-_WATCH_LIMIT = 5000
-_IGNORED_PARTS = ("__pycache__", ".hypothesis", ".pytest_cache", ".git")
 
 
 class BatchDriver:
@@ -122,7 +119,7 @@ class BatchDriver:
             return BatchCall(mini_batch, not_called=True)
         argument: object = mini_batch.table if mini_batch.table is not None else list(mini_batch.files)
         context = MiniBatchContext(index, mini_batch.table) if self.with_context else None
-        before = {folder: _files(folder) for _, folder in watched}
+        before = {folder: listing(folder) for _, folder in watched}
         self.init_calls[0] = 0
         started = time.perf_counter()
         try:
@@ -203,35 +200,6 @@ def argv_hint(exc: BaseException) -> str:
     )
 
 
-def _files(folder: str) -> dict[str, tuple[int, int]] | None:
-    """path -> (mtime, size) of the files under ``folder``; None when there are too many to watch."""
-    found: dict[str, tuple[int, int]] = {}
-    for root, dirs, names in os.walk(folder):
-        dirs[:] = [d for d in dirs if d not in _IGNORED_PARTS]
-        for name in names:
-            if name.endswith(".pyc"):
-                continue
-            path = os.path.join(root, name)
-            try:
-                stat = os.stat(path)
-            except OSError:
-                continue
-            found[path] = (stat.st_mtime_ns, stat.st_size)
-            if len(found) > _WATCH_LIMIT:
-                return None
-    return found
-
-
-def _stray(
-    before: dict[str, dict[str, tuple[int, int]] | None], watched: tuple[tuple[str, str], ...]
-) -> tuple[tuple[str, str], ...]:
-    stray = []
-    for kind, folder in watched:
-        earlier = before.get(folder)
-        if earlier is None:
-            continue
-        now = _files(folder) or {}
-        for path, stamp in now.items():
-            if earlier.get(path) != stamp:
-                stray.append((kind, path))
+def _stray(before: dict[str, Listing | None], watched: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    stray = [(kind, path) for kind, folder in watched for path in changed(before.get(folder), folder)]
     return tuple(stray[:10])
