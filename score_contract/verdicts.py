@@ -74,7 +74,8 @@ def judge(check: Check, run: ScriptRun) -> Verdict:
             "skipped", reason="no valid body got an answer to send again", blocked_by="run_accepts_valid_input"
         )
     if not judged:
-        reason = f"no {_what(check)} reached run(): all {len(mine)} were refused before run() saw them"
+        refused = "the only one was" if len(mine) == 1 else f"all {len(mine)} were"
+        reason = f"no {_what(check)} reached run(): {refused} refused before run() saw them"
         return Verdict("skipped", reason=reason, warnings=notes)
     if check.phase == "call" and check.name != "run_accepts_valid_input":
         # The other checks of valid bodies judge what run() returned.

@@ -28,6 +28,11 @@ def test_every_differing_path_is_listed() -> None:
     assert describe(found) == "$.a: 1 → 2; $.b[1]: 2 → 3"
 
 
+def test_lists_of_other_lengths_are_counted_in_words_that_agree() -> None:
+    found = differences(answer({"labels": ["a"]}), answer({"labels": ["a", "b"]}))
+    assert describe(found) == "$.labels: 1 item → 2 items"
+
+
 def test_a_json_string_is_compared_by_what_it_holds() -> None:
     first = answer(json.dumps({"result": [1], "time_in_sec": [0.0012]}))
     again = answer(json.dumps({"result": [1], "time_in_sec": [0.0015]}))

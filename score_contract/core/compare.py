@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from .observations import HttpResponse
+from .wording import plural
 
 _MISSING = object()
 _SHOWN = 80
@@ -127,7 +128,7 @@ class Difference:
         if self.path in ("status", "body"):
             return f"{self.path}: {self.before} → {self.after}"
         if isinstance(self.before, list) and isinstance(self.after, list):
-            return f"{self.path}: {len(self.before)} items → {len(self.after)} items"
+            return f"{self.path}: {_items(len(self.before))} → {_items(len(self.after))}"
         return f"{self.path}: {_shown(self.before)} → {_shown(self.after)}"
 
 
@@ -209,6 +210,10 @@ def _volatile_value(value: object) -> bool:
         # Seconds or milliseconds since 1970, from 2001 to 2096.
         return 1e9 <= number < 4e9 or 1e12 <= number < 4e12
     return False
+
+
+def _items(count: int) -> str:
+    return f"{count} {plural(count, 'item')}"
 
 
 def _both_nan(a: object, b: object) -> bool:

@@ -13,6 +13,7 @@ import math
 import re
 from typing import Any
 
+from ..core.wording import plural
 from .json_schemas import TYPES, Reader, Sub, int_range
 from .schema_cases import NO_VALUE, Cases, Found, Minimal, Path, fresh_key, place, put, within
 
@@ -113,18 +114,18 @@ def _array_mistakes(cases: Cases, node: Sub, value: list[object], path: Path) ->
     has = f"{place(path)} has " if path else ""
     low, high = schema.get("minItems", 0), schema.get("maxItems")
     if low > 0:
-        out.append((f"{has}{low - 1} items where minItems is {low}", value[: low - 1]))
+        out.append((f"{has}{_items(low - 1)} where minItems is {low}", value[: low - 1]))
     filler = value[-1] if value else cases.simplest(cases.reader.item(node, 0))
     if high is not None and filler is not NO_VALUE:
         longer = value[: high + 1] + [filler] * (high + 1 - len(value))
-        out.append((f"{has}{high + 1} items where maxItems is {high}", longer))
+        out.append((f"{has}{_items(high + 1)} where maxItems is {high}", longer))
     if schema.get("uniqueItems") and value:
         out.append((f"{has}a repeated item where uniqueItems is true", [*value, value[0]]))
     if schema.get("items") is False and filler is not NO_VALUE:
         fixed = len(schema.get("prefixItems", []))
         out.append(
             (
-                f"{has}{fixed + 1} items where only {fixed} are allowed",
+                f"{has}{_items(fixed + 1)} where only {fixed} {plural(fixed, 'is', 'are')} allowed",
                 value[:fixed] + [filler] * (fixed + 1 - len(value[:fixed])),
             )
         )
@@ -153,9 +154,9 @@ def _string_mistakes(schema: dict[str, Any], where: str) -> list[tuple[str, obje
     low, high = schema.get("minLength", 0), schema.get("maxLength")
     out: list[tuple[str, object]] = []
     if low > 0:
-        out.append((f"{where} has {low - 1} characters where minLength is {low}", "a" * (low - 1)))
+        out.append((f"{where} has {_characters(low - 1)} where minLength is {low}", "a" * (low - 1)))
     if high is not None:
-        out.append((f"{where} has {high + 1} characters where maxLength is {high}", "a" * (high + 1)))
+        out.append((f"{where} has {_characters(high + 1)} where maxLength is {high}", "a" * (high + 1)))
     if "pattern" in schema:
         wrong = next((s for s in ("", "!", "a", "0", "A", " ") if not re.search(schema["pattern"], s)), None)
         if wrong is not None:
@@ -164,6 +165,14 @@ def _string_mistakes(schema: dict[str, Any], where: str) -> list[tuple[str, obje
         wrong = FORMAT_MISTAKES[schema["format"]]
         out.append((f"{where} is {_show(wrong)}, not a valid {schema['format']}", wrong))
     return out
+
+
+def _items(count: int) -> str:
+    return f"{count} {plural(count, 'item')}"
+
+
+def _characters(count: int) -> str:
+    return f"{count} {plural(count, 'character')}"
 
 
 def _show(value: object) -> str:
