@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TextIO
 
-from .core.observations import Body, Call, Evidence, ImportResult, InitResult
+from .core.observations import Body, Call, Evidence, HttpResponse, ImportResult, InitResult
+from .core.wording import shown_bytes
 from .environments.deployed import Deployed
 from .errors import UsageError
 from .isolation.sandbox import Sandbox
@@ -113,7 +114,7 @@ def _replay(sandbox: Sandbox, settings: Settings, body: Body | None, out: TextIO
         for name, value in response.headers:
             if name.lower() in _SHOWN_HEADERS:
                 out.write(f"{name}: {value}\n")
-        out.write(f"\n{response.body.decode('utf-8', 'replace')}\n\n")
+        out.write(f"\n{_shown(response)}\n\n")
     if call.rejected is not None:
         out.write(f"the body was refused before run() saw it: {call.rejected}\n")
         return 1
@@ -129,6 +130,11 @@ def _replay(sandbox: Sandbox, settings: Settings, body: Body | None, out: TextIO
             broken = _problem(check.judge(Evidence(imported, init, (call,))), out, settings) or broken
     ok = call.response is not None and 200 <= call.response.status < 300
     return 0 if ok and not broken else 1
+
+
+def _shown(response: HttpResponse) -> str:
+    """The whole answer when it is text; what it is, when it is an image or other bytes."""
+    return shown_bytes(response.body, response.header("Content-Type") or "", limit=len(response.body))
 
 
 def _request_text(request: Body) -> str:
@@ -181,7 +187,7 @@ def replay_on_server(settings: Settings, body: Body | None, out: TextIO) -> int:
         for name, value in response.headers:
             if name.lower() in _SHOWN_HEADERS:
                 out.write(f"{name}: {value}\n")
-        out.write(f"\n{response.body.decode('utf-8', 'replace')}\n")
+        out.write(f"\n{_shown(response)}\n")
         lines = relevant_lines(server.log_since(offset))
         if lines:
             out.write("\nthe server's log, trimmed:\n" + _indented("\n".join(lines)) + "\n")

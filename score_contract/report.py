@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .core.observations import Body, HttpResponse
+from .core.wording import shown_bytes
 from .inputs.edges import edges
 from .inputs.samples import content_type_of
 from .judging.checks import Check, Violation
@@ -141,7 +142,7 @@ def render(
     if check.phase == "call":
         lines += edge_note(verdict, contract)
     if server_answer is not None:
-        text = server_answer.body[:300].decode("utf-8", "replace")
+        text = shown_bytes(server_answer.body, server_answer.header("Content-Type") or "")
         lines.append(f"the official server answered the same body: HTTP {server_answer.status} {text}")
     server = check.phase.startswith("server-")
     reproduce = reproduce_command(script, settings, invocation_dir, first.body, server)

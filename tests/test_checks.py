@@ -337,3 +337,30 @@ def test_the_same_hidden_error_every_time_is_left_to_run_does_not_hide_errors() 
     )
     assert checks.run_does_not_hide_errors(calls[0]) is not None
     assert checks.run_uses_its_input(Evidence(calls=calls)) is None
+
+
+# -- how an answer is shown -------------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x04"
+
+
+def test_an_image_answer_is_shown_as_what_it_is_not_as_raw_bytes() -> None:
+    answer = HttpResponse(500, (("Content-Type", "image/png"),), PNG)
+    violation = checks.response_status_is_2xx(Call(BODY, response=answer, returned_response=True))
+    assert violation is not None
+    assert violation.details == "response body: (20 bytes of image/png: 89 50 4e 47 0d 0a 1a 0a …)"
+
+
+@pytest.mark.parametrize(
+    ("data", "shown"),
+    [
+        (b'{"label": "cat"}', '{"label": "cat"}'),
+        ("é".encode() * 4, "éé"),  # cut at 5 bytes, inside the third "é": still text
+        (b"\x1b[2Jhello", "(9 bytes of text/plain: 1b 5b 32 4a 68 65 6c 6c …)"),  # a terminal escape
+        (b"\xff", "(1 byte of text/plain: ff)"),
+    ],
+)
+def test_a_body_is_shown_as_text_only_when_it_is_text(data: bytes, shown: str) -> None:
+    from score_contract.core.wording import shown_bytes
+
+    assert shown_bytes(data, "text/plain", limit=5 if data.startswith("é".encode()) else 300) == shown

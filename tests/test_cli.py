@@ -108,6 +108,15 @@ def test_replay_reads_the_body_from_a_file_byte_for_byte(tmp_path: Path) -> None
     assert '{"predictions": [6.0, 14.0]}' in done.stdout
 
 
+def test_replay_shows_an_image_answer_as_what_it_is_not_as_raw_bytes() -> None:
+    script = "tests/realworld/rawhttp_image_to_image/score.py"
+    done = cli("replay", script, "--body-file", "tests/realworld/rawhttp_image_to_image/samples/cat.png")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "HTTP 200\nContent-Type: image/png" in done.stdout
+    assert re.search(r"^\(\d+ bytes of image/png: 89 50 4e 47 0d 0a 1a 0a …\)$", done.stdout, re.MULTILINE), done.stdout
+    assert "PNG" not in done.stdout and "\ufffd" not in done.stdout
+
+
 def test_replay_without_a_body_checks_import_and_init_only() -> None:
     done = cli("replay", "tests/scripts/init_raises/score.py")
     assert done.returncode == 1

@@ -53,6 +53,7 @@ CORRECT = (
     "custom_parameter_type",
     "mlflow_style_no_sample",
     "rawhttp_image",
+    "rawhttp_image_to_image",
     "rawhttp_multipart",
     "correct_undecorated_batch",
     "handled_cache_miss",

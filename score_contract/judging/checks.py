@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from ..core.compare import changes, differences
 from ..core.observations import VALID_AND_VARIED, Body, Call, Caught, Death, Evidence, ImportResult, InitResult
+from ..core.wording import shown_bytes
 from .answers import answer_value, carried, error_report
 
 #: What a check judges: the import, init(), each call with a valid body, each
@@ -243,7 +244,8 @@ def response_status_is_2xx(call: Call) -> Violation | None:
 
 
 def _preview(call: Call) -> str:
-    return call.response.body[:300].decode("utf-8", "replace") if call.response is not None else ""
+    response = call.response
+    return shown_bytes(response.body, response.header("Content-Type") or "") if response is not None else ""
 
 
 def output_is_json_encodable(call: Call) -> Violation | None:
