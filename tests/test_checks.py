@@ -161,6 +161,35 @@ def test_output_is_strict_json_ignores_responses_that_are_not_json() -> None:
     assert checks.output_is_strict_json(Call(BODY, response=image, returned_response=True)) is None
 
 
+@pytest.mark.parametrize(
+    ("answer", "held"),
+    [(b"\"{'prediction': [0], 'ok': True}\"", "dict"), (b"\"['cat', 'dog', None]\"", "list")],
+)
+def test_a_python_repr_of_a_dict_or_list_is_named_as_not_json(answer: bytes, held: str) -> None:
+    violation = checks.output_is_not_double_encoded(Call(BODY, response=ok(answer)))
+    assert violation is not None
+    assert violation.headline.startswith(f"run() returned str() of a {held}: the client gets a Python repr")
+    assert f"Return the {held} itself" in violation.details
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        b'{"prediction": [0]}',  # the dict itself
+        b'"cat"',  # a label
+        b'"[0 1]"',  # str() of a numpy array: not a literal either, and not this check's concern
+        b'"{not a literal}"',
+    ],
+)
+def test_data_or_a_plain_string_is_not_a_python_repr(answer: bytes) -> None:
+    assert checks.output_is_not_double_encoded(Call(BODY, response=ok(answer))) is None
+
+
+def test_a_response_object_with_repr_text_is_passed_through_as_it_is() -> None:
+    text = HttpResponse(200, (("Content-Type", "text/plain"),), b"{'prediction': [0]}")
+    assert checks.output_is_not_double_encoded(Call(BODY, response=text, returned_response=True)) is None
+
+
 def test_output_is_not_double_encoded_is_advisory() -> None:
     assert checks.output_is_not_double_encoded(Call(BODY, response=ok(b'"{}"'), double_encoded=True)) is not None
     assert next(c for c in CHECKS if c.judge is checks.output_is_not_double_encoded).advisory

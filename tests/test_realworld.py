@@ -67,11 +67,17 @@ CORRECT = (
 )
 #: Passes every check, with the advisory warning that run() seems to ignore its input.
 BLIND = ("placeholder_answer",)
+#: script -> an advisory warning it gets (it passes every check).
+ADVISED: dict[str, str] = {
+    "str_dict_answer": "run() returned str() of a dict: the client gets a Python repr in a JSON string",
+}
 
 
 def run_realworld_session(junit: Path) -> Outcomes:
     args = [
-        arg for name in (*BROKEN, *WARNED, *CORRECT, *BLIND) for arg in ("--score", f"tests/realworld/{name}/score.py")
+        arg
+        for name in (*BROKEN, *WARNED, *CORRECT, *BLIND, *ADVISED)
+        for arg in ("--score", f"tests/realworld/{name}/score.py")
     ]
     args += ["--score-timeout", "2", f"--hypothesis-seed={SEED}", "--score-examples", "30"]
     return run_contract_session(args, junit)
@@ -86,7 +92,7 @@ def test_each_broken_script_fails_exactly_its_checks(realworld: Outcomes, script
     assert failed(realworld, script) == BROKEN[script], realworld.output[-4000:]
 
 
-@pytest.mark.parametrize("script", (*CORRECT, *WARNED, *BLIND))
+@pytest.mark.parametrize("script", (*CORRECT, *WARNED, *BLIND, *ADVISED))
 def test_no_correct_script_fails(realworld: Outcomes, script: str) -> None:
     outcomes = {name: outcome for (s, name), (outcome, _) in realworld.outcomes.items() if s == script}
     assert outcomes == {check.name: "passed" for check in CHECKS}, realworld.output[-4000:]
@@ -126,6 +132,11 @@ def test_a_placeholder_answer_to_every_body_is_a_warning(realworld: Outcomes) ->
     assert len(texts) == 1, realworld.output[-4000:]
     assert re.match(r"run\(\) gave the same answer to all \d+ distinct valid bodies: it seems to", texts[0])
     assert 'the answer, every time: HTTP 200 {"predictions": [], "model_version": "1"}' in realworld.output
+
+
+@pytest.mark.parametrize("script", sorted(ADVISED))
+def test_an_advisory_finding_is_a_warning_that_says_what_it_is(realworld: Outcomes, script: str) -> None:
+    assert any(w.startswith(ADVISED[script]) for w in warnings_of(realworld, script)), realworld.output[-4000:]
 
 
 @pytest.mark.parametrize("script", (*CORRECT, *WARNED))
@@ -245,5 +256,5 @@ def test_a_parameter_type_we_cannot_read_gets_only_known_values_and_says_so(
 
 
 def test_paths_exist() -> None:
-    for name in (*BROKEN, *WARNED, *CORRECT, *BLIND):
+    for name in (*BROKEN, *WARNED, *CORRECT, *BLIND, *ADVISED):
         assert Path(REALWORLD, name, "score.py").is_file(), name

@@ -8,6 +8,7 @@ them in the order they run; there is no registry.
 
 from __future__ import annotations
 
+import ast
 import inspect
 import json
 from collections.abc import Callable
@@ -332,15 +333,53 @@ def output_matches_schema(call: Call) -> Violation | None:
 
 
 def output_is_not_double_encoded(call: Call) -> Violation | None:
-    """run() returns data, not a str that already holds JSON: the server encodes
-    a str again, and clients receive one JSON string instead of an object."""
+    """run() returns data, not a str that already holds it (json.dumps or str() of a
+    dict or list): the server encodes a str again, and clients receive one JSON string
+    instead of an object, or a Python repr they cannot parse as JSON at all."""
     if call.double_encoded:
         return Violation(
             "run() returned a JSON string; the server encodes it again (double encoding)",
             "Return the dict or list itself instead of json.dumps(...) of it.",
             body=call.body,
         )
+    held = python_repr(call)
+    if held is not None:
+        return Violation(
+            f"run() returned str() of a {held}: the client gets a Python repr in a JSON string, which is not JSON",
+            f"the answer: HTTP {call.response.status if call.response else ''} {_preview(call)}\n"
+            "str() writes 'single quotes', True, False and None, which JSON does not have: a client's"
+            f" json.loads of the string fails. Return the {held} itself; the server encodes it as JSON.",
+            body=call.body,
+        )
     return None
+
+
+#: Longer strings are not read back as a Python literal (ast.literal_eval's cost grows with them).
+_REPR_LIMIT = 100_000
+
+
+def python_repr(call: Call) -> str | None:
+    """ "dict" or "list" when run() returned the repr of one (``str(result)``): the answer is
+    one JSON string whose text is a Python literal and not JSON."""
+    response = call.response
+    if response is None or call.returned_response or not response.is_json or not 200 <= response.status < 300:
+        return None
+    try:
+        text = json.loads(response.body)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(text, str) or len(text) > _REPR_LIMIT or text.strip()[:1] not in ("{", "["):
+        return None
+    try:
+        json.loads(text)
+        return None  # JSON after all: double encoding, which the worker reports itself
+    except (ValueError, RecursionError):
+        pass
+    try:
+        value = ast.literal_eval(text.strip())
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+    return "dict" if isinstance(value, dict) else "list" if isinstance(value, list) else None
 
 
 def run_handles_invalid_input(call: Call) -> Violation | None:
