@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from .core.observations import VALID_AND_VARIED, VALID_PHASES, Call
+from .core.observations import VALID_AND_VARIED, VALID_PHASES, Call, LoadWarning
 from .core.wording import counted, plural
 from .judging import budgets
 from .judging.checks import Check, Violation
@@ -51,9 +51,13 @@ def judge(check: Check, run: ScriptRun) -> Verdict:
     if blocked is not None:
         return blocked
     if check.phase in ("import", "definition"):
-        return _verdict(check, [check.judge(run.imported())], judged=1)
+        imported = run.imported()
+        heard = load_warnings(imported.warnings, "while the script was imported") if check.phase == "import" else ()
+        return _verdict(check, [check.judge(imported)], judged=1, extra=heard)
     if check.phase == "init":
-        return _verdict(check, [check.judge(run.initialized())], judged=1)
+        init = run.initialized()
+        heard = load_warnings(init.warnings, "while init() ran") if init is not None else ()
+        return _verdict(check, [check.judge(init)], judged=1, extra=heard)
     calls = run.calls()
     if check.phase == "budget":
         return _judge_budget(check, run, calls)
@@ -90,6 +94,33 @@ def judge(check: Check, run: ScriptRun) -> Verdict:
     guessed = tuple(v for c, v in found if v is not None and _guessed(c, calls))
     verdict = _verdict(check, declared, judged=len(judged), extra=notes)
     return replace(verdict, findings=guessed) if verdict.outcome == "passed" and not check.advisory else verdict
+
+
+def load_warnings(heard: tuple[LoadWarning, ...], when: str) -> tuple[str, ...]:
+    """What the script's warnings say, one note each; a model saved with another version of its
+    library first, its estimators named together."""
+    notes: list[str] = []
+    skewed: dict[tuple[str, str, str], list[LoadWarning]] = {}
+    for warning in heard:
+        if warning.versions is not None:
+            skewed.setdefault(warning.versions, []).append(warning)
+    for (library, saved, loading), same in skewed.items():
+        subjects = ", ".join(dict.fromkeys(w.subject for w in same if w.subject))
+        where = next((f"loaded at {w.where}" for w in same if w.where), "")
+        what = ", ".join(part for part in (subjects, where) if part)
+        notes.append(
+            f"the model was saved with {library} {saved} and is loaded with {library} {loading}"
+            f"{f' ({what})' if what else ''}: {library} warned {when} that this"
+            ' "might lead to breaking code or invalid results".\n'
+            f"{library} said: {same[0].message}\n"
+            f"Give the deployment's environment the version the model was saved with ({library}=={saved}),"
+            f" or save the model again with {library} {loading}."
+        )
+    for warning in heard:
+        if warning.versions is None:
+            where = f" ({warning.where})" if warning.where else ""
+            notes.append(f"{when}, the script raised {warning.category}{where}: {warning.message}")
+    return tuple(notes)
 
 
 def _guessed(call: Call, calls: tuple[Call, ...]) -> bool:

@@ -65,6 +65,7 @@ CORRECT = (
     "timestamp_and_request_id",
     "seconds_timestamp",
     "generated_timestamps",
+    "sklearn_version_skew",
 )
 #: Passes every check, with the advisory warning that run() seems to ignore its input.
 BLIND = ("placeholder_answer",)
@@ -201,6 +202,20 @@ def test_clock_readings_in_other_formats_than_iso_are_noted_not_failed(realworld
     # repeat crosses a second, which failed one run in a few before dateutil read them.
     notes = [w for w in warnings_of(realworld, "generated_timestamps") if w.startswith("not compared")]
     assert len(notes) == 1 and "$.produced" in notes[0], realworld.output[-4000:]
+
+
+def test_a_model_pickled_with_another_scikit_learn_is_a_warning_naming_both_versions(realworld: Outcomes) -> None:
+    sklearn = pytest.importorskip("sklearn")
+    if sklearn.__version__ == "1.3.2":
+        pytest.skip("the model was saved with this very version")
+    texts = [w for w in warnings_of(realworld, "sklearn_version_skew") if w.startswith("the model was saved")]
+    assert len(texts) == 1, realworld.output[-4000:]
+    assert texts[0].startswith(
+        f"the model was saved with scikit-learn 1.3.2 and is loaded with scikit-learn {sklearn.__version__}"
+        " (LinearRegression, loaded at score.py:17 in init): scikit-learn warned while init() ran that this"
+        ' "might lead to breaking code or invalid results".'
+    )
+    assert "(scikit-learn==1.3.2), or save the model again" in texts[0]
 
 
 def test_the_summary_says_what_each_script_was_sent(realworld: Outcomes) -> None:

@@ -35,7 +35,7 @@ from .. import __version__
 from ..core.observations import ImportResult, Mode
 from ..inputs import contract
 from ..inputs.contract import Contract
-from . import tracebacks
+from . import tracebacks, warned
 from .caught import Watcher
 
 ENTRY_MODULE = "entry_module"
@@ -204,7 +204,7 @@ def load(script: str, app_root: str) -> tuple[ImportResult, LoadedScript | None]
     module = importlib.util.module_from_spec(spec)
     tracer = _InitCallTracer(script)
     try:
-        with tracer:
+        with tracer, warned.hearing(user_roots(script, app_root)) as heard:
             spec.loader.exec_module(module)
     except BaseException as exc:  # the server catches BaseException here too
         error = tracebacks.describe(exc, user_roots(script, app_root))
@@ -227,6 +227,7 @@ def load(script: str, app_root: str) -> tuple[ImportResult, LoadedScript | None]
         contract=_read_contract(loaded),
         # co_firstlineno of a decorated function is its first decorator's line.
         run_line=code.co_firstlineno if code is not None and code.co_filename == script else 0,
+        warnings=tuple(heard),
     )
     return result, loaded
 
