@@ -36,6 +36,7 @@ BROKEN: dict[str, set[str]] = {
     "custom_parameter_type_dead_deserialize": {"run_accepts_valid_input"},
     "rawhttp_multipart_wrong_field": {"run_accepts_valid_input"},
     "state_leak": {"answers_are_repeatable"},
+    "shadowed_utils_package": {"module_imports"},
 }
 #: script -> (check, text of the warning): no contract was declared, so what varying the
 #: samples breaks is a warning with the crashing body, not a failure.
@@ -177,6 +178,17 @@ def test_an_error_envelope_is_found_at_the_smallest_body(realworld: Outcomes) ->
     text = section(realworld, "hidden_error_envelope", "run_does_not_hide_errors")
     assert text.startswith("run() caught ZeroDivisionError: division by zero and answered 200 with it")
     assert re.search(r"smallest failing body \([^)]*\): \{\"data\": \[\]\}", text), text
+
+
+def test_a_local_package_hidden_by_the_servers_module_is_named_with_the_servers_file(realworld: Outcomes) -> None:
+    text = section(realworld, "shadowed_utils_package", "module_imports")
+    assert text.startswith("importing the script raised ModuleNotFoundError: No module named 'utils.text'")
+    assert re.search(
+        r"hint: your package utils/ \(in the app root\) is hidden by the server's own utils module"
+        r" \(\S*azureml_inference_server_http/server/utils\.py\)",
+        text,
+    ), text
+    assert "Rename yours (e.g. utils → score_utils), or move it into a package of your own" in text
 
 
 def test_nondeterminism_is_told_apart_from_state_that_leaks(realworld: Outcomes) -> None:

@@ -93,7 +93,7 @@ class Worker:
         except BaseException as exc:  # user_script.invoke_init catches BaseException too
             return InitResult(
                 error=tracebacks.describe(exc, roots),
-                hint=loader.shadow_hint(self.app_root) or loader.model_dir_hint(exc, self.script),
+                hint=loader.shadow_hint(self.app_root, self.script, exc) or loader.model_dir_hint(exc, self.script),
                 elapsed=time.perf_counter() - started,
             )
         return InitResult(elapsed=time.perf_counter() - started, caught=seen.caught((), roots), warnings=tuple(heard))
