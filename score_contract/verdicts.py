@@ -89,7 +89,12 @@ def judge(check: Check, run: ScriptRun) -> Verdict:
     # A repeat sent back to back comes first: when run() is not deterministic, a later repeat of a small body can
     # differ while its back-to-back one agreed by chance, and "state leaks between requests" would be the wrong cause.
     ordered = sorted(judged, key=lambda c: (check.phase == "repeat" and not c.back_to_back, len(c.body.data)))
-    found = [(c, check.judge(c)) for c in ordered]
+    found = [(c, check.judge(c, judged) if check.compared else check.judge(c)) for c in ordered]
+    # A violation worth a warning only (an exception mentioned beside the whole result) is told once, first.
+    warned = next((v for _, v in found if v is not None and v.warning), None)
+    found = [(c, None if v is not None and v.warning else v) for c, v in found]
+    if warned is not None:
+        notes = (_shown(warned), *notes)
     declared = [v for c, v in found if not _guessed(c, calls)]
     guessed = tuple(v for c, v in found if v is not None and _guessed(c, calls))
     verdict = _verdict(check, declared, judged=len(judged), extra=notes)
@@ -221,10 +226,15 @@ def _what(check: Check) -> str:
     return {"call": "valid body", "invalid": "invalid body", "repeat": "body sent again"}[check.phase]
 
 
+def _shown(violation: Violation) -> str:
+    """A violation told as a warning: its headline, then its details."""
+    return f"{violation.headline}\n{violation.details}" if violation.details else violation.headline
+
+
 def _verdict(check: Check, found: list[Violation | None], judged: int, extra: tuple[str, ...] = ()) -> Verdict:
     violations = tuple(v for v in found if v is not None)
     if check.advisory:
-        shown = tuple(f"{v.headline}\n{v.details}" if v.details else v.headline for v in violations[:1])
+        shown = tuple(_shown(v) for v in violations[:1])
         return Verdict("passed", judged=judged, warnings=shown + extra)
     return Verdict("failed" if violations else "passed", violations, judged=judged, warnings=extra)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from score_contract.core.observations import (
@@ -288,6 +290,66 @@ def test_an_error_report_after_init_caught_something_names_init_as_the_likely_ca
         " [Errno 2] No such file or directory: 'model.pkl'"
     )
     assert "likely cause: init() caught FileNotFoundError" in found.details
+
+
+IMPORT_ERROR = ScriptError(
+    "ModuleNotFoundError", "No module named 'torch'", "score.py:12 in init\n    import torch", "score.py:12 in init"
+)
+THRESHOLD_MISSING = ScriptError(
+    "KeyError", "'threshold'", "score.py:20 in run\n    threshold = payload['threshold']", "score.py:20 in run"
+)
+
+
+def answered(value: object, caught_here: tuple[Caught, ...] = ()) -> Call:
+    return Call(BODY, response=ok(json.dumps(value).encode()), caught=caught_here)
+
+
+def test_a_class_label_that_reads_error_after_an_optional_import_fell_back_is_no_hidden_error() -> None:
+    # init() caught ImportError for an optional torch and went on with numpy; run() caught nothing.
+    optional = (Caught(IMPORT_ERROR, "score.py:12 in init"),)
+    call = Call(BODY, response=ok(b'{"labels": ["error", "info"], "scores": [0.91, 0.77]}'), init_caught=optional)
+    assert checks.run_does_not_hide_errors(call) is None
+    bare = Call(BODY, response=ok(b'["error"]'), init_caught=optional)
+    assert checks.run_does_not_hide_errors(bare) is None
+
+
+def test_a_fallback_noted_beside_the_whole_result_is_only_a_warning() -> None:
+    # EAFP: `except KeyError: threshold = DEFAULT`, and the answer says so beside the scores.
+    plain = answered({"scores": [0.2, 0.9], "labels": [0, 1]})
+    noted = answered(
+        {"scores": [0.4], "labels": [0], "note": "no 'threshold' given: used 0.5"},
+        caught(THRESHOLD_MISSING),
+    )
+    found = checks.run_does_not_hide_errors(noted, [plain, noted])
+    assert found is not None and found.warning
+    assert found.headline == (
+        "run() caught KeyError: 'threshold' and mentioned it in an answer that carries the whole result"
+    )
+    assert "its text at $.note, beside what answers where nothing was caught hold ($.scores, $.labels)" in (
+        found.details
+    )
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"error": "'threshold'"},  # the result replaced by the exception
+        {"scores": None, "labels": [0], "note": "KeyError: 'threshold'"},  # scores gone
+        {"scores": [0.4], "labels": "KeyError 'threshold'"},  # the exception where the labels go
+    ],
+)
+def test_an_answer_whose_shape_differs_from_the_results_is_a_hidden_error(answer: object) -> None:
+    plain = answered({"scores": [0.2, 0.9], "labels": [0, 1]})
+    hidden = answered(answer, caught(THRESHOLD_MISSING))
+    found = checks.run_does_not_hide_errors(hidden, [plain, hidden])
+    assert found is not None and not found.warning
+    assert found.headline == "run() caught KeyError: 'threshold' and answered 200 with it"
+
+
+def test_without_an_answer_where_nothing_was_caught_the_answer_is_judged_alone() -> None:
+    every = answered({"scores": [0.4], "note": "KeyError: 'threshold'"}, caught(THRESHOLD_MISSING))
+    found = checks.run_does_not_hide_errors(every, [every])
+    assert found is not None and not found.warning
 
 
 def test_a_non_2xx_answer_or_a_raised_error_is_left_to_the_other_checks() -> None:

@@ -67,12 +67,17 @@ CORRECT = (
     "seconds_timestamp",
     "generated_timestamps",
     "sklearn_version_skew",
+    "label_error_optional_torch",
 )
 #: Passes every check, with the advisory warning that run() seems to ignore its input.
 BLIND = ("placeholder_answer",)
 #: script -> an advisory warning it gets (it passes every check).
 ADVISED: dict[str, str] = {
     "str_dict_answer": "run() returned str() of a dict: the client gets a Python repr in a JSON string",
+    # EAFP: `except KeyError: threshold = DEFAULT`, noted beside the whole result.
+    "threshold_default_noted": (
+        "run() caught KeyError: 'threshold' and mentioned it in an answer that carries the whole result"
+    ),
 }
 
 
@@ -227,7 +232,9 @@ def test_a_model_pickled_with_another_scikit_learn_is_a_warning_naming_both_vers
         " (LinearRegression, loaded at score.py:17 in init): scikit-learn warned while init() ran that this"
         ' "might lead to breaking code or invalid results".'
     )
-    assert "(scikit-learn==1.3.2), or save the model again" in texts[0]
+    assert f"(scikit-learn==1.3.2), or save the model again with scikit-learn {sklearn.__version__}." in (
+        realworld.output
+    )
 
 
 def test_the_summary_says_what_each_script_was_sent(realworld: Outcomes) -> None:

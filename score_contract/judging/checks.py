@@ -11,14 +11,14 @@ from __future__ import annotations
 import ast
 import inspect
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from ..core.compare import changes, differences
 from ..core.observations import VALID_AND_VARIED, Body, Call, Caught, Death, Evidence, ImportResult, InitResult
 from ..core.wording import shown_bytes
-from .answers import answer_value, carried, error_report
+from .answers import answer_value, carried_at, error_report, holds_result, in_result, is_result, report_at
 
 #: What a check judges: the import, init(), each call with a valid body, each
 #: call with an invalid body, each body sent again, or the whole evidence.
@@ -56,14 +56,18 @@ class Violation:
     location: str = ""
     #: What the report calls ``body``: the smallest one that fails, unless a check says otherwise.
     label: str = ""
+    #: Worth a warning, not a failure, although the check is not advisory (see run_does_not_hide_errors).
+    warning: bool = False
 
 
 @dataclass(frozen=True)
 class Check:
-    judge: Callable[[Any], Violation | None]
+    judge: Callable[..., Violation | None]
     phase: Phase
     #: A breach is worth a warning, not a failure.
     advisory: bool = False
+    #: Each call is judged against the other answers too: ``judge(call, calls)``.
+    compared: bool = False
 
     @property
     def name(self) -> str:
@@ -194,41 +198,92 @@ _HIDDEN_REMEDY = (
 )
 
 
-def run_does_not_hide_errors(call: Call) -> Violation | None:
-    """run() does not hide a failure in a successful answer: when it catches an
-    exception while handling a valid request body, its 2xx answer does not carry
-    that exception (its text or class name) or an error report in place of a result."""
+def run_does_not_hide_errors(call: Call, answers: Sequence[Call] = ()) -> Violation | None:
+    """run() does not hide a failure in a successful answer: when it catches an exception
+    while handling a valid request body, its 2xx answer does not replace the result with
+    that exception (its text or class name) or an error report. An answer that carries
+    the whole result and mentions the exception beside it is worth a warning only."""
     response = call.response
     if response is None or call.error is not None or not 200 <= response.status < 300:
         return None
-    if not call.caught and not call.init_caught:
-        return None
     value = answer_value(response)
-    found = next(((c, f"its {where}") for c in call.caught if (where := carried(value, c.error))), None)
-    report = error_report(value)
-    if found is None and report is not None and call.caught:
+    if not call.caught:
+        return _init_failure_reported(call, value)
+    found = next(((c, at) for c in call.caught if (at := carried_at(value, c.error))), None)
+    report = report_at(value)
+    if found is None and report is not None:
         found = (call.caught[0], report)
+    if found is None:
+        return None
+    caught, (where, how) = found
     answer = f"the answer: HTTP {response.status} {_preview(call)}"
-    if found is not None:
-        caught, why = found
+    kept = _result_beside(value, where, answers)
+    if kept is not None:
         return Violation(
-            f"run() caught {caught.error.summary} and answered {response.status} with it",
-            f"{answer}\nit carries the exception: {why}\ncaught in {caught.where}:\n"
+            f"run() caught {caught.error.summary} and mentioned it in an answer that carries the whole result",
+            f"the body: {_short(call.body.text)}\n{answer}\n"
+            f"it mentions the exception: its {how}, beside what answers where nothing was caught hold"
+            f" ({kept})\ncaught in {caught.where}:\n"
             + _indented(caught.error.traceback)
-            + _init_caught_note(call.init_caught)
-            + f"\n{_HIDDEN_REMEDY}",
+            + "\nIf the exception is a fallback run() meant (a default for a key left out), this can be ignored.",
             body=call.body,
             location=caught.error.location,
+            warning=True,
         )
-    if report is not None:
-        first = call.init_caught[0]
-        return Violation(
-            f"run() answered {response.status} with an error report after init() caught {first.error.summary}",
-            f"{answer}\n{report}" + _init_caught_note(call.init_caught) + f"\n{_HIDDEN_REMEDY}",
-            body=call.body,
-            location=first.error.location,
-        )
+    why = f"its {how}" if how.startswith(("text at", "class name")) else how
+    return Violation(
+        f"run() caught {caught.error.summary} and answered {response.status} with it",
+        f"{answer}\nit carries the exception: {why}\ncaught in {caught.where}:\n"
+        + _indented(caught.error.traceback)
+        + _init_caught_note(call.init_caught)
+        + f"\n{_HIDDEN_REMEDY}",
+        body=call.body,
+        location=caught.error.location,
+    )
+
+
+def _result_beside(value: object, where: tuple[str | int, ...], answers: Sequence[Call]) -> str | None:
+    """When ``value`` holds all that an answer holds where run() caught nothing (the same keys, the
+    same kinds of values) and the exception sits outside it (a note): that answer's keys; else None.
+
+    The evidence is the other answers: without one where nothing was caught, nothing says what a
+    result is, and the answer is judged alone."""
+    for other in answers:
+        response = other.response
+        if other.caught or other.error is not None or response is None or not 200 <= response.status < 300:
+            continue
+        result = answer_value(response)
+        if is_result(result) and holds_result(value, result) and not in_result(result, where):
+            return _keys_of(result)
     return None
+
+
+def _keys_of(result: object) -> str:
+    if isinstance(result, dict):
+        return ", ".join(f"$.{key}" for key in result)
+    return "a list" if isinstance(result, list) else f"a {type(result).__name__}"
+
+
+def _init_failure_reported(call: Call, value: object) -> Violation | None:
+    """run() caught nothing, but answers an error report after init() caught something (a model
+    that did not load): the failure init() hid is hidden again. A class label that reads "error"
+    is no such report: only an error key, a failed envelope or an exception's text counts."""
+    if not call.init_caught:
+        return None
+    report = error_report(value, strict=True)
+    if report is None:
+        return None
+    first = call.init_caught[0]
+    response = call.response
+    assert response is not None
+    return Violation(
+        f"run() answered {response.status} with an error report after init() caught {first.error.summary}",
+        f"the answer: HTTP {response.status} {_preview(call)}\n{report}"
+        + _init_caught_note(call.init_caught)
+        + f"\n{_HIDDEN_REMEDY}",
+        body=call.body,
+        location=first.error.location,
+    )
 
 
 def response_status_is_2xx(call: Call) -> Violation | None:
@@ -499,7 +554,7 @@ CHECKS: tuple[Check, ...] = (
     Check(import_does_not_call_init, "definition"),
     Check(init_succeeds, "init"),
     Check(run_accepts_valid_input, "call"),
-    Check(run_does_not_hide_errors, "call"),
+    Check(run_does_not_hide_errors, "call", compared=True),
     Check(response_status_is_2xx, "call"),
     Check(output_is_json_encodable, "call"),
     Check(output_is_strict_json, "call"),
