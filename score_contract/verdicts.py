@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from .core.observations import VALID_AND_VARIED, VALID_PHASES, Call, LoadWarning
+from .core.observations import VALID_AND_VARIED, VALID_PHASES, Body, Call, LoadWarning, Phase
 from .core.wording import counted, plural
 from .judging import budgets
 from .judging.checks import Check, Violation
@@ -19,6 +19,15 @@ from .runner import ScriptRun
 Outcome = Literal["passed", "failed", "skipped"]
 
 _PHASES_OF = {"call": VALID_AND_VARIED, "invalid": ("invalid",), "repeat": ("repeat",)}
+
+
+@dataclass(frozen=True)
+class Judged:
+    """One body a per-call check judged: where it came from, and whether it broke the check."""
+
+    body: Body
+    phase: Phase
+    broken: bool
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,8 @@ class Verdict:
     warnings: tuple[str, ...] = ()
     #: Violations found only on bodies of a contract guessed from the samples: warnings, not failures.
     findings: tuple[Violation, ...] = ()
+    #: Per-call checks: every body judged, broken or not (what an explanation of the failure rests on).
+    bodies: tuple[Judged, ...] = ()
 
 
 def judge(check: Check, run: ScriptRun) -> Verdict:
@@ -98,7 +109,10 @@ def judge(check: Check, run: ScriptRun) -> Verdict:
     declared = [v for c, v in found if not _guessed(c, calls)]
     guessed = tuple(v for c, v in found if v is not None and _guessed(c, calls))
     verdict = _verdict(check, declared, judged=len(judged), extra=notes)
-    return replace(verdict, findings=guessed) if verdict.outcome == "passed" and not check.advisory else verdict
+    bodies = tuple(Judged(c.body, c.phase, v is not None) for c, v in found)
+    if verdict.outcome == "passed" and not check.advisory:
+        return replace(verdict, findings=guessed, bodies=bodies)
+    return replace(verdict, bodies=bodies)
 
 
 def load_warnings(heard: tuple[LoadWarning, ...], when: str) -> tuple[str, ...]:

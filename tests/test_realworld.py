@@ -37,6 +37,8 @@ BROKEN: dict[str, set[str]] = {
     "rawhttp_multipart_wrong_field": {"run_accepts_valid_input"},
     "state_leak": {"answers_are_repeatable"},
     "shadowed_utils_package": {"module_imports"},
+    "automl_method_parameter": {"run_accepts_valid_input"},
+    "lost_import_after_early_return": {"run_accepts_valid_input"},
 }
 #: script -> (check, text of the warning): no contract was declared, so what varying the
 #: samples breaks is a warning with the crashing body, not a failure.
@@ -194,6 +196,33 @@ def test_a_local_package_hidden_by_the_servers_module_is_named_with_the_servers_
         text,
     ), text
     assert "Rename yours (e.g. utils → score_utils), or move it into a package of your own" in text
+
+
+def test_an_automl_failure_names_the_parameter_that_decided_not_the_frame_beside_it(realworld: Outcomes) -> None:
+    text = section(realworld, "automl_method_parameter", "run_accepts_valid_input")
+    assert text.startswith("Exception: Invalid predict method argument received. GlobalParameters: {'method':")
+    assert re.search(
+        r"decided by \$\.GlobalParameters\.method: (the same|a failing) body with \"predict\" there passes"
+        r" \(as in the decorators' sample\); with \".*\", it fails\.",
+        text,
+    ), text
+    assert "edge of the contract" not in text and "minItems" not in text
+
+
+def test_a_failure_of_every_body_with_a_row_is_not_said_to_sit_on_an_edge(realworld: Outcomes) -> None:
+    text = section(realworld, "lost_import_after_early_return", "run_accepts_valid_input")
+    assert "edge of the contract" not in text and "minItems" not in text
+    assert "decided by $.data: the same body with 0 items there passes" in text
+
+
+def test_boundaries_alone_do_not_make_an_edge_of_a_failure_everywhere(tmp_path: Path) -> None:
+    # Only the sample and the boundaries: each failing body sits on some edge (a single item, zeros, the most
+    # items), none on one they all share, and "minItems": 2 would fix nothing (it was offered).
+    script = "tests/realworld/lost_import_after_early_return/score.py"
+    found = run_contract_session(["--score", script, "--score-examples", "0"], tmp_path / "junit.xml")
+    text = failure_section(found.output, f"{script}::run_accepts_valid_input")
+    assert text.startswith("NameError: name 'time' is not defined"), found.output[-3000:]
+    assert "edge of the contract" not in text and "minItems" not in text
 
 
 def test_nondeterminism_is_told_apart_from_state_that_leaks(realworld: Outcomes) -> None:

@@ -6,12 +6,13 @@ Pure functions over plain values, used by the checks.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from ..core.compare import decode, json_path
-from ..core.observations import HttpResponse, ScriptError
+from ..core.observations import Call, HttpResponse, ScriptError
 
 #: How deep answers are searched; deeper values are not read.
 _DEPTH = 6
@@ -223,3 +224,91 @@ def _kind(value: object) -> str:
 def _short(text: str, limit: int = 80) -> str:
     shown = json.dumps(text)
     return shown if len(shown) <= limit else shown[: limit - 2] + '…"'
+
+
+# -- what a body holds that JSON does not --------------------------------------------
+
+
+class _Constant:
+    """A NaN or Infinity token met while parsing."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+
+
+def _find_constant(value: object, path: str = "$") -> tuple[str, str] | None:
+    if isinstance(value, _Constant):
+        return path, value.token
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _find_constant(item, f"{path}.{key}")
+            if found:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _find_constant(item, f"{path}[{index}]")
+            if found:
+                return found
+    return None
+
+
+def json_constant(body: bytes) -> tuple[str, str] | None:
+    """Where a JSON body holds a NaN or Infinity token, and which: ("$.mean", "NaN"), or None.
+    Raises ValueError when the body is not JSON at all; too deep to parse reads as none."""
+    try:
+        parsed = json.loads(body, parse_constant=_Constant)
+    except RecursionError:
+        return None
+    return _find_constant(parsed)
+
+
+#: Longer strings are not read back as a Python literal (ast.literal_eval's cost grows with them).
+_REPR_LIMIT = 100_000
+
+
+def python_repr(response: HttpResponse | None, returned_response: bool = False) -> str | None:
+    """What run() returned the repr of ("dict" or "list", from ``str(result)``), or None: the answer
+    is one JSON string whose text is a Python literal and not JSON."""
+    if response is None or returned_response or not response.is_json or not 200 <= response.status < 300:
+        return None
+    try:
+        text = json.loads(response.body)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(text, str) or len(text) > _REPR_LIMIT or text.strip()[:1] not in ("{", "["):
+        return None
+    try:
+        json.loads(text)
+        return None  # JSON after all: double encoding, which the worker reports itself
+    except (ValueError, RecursionError):
+        pass
+    try:
+        value = ast.literal_eval(text.strip())
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+    return "dict" if isinstance(value, dict) else "list" if isinstance(value, list) else None
+
+
+# -- answers compared ---------------------------------------------------------------
+
+
+def result_beside(value: object, where: tuple[str | int, ...], answers: Sequence[Call]) -> str | None:
+    """When ``value`` holds all that an answer holds where run() caught nothing (the same keys, the
+    same kinds of values) and the exception sits outside it (a note): that answer's keys; else None.
+
+    The evidence is the other answers: without one where nothing was caught, nothing says what a
+    result is, and the answer is judged alone."""
+    for other in answers:
+        response = other.response
+        if other.caught or other.error is not None or response is None or not 200 <= response.status < 300:
+            continue
+        result = answer_value(response)
+        if is_result(result) and holds_result(value, result) and not in_result(result, where):
+            return _keys_of(result)
+    return None
+
+
+def _keys_of(result: object) -> str:
+    if isinstance(result, dict):
+        return ", ".join(f"$.{key}" for key in result)
+    return "a list" if isinstance(result, list) else f"a {type(result).__name__}"

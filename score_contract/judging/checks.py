@@ -8,9 +8,7 @@ them in the order they run; there is no registry.
 
 from __future__ import annotations
 
-import ast
 import inspect
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -18,7 +16,7 @@ from typing import Literal
 from ..core.compare import changes, differences
 from ..core.observations import VALID_AND_VARIED, Body, Call, Caught, Death, Evidence, ImportResult, InitResult
 from ..core.wording import shown_bytes
-from .answers import answer_value, carried_at, error_report, holds_result, in_result, is_result, report_at
+from .answers import answer_value, carried_at, error_report, json_constant, python_repr, report_at, result_beside
 
 #: What a check judges: the import, init(), each call with a valid body, each
 #: call with an invalid body, each body sent again, or the whole evidence.
@@ -217,7 +215,7 @@ def run_does_not_hide_errors(call: Call, answers: Sequence[Call] = ()) -> Violat
         return None
     caught, (where, how) = found
     answer = f"the answer: HTTP {response.status} {_preview(call)}"
-    kept = _result_beside(value, where, answers)
+    kept = result_beside(value, where, answers)
     if kept is not None:
         return Violation(
             f"run() caught {caught.error.summary} and mentioned it in an answer that carries the whole result",
@@ -240,28 +238,6 @@ def run_does_not_hide_errors(call: Call, answers: Sequence[Call] = ()) -> Violat
         body=call.body,
         location=caught.error.location,
     )
-
-
-def _result_beside(value: object, where: tuple[str | int, ...], answers: Sequence[Call]) -> str | None:
-    """When ``value`` holds all that an answer holds where run() caught nothing (the same keys, the
-    same kinds of values) and the exception sits outside it (a note): that answer's keys; else None.
-
-    The evidence is the other answers: without one where nothing was caught, nothing says what a
-    result is, and the answer is judged alone."""
-    for other in answers:
-        response = other.response
-        if other.caught or other.error is not None or response is None or not 200 <= response.status < 300:
-            continue
-        result = answer_value(response)
-        if is_result(result) and holds_result(value, result) and not in_result(result, where):
-            return _keys_of(result)
-    return None
-
-
-def _keys_of(result: object) -> str:
-    if isinstance(result, dict):
-        return ", ".join(f"$.{key}" for key in result)
-    return "a list" if isinstance(result, list) else f"a {type(result).__name__}"
 
 
 def _init_failure_reported(call: Call, value: object) -> Violation | None:
@@ -330,27 +306,6 @@ def output_is_json_encodable(call: Call) -> Violation | None:
     )
 
 
-class _Constant:
-    def __init__(self, token: str) -> None:
-        self.token = token
-
-
-def _find_constant(value: object, path: str = "$") -> tuple[str, str] | None:
-    if isinstance(value, _Constant):
-        return path, value.token
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found = _find_constant(item, f"{path}.{key}")
-            if found:
-                return found
-    if isinstance(value, list):
-        for index, item in enumerate(value):
-            found = _find_constant(item, f"{path}[{index}]")
-            if found:
-                return found
-    return None
-
-
 def output_is_strict_json(call: Call) -> Violation | None:
     """Every JSON response to a valid request body is strict JSON: no NaN or
     Infinity tokens, which JSON does not have and most clients reject."""
@@ -358,12 +313,9 @@ def output_is_strict_json(call: Call) -> Violation | None:
     if response is None or not response.is_json or not 200 <= response.status < 300:
         return None
     try:
-        parsed = json.loads(response.body, parse_constant=_Constant)
+        found = json_constant(response.body)
     except ValueError as exc:
         return Violation("the response body is not valid JSON", f"{exc}", body=call.body)
-    except RecursionError:
-        return None
-    found = _find_constant(parsed)
     if found is None:
         return None
     path, token = found
@@ -397,7 +349,7 @@ def output_is_not_double_encoded(call: Call) -> Violation | None:
             "Return the dict or list itself instead of json.dumps(...) of it.",
             body=call.body,
         )
-    held = python_repr(call)
+    held = python_repr(call.response, call.returned_response)
     if held is not None:
         return Violation(
             f"run() returned str() of a {held}: the client gets a Python repr in a JSON string, which is not JSON",
@@ -407,34 +359,6 @@ def output_is_not_double_encoded(call: Call) -> Violation | None:
             body=call.body,
         )
     return None
-
-
-#: Longer strings are not read back as a Python literal (ast.literal_eval's cost grows with them).
-_REPR_LIMIT = 100_000
-
-
-def python_repr(call: Call) -> str | None:
-    """ "dict" or "list" when run() returned the repr of one (``str(result)``): the answer is
-    one JSON string whose text is a Python literal and not JSON."""
-    response = call.response
-    if response is None or call.returned_response or not response.is_json or not 200 <= response.status < 300:
-        return None
-    try:
-        text = json.loads(response.body)
-    except (ValueError, RecursionError):
-        return None
-    if not isinstance(text, str) or len(text) > _REPR_LIMIT or text.strip()[:1] not in ("{", "["):
-        return None
-    try:
-        json.loads(text)
-        return None  # JSON after all: double encoding, which the worker reports itself
-    except (ValueError, RecursionError):
-        pass
-    try:
-        value = ast.literal_eval(text.strip())
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-        return None
-    return "dict" if isinstance(value, dict) else "list" if isinstance(value, list) else None
 
 
 def run_handles_invalid_input(call: Call) -> Violation | None:
