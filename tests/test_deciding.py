@@ -3,6 +3,8 @@ passing body, found among the bodies sent or by crossing the two."""
 
 from __future__ import annotations
 
+import json
+
 from score_contract.core.observations import Body
 from score_contract.judging.deciding import ABSENT, crossings, decision, places, put
 
@@ -57,3 +59,30 @@ def test_crossing_takes_one_place_at_a_time_from_the_passing_body() -> None:
         (("d",), {"a": {"x": 1, "y": 2}, "b": [1, 2, 3], "c": 0, "d": 1}),
     ]
     assert put([{"k": 1}], (0, "k"), 2) == [{"k": 2}]
+
+
+def test_the_exploration_crosses_a_failing_body_with_a_passing_one_until_one_place_decides() -> None:
+    from score_contract.core.observations import Call, HttpResponse, Phase, ScriptError
+    from score_contract.exploration.explore import _cross_failures
+    from score_contract.exploration.sender import Sender
+
+    ok = HttpResponse(200, (("Content-Type", "application/json"),), b"{}")
+    boom = ScriptError("ValueError", "negative rate", "score.py:3 in run\nValueError: negative rate")
+
+    def send(body: Body, phase: Phase) -> Call:
+        value = json.loads(body.data)
+        failed = value["rate"] < 0  # what decides, unknown to the explorer
+        return Call(body, response=ok, error=boom if failed else None, phase=phase)
+
+    sender = Sender(send)
+    sender.pairing = False
+    failing = sender(Body.from_json({"rate": -3, "rows": [1, 2], "tag": "x"}, "generated"), "generated")
+    passing = sender(Body.from_json({"rate": 2, "rows": [], "tag": "y"}, "samples/a.json"), "sample")
+    schema = {"type": "object"}
+    crossed = _cross_failures(sender, [failing, passing], schema)
+    # Taken from the passing body one place at a time: the rate first, which passes; nothing more is sent.
+    assert [json.loads(c.body.data) for c in crossed] == [{"rate": 2, "rows": [1, 2], "tag": "x"}]
+    found = decision([failing.body], [c.body for c in (passing, *crossed) if c.error is None])
+    assert found is not None and found.path == "$.rate"
+    # When the bodies sent already say it, nothing is crossed.
+    assert _cross_failures(sender, [failing, passing, *crossed], schema) == []
