@@ -414,6 +414,30 @@ def test_only_a_time_or_id_that_changes_still_reads_as_the_same_answer() -> None
     assert checks.run_uses_its_input(blind_evidence(counted, volatile=(("count",),))) is not None
 
 
+def test_bodies_that_hold_the_same_values_in_other_shapes_are_not_evidence_of_blindness() -> None:
+    # Varied from one multi-model sample: the same numbers written 5 or 5.0, keys in another order, the same
+    # rows once or twice. A model that reads them answers alike; nothing says run() ignores its input.
+    texts = [
+        b'{"model": "iris", "data": {"sepal": {"0": 5, "1": 6.5}}, "rows": [[1, 2]]}',
+        b'{"model": "iris", "data": {"sepal": {"0": 5.0, "1": 6.5}}, "rows": [[1, 2]]}',
+        b'{"data": {"sepal": {"1": 6.5, "0": 5}}, "model": "iris", "rows": [[1, 2]]}',
+        b'{"model": "iris", "data": {"sepal": {"0": 5, "1": 6.50}}, "rows": [[1, 2], [1, 2]]}',
+        b'{"model": "iris", "data": {"sepal": {"0": 5e0, "1": 6.5}}, "rows": [[1.0, 2]]}',
+        b'{"model": "iris", "data": {"sepal": {"0": 5, "1": 6.5}}, "rows": [[2, 1]]}',
+        b'{"model": "iris", "data": {"sepal": {"0": 5, "1": 6.5}}, "rows": [[1, 2], [2, 1], [1, 2]]}',
+        b'{"model":"iris","data":{"sepal":{"0":5,"1":6.5}},"rows":[[1,2]]}',
+    ]
+    assert len(texts) == checks.SAME_ANSWER_BODIES
+    calls = tuple(Call(Body(text), response=ok(b'{"0": [0, 2]}')) for text in texts)
+    assert checks.run_uses_its_input(Evidence(calls=calls)) is None
+    # One more body with other values, and the same answer to all: now it reads as blind.
+    other = Call(
+        Body(b'{"model": "iris", "data": {"sepal": {"0": 7.1, "1": 6.5}}, "rows": [[1, 2]]}'),
+        response=ok(b'{"0": [0, 2]}'),
+    )
+    assert checks.run_uses_its_input(Evidence(calls=(*calls, other))) is not None
+
+
 def test_an_error_status_among_the_answers_is_left_to_the_other_checks() -> None:
     answers = [ok(b"1")] * checks.SAME_ANSWER_BODIES + [HttpResponse(400, JSON, b"1")]
     calls = tuple(Call(Body.from_json({"n": n}), response=r) for n, r in enumerate(answers))

@@ -70,6 +70,7 @@ CORRECT = (
     "generated_timestamps",
     "sklearn_version_skew",
     "label_error_optional_torch",
+    "multimodel_by_name",
 )
 #: Passes every check, with the advisory warning that run() seems to ignore its input.
 BLIND = ("placeholder_answer",)

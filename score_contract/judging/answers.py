@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from ..core.compare import decode, json_path
-from ..core.observations import Call, HttpResponse, ScriptError
+from ..core.observations import Body, Call, HttpResponse, ScriptError
 
 #: How deep answers are searched; deeper values are not read.
 _DEPTH = 6
@@ -312,3 +312,31 @@ def _keys_of(result: object) -> str:
     if isinstance(result, dict):
         return ", ".join(f"$.{key}" for key in result)
     return "a list" if isinstance(result, list) else f"a {type(result).__name__}"
+
+
+def leaf_values(body: Body) -> frozenset[tuple[tuple[str, ...], object]] | None:
+    """The values a JSON body holds, each with the keys that lead to it (list items crossed), numbers
+    as numbers (5 and 5.0 are one): two bodies with the same rows in other numbers or another order
+    hold the same values. None for a body that is not JSON (a file sent as it is)."""
+    try:
+        value = json.loads(body.data)
+    except (ValueError, RecursionError):
+        return None
+    found: set[tuple[tuple[str, ...], object]] = set()
+
+    def walk(item: object, keys: tuple[str, ...], depth: int) -> None:
+        if depth > _DEPTH * 4:
+            return
+        if isinstance(item, dict):
+            for key, inner in item.items():
+                walk(inner, (*keys, str(key)), depth + 1)
+        elif isinstance(item, list):
+            for inner in item:
+                walk(inner, keys, depth + 1)
+        elif isinstance(item, (int, float)) and not isinstance(item, bool):
+            found.add((keys, ("number", float(item))))
+        else:  # a text, a boolean or null: tagged, since True == 1.0 in a set
+            found.add((keys, (type(item).__name__, item)))
+
+    walk(value, (), 0)
+    return frozenset(found)
