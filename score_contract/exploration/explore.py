@@ -1,7 +1,7 @@
 """The order in which request bodies are sent to one script.
 
 1. examples: the user's samples, then the decorators' own sample (the first one
-   answered is sent twice, back to back: see :mod:`.sender`);
+   answered is sent again, back to back: see :mod:`.sender`);
 2. boundaries: the contract's edges (0, 1 and the most rows, each enum value,
    bounds, optional keys absent and present, empty strings) — schemathesis'
    coverage phase;
@@ -131,9 +131,7 @@ def _send_listed(sender: Sender, bodies: list[Body] | tuple[Body, ...], phase: P
         if (sender.hung and phase != "sample") or sender.stopped:
             return  # a valid body hung, or the worker can take no more: start nothing new
         calls.append(sender(body, phase))
-        pair = sender.take_pair(len(calls) - 1)
-        if pair is not None:
-            calls.append(pair)
+        calls += sender.take_pairs(len(calls) - 1)
 
 
 def _search(sender: Sender, plan: Plan, schema: dict[str, Any], phase: Phase, notes: list[str]) -> list[Call]:
