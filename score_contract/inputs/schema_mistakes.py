@@ -13,7 +13,6 @@ import math
 import re
 from typing import Any
 
-from ..core.wording import plural
 from .json_schemas import TYPES, Reader, Sub, int_range
 from .schema_cases import NO_VALUE, Cases, Found, Minimal, Path, fresh_key, place, put, within
 
@@ -125,7 +124,7 @@ def _array_mistakes(cases: Cases, node: Sub, value: list[object], path: Path) ->
         fixed = len(schema.get("prefixItems", []))
         out.append(
             (
-                f"{has}{_items(fixed + 1)} where only {fixed} {plural(fixed, 'is', 'are')} allowed",
+                f"{has}{_items(fixed + 1)} where only {fixed} {'is' if fixed == 1 else 'are'} allowed",
                 value[:fixed] + [filler] * (fixed + 1 - len(value[:fixed])),
             )
         )
@@ -168,11 +167,12 @@ def _string_mistakes(schema: dict[str, Any], where: str) -> list[tuple[str, obje
 
 
 def _items(count: int) -> str:
-    return f"{count} {plural(count, 'item')}"
+    # Not core.wording's: the strategies' modules import nothing else of the engine.
+    return f"{count} item" if count == 1 else f"{count} items"
 
 
 def _characters(count: int) -> str:
-    return f"{count} {plural(count, 'character')}"
+    return f"{count} character" if count == 1 else f"{count} characters"
 
 
 def _show(value: object) -> str:
