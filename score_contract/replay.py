@@ -13,6 +13,7 @@ from .errors import UsageError
 from .isolation.sandbox import Sandbox
 from .judging.checks import CHECKS, Violation
 from .settings import Settings
+from .verdicts import load_warnings
 
 _MODES = {
     "text": "run() gets the raw body text",
@@ -85,6 +86,13 @@ def _problem(violation: Violation | None, out: TextIO, settings: Settings) -> bo
     return True
 
 
+def _warn(notes: tuple[str, ...], out: TextIO, settings: Settings) -> None:
+    """What the gate would warn about, a warning and not a failure (the exit code stays)."""
+    for note in notes:
+        headline, _, rest = note.partition("\n")
+        out.write(settings.spelled(f"warning: {headline}\n" + (_indented(rest) + "\n" if rest else "")))
+
+
 def _replay(sandbox: Sandbox, settings: Settings, body: Body | None, out: TextIO) -> int:
     app_root = settings.app_root or sandbox.script.parent
     imported = sandbox.ask(
@@ -96,12 +104,14 @@ def _replay(sandbox: Sandbox, settings: Settings, body: Body | None, out: TextIO
     if any([_problem(c.judge(imported), out, settings) for c in phases]) or not imported.accepted:
         return 1
     out.write(f"imported {sandbox.script.name} as the server does: {_MODES[imported.mode or 'text']}\n")
+    _warn(load_warnings(imported.warnings, "while the script was imported"), out, settings)
     init = sandbox.ask("init", settings.init_timeout, timeout=settings.init_timeout)
     if not isinstance(init, InitResult):
         init = InitResult(death=sandbox.death)
     if _problem(next(c for c in CHECKS if c.phase == "init").judge(init), out, settings):
         return 1
     out.write(f"init() returned in {init.elapsed:.3g} s\n")
+    _warn(load_warnings(init.warnings, "while init() ran"), out, settings)
     if body is None:
         return 0
     request = body

@@ -117,6 +117,19 @@ def test_replay_shows_an_image_answer_as_what_it_is_not_as_raw_bytes() -> None:
     assert "PNG" not in done.stdout and "\ufffd" not in done.stdout
 
 
+def test_replay_warns_of_a_model_pickled_with_another_scikit_learn() -> None:
+    sklearn = pytest.importorskip("sklearn")
+    if sklearn.__version__ == "1.3.2":
+        pytest.skip("the model was saved with this very version")
+    folder = "tests/realworld/sklearn_version_skew"
+    done = cli("replay", f"{folder}/score.py", "--model-dir", folder, "--body", '{"data": [[1,2,3,4,5,6,7,8,9,10]]}')
+    assert done.returncode == 0, done.stdout + done.stderr  # a warning, not a failure
+    assert (
+        f"warning: the model was saved with scikit-learn 1.3.2 and is loaded with scikit-learn {sklearn.__version__}"
+        in done.stdout
+    )
+
+
 def test_replay_without_a_body_checks_import_and_init_only() -> None:
     done = cli("replay", "tests/scripts/init_raises/score.py")
     assert done.returncode == 1
