@@ -6,12 +6,14 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TextIO
 
-from .core.observations import Body, Call, Evidence, ImportResult, InitResult
+from .core.observations import Body, Call, Evidence, HttpResponse, ImportResult, InitResult
+from .core.wording import shown_bytes
 from .environments.deployed import Deployed
 from .errors import UsageError
 from .isolation.sandbox import Sandbox
 from .judging.checks import CHECKS, Violation
 from .settings import Settings
+from .verdicts import load_warnings
 
 _MODES = {
     "text": "run() gets the raw body text",
@@ -84,6 +86,13 @@ def _problem(violation: Violation | None, out: TextIO, settings: Settings) -> bo
     return True
 
 
+def _warn(notes: tuple[str, ...], out: TextIO, settings: Settings) -> None:
+    """What the gate would warn about, a warning and not a failure (the exit code stays)."""
+    for note in notes:
+        headline, _, rest = note.partition("\n")
+        out.write(settings.spelled(f"warning: {headline}\n" + (_indented(rest) + "\n" if rest else "")))
+
+
 def _replay(sandbox: Sandbox, settings: Settings, body: Body | None, out: TextIO) -> int:
     app_root = settings.app_root or sandbox.script.parent
     imported = sandbox.ask(
@@ -95,12 +104,14 @@ def _replay(sandbox: Sandbox, settings: Settings, body: Body | None, out: TextIO
     if any([_problem(c.judge(imported), out, settings) for c in phases]) or not imported.accepted:
         return 1
     out.write(f"imported {sandbox.script.name} as the server does: {_MODES[imported.mode or 'text']}\n")
+    _warn(load_warnings(imported.warnings, "while the script was imported"), out, settings)
     init = sandbox.ask("init", settings.init_timeout, timeout=settings.init_timeout)
     if not isinstance(init, InitResult):
         init = InitResult(death=sandbox.death)
     if _problem(next(c for c in CHECKS if c.phase == "init").judge(init), out, settings):
         return 1
     out.write(f"init() returned in {init.elapsed:.3g} s\n")
+    _warn(load_warnings(init.warnings, "while init() ran"), out, settings)
     if body is None:
         return 0
     request = body
@@ -113,7 +124,7 @@ def _replay(sandbox: Sandbox, settings: Settings, body: Body | None, out: TextIO
         for name, value in response.headers:
             if name.lower() in _SHOWN_HEADERS:
                 out.write(f"{name}: {value}\n")
-        out.write(f"\n{response.body.decode('utf-8', 'replace')}\n\n")
+        out.write(f"\n{_shown(response)}\n\n")
     if call.rejected is not None:
         out.write(f"the body was refused before run() saw it: {call.rejected}\n")
         return 1
@@ -129,6 +140,11 @@ def _replay(sandbox: Sandbox, settings: Settings, body: Body | None, out: TextIO
             broken = _problem(check.judge(Evidence(imported, init, (call,))), out, settings) or broken
     ok = call.response is not None and 200 <= call.response.status < 300
     return 0 if ok and not broken else 1
+
+
+def _shown(response: HttpResponse) -> str:
+    """The whole answer when it is text; what it is, when it is an image or other bytes."""
+    return shown_bytes(response.body, response.header("Content-Type") or "", limit=len(response.body))
 
 
 def _request_text(request: Body) -> str:
@@ -181,7 +197,7 @@ def replay_on_server(settings: Settings, body: Body | None, out: TextIO) -> int:
         for name, value in response.headers:
             if name.lower() in _SHOWN_HEADERS:
                 out.write(f"{name}: {value}\n")
-        out.write(f"\n{response.body.decode('utf-8', 'replace')}\n")
+        out.write(f"\n{_shown(response)}\n")
         lines = relevant_lines(server.log_since(offset))
         if lines:
             out.write("\nthe server's log, trimmed:\n" + _indented("\n".join(lines)) + "\n")

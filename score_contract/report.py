@@ -13,12 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from .core.observations import Body, HttpResponse
-from .inputs.edges import edges
+from .core.wording import shown_bytes
+from .inputs.edges import Edge, edges
 from .inputs.samples import content_type_of
 from .judging.checks import Check, Violation
+from .judging.deciding import decision
 from .options import DEFAULT_INIT_TIMEOUT, DEFAULT_TIMEOUT, ENV
 from .settings import Script, Settings
-from .verdicts import Verdict
+from .verdicts import Judged, Verdict
 
 _BODY_PREVIEW = 500
 _INLINE_BODY_LIMIT = 500
@@ -141,9 +143,9 @@ def render(
     if first.details:
         lines.append(first.details)
     if check.phase == "call":
-        lines += edge_note(verdict, contract)
+        lines += explanation(verdict, contract)
     if server_answer is not None:
-        text = server_answer.body[:300].decode("utf-8", "replace")
+        text = shown_bytes(server_answer.body, server_answer.header("Content-Type") or "")
         lines.append(f"the official server answered the same body: HTTP {server_answer.status} {text}")
     server = check.phase.startswith("server-")
     reproduce = reproduce_command(script, settings, invocation_dir, first.body, server)
@@ -186,23 +188,52 @@ def _is_body_line(line: str) -> bool:
     return line.startswith("  ") and re.fullmatch(r"[a-z ]*\b(body|mini-batch)\b[a-z ]*", label[2:]) is not None
 
 
-def edge_note(verdict: Verdict, contract: dict[str, Any] | None) -> list[str]:
-    """When every failing body sits at an edge of the contract (and other bodies passed):
-    which edge, and both remedies."""
-    if verdict.judged <= len(verdict.violations):
-        return []  # it fails everywhere: no edge is to blame
-    found = []
-    for violation in verdict.violations:
-        try:
-            value = json.loads(violation.body.data) if violation.body is not None else None
-        except (ValueError, RecursionError):
-            return []
-        found.append(edges(value, contract))
-    if not found or not all(found):
+def explanation(verdict: Verdict, contract: dict[str, Any] | None, guessed: bool = False) -> list[str]:
+    """What the bodies judged say about a failure of a per-call check: the place that decided it
+    (a failing and a passing body that differ there only), and the edge of the contract it is
+    confined to, with the remedies that would work. Nothing when the evidence does not say.
+
+    ``guessed``: the failure was found on variations of the samples (no contract declared)."""
+    judged = [j for j in verdict.bodies if (j.phase == "varied") == guessed or j.phase in ("sample", "example")]
+    failing = [j for j in judged if j.broken]
+    passing = [j for j in judged if not j.broken]
+    if not failing or not passing:
+        return []  # it fails everywhere (or nowhere): no place or edge is to blame
+    shown = verdict.findings[0].body if guessed and verdict.findings else None
+    if shown is None and not guessed and verdict.violations:
+        shown = verdict.violations[0].body
+    failing.sort(key=lambda j: j.body is not shown)
+    passing.sort(key=lambda j: j.phase not in ("sample", "example"))
+    decided = decision([j.body for j in failing], [j.body for j in passing])
+    edge = edge_note(failing, passing, contract, decided.path if decided is not None else None)
+    # An edge at the place that decided says the same, with its remedies.
+    return edge or ([decided.describe(shown)] if decided is not None else [])
+
+
+def edge_note(
+    failing: list[Judged], passing: list[Judged], contract: dict[str, Any] | None, decided: str | None = None
+) -> list[str]:
+    """When one edge of the contract separates the bodies (every failing body sits on it, no
+    passing one does): which edge, and both remedies, each of which would work (narrowing the
+    contract there refuses every failing body and no passing one, the user's samples included).
+    An edge away from the place that decided is not named."""
+    on_edges = [_edges_of(j.body, contract) for j in failing]
+    if any(found is None for found in on_edges):
         return []
-    first = found[0][:3]
-    what = "; ".join(edge.what for edge in first)
-    narrowing = "; ".join(dict.fromkeys(edge.narrowing for edge in first if edge.narrowing))
+    # Items are crossed: zero at $.data[5].amount and at $.data[0].amount are one edge, the one a body
+    # with a zero amount in any row sits on (a row's place in the batch is seldom the cause).
+    first = on_edges[0] or []
+    common = [edge for edge in first if all(_crossed(edge) in _all_crossed(found) for found in on_edges)]
+    off = [_all_crossed(_edges_of(j.body, contract)) for j in passing]
+    kept: dict[tuple[str, str], Edge] = {}
+    for edge in common:
+        if not any(_crossed(edge) in found for found in off) and (decided is None or _at(edge, decided)):
+            kept.setdefault(_crossed(edge), edge)
+    shown = list(kept.values())[:3]
+    if not shown:
+        return []
+    what = "; ".join(edge.what for edge in shown)
+    narrowing = "; ".join(dict.fromkeys(edge.narrowing for edge in shown if edge.narrowing))
     narrow = (
         f", or narrow the contract: a request.schema.json beside the script (or --score-schema FILE) with {narrowing}"
         if narrowing
@@ -213,6 +244,29 @@ def edge_note(verdict: Verdict, contract: dict[str, Any] | None) -> list[str]:
         "The contract allows this body, so a client may send it. Handle it in run(), or reject it with a 4xx"
         f" (return AMLResponse(message, 400)){narrow}.",
     ]
+
+
+def _crossed(edge: Edge) -> tuple[str, str]:
+    return re.sub(r"\[\d+\]", "[]", edge.what), re.sub(r"\[\d+\]", "[]", edge.narrowing)
+
+
+def _all_crossed(found: list[Edge] | None) -> set[tuple[str, str]]:
+    return {_crossed(edge) for edge in found or []}
+
+
+def _at(edge: Edge, decided: str) -> bool:
+    """Whether ``edge`` sits at the place that decided (or inside it), items crossed."""
+    path, place = (re.sub(r"\[\d+\]", "[]", text) for text in (edge.path, decided))
+    return path == place or path.startswith((place + ".", place + "["))
+
+
+def _edges_of(body: Body, contract: dict[str, Any] | None) -> list[Edge] | None:
+    """Every edge ``body`` sits on (None when it is not JSON: a file sent as it is)."""
+    try:
+        value = json.loads(body.data)
+    except (ValueError, RecursionError):
+        return None
+    return edges(value, contract, every=True)
 
 
 _GUESSED_REMEDY = (

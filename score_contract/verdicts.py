@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from .core.observations import VALID_AND_VARIED, VALID_PHASES, Call
+from .core.observations import VALID_AND_VARIED, VALID_PHASES, Body, Call, LoadWarning, Phase
 from .core.wording import counted, plural
 from .judging import budgets
 from .judging.checks import Check, Violation
@@ -19,6 +19,15 @@ from .runner import ScriptRun
 Outcome = Literal["passed", "failed", "skipped"]
 
 _PHASES_OF = {"call": VALID_AND_VARIED, "invalid": ("invalid",), "repeat": ("repeat",)}
+
+
+@dataclass(frozen=True)
+class Judged:
+    """One body a per-call check judged: where it came from, and whether it broke the check."""
+
+    body: Body
+    phase: Phase
+    broken: bool
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,8 @@ class Verdict:
     warnings: tuple[str, ...] = ()
     #: Violations found only on bodies of a contract guessed from the samples: warnings, not failures.
     findings: tuple[Violation, ...] = ()
+    #: Per-call checks: every body judged, broken or not (what an explanation of the failure rests on).
+    bodies: tuple[Judged, ...] = ()
 
 
 def judge(check: Check, run: ScriptRun) -> Verdict:
@@ -51,9 +62,13 @@ def judge(check: Check, run: ScriptRun) -> Verdict:
     if blocked is not None:
         return blocked
     if check.phase in ("import", "definition"):
-        return _verdict(check, [check.judge(run.imported())], judged=1)
+        imported = run.imported()
+        heard = load_warnings(imported.warnings, "while the script was imported") if check.phase == "import" else ()
+        return _verdict(check, [check.judge(imported)], judged=1, extra=heard)
     if check.phase == "init":
-        return _verdict(check, [check.judge(run.initialized())], judged=1)
+        init = run.initialized()
+        heard = load_warnings(init.warnings, "while init() ran") if init is not None else ()
+        return _verdict(check, [check.judge(init)], judged=1, extra=heard)
     calls = run.calls()
     if check.phase == "budget":
         return _judge_budget(check, run, calls)
@@ -74,7 +89,8 @@ def judge(check: Check, run: ScriptRun) -> Verdict:
             "skipped", reason="no valid body got an answer to send again", blocked_by="run_accepts_valid_input"
         )
     if not judged:
-        reason = f"no {_what(check)} reached run(): all {len(mine)} were refused before run() saw them"
+        refused = "the only one was" if len(mine) == 1 else f"all {len(mine)} were"
+        reason = f"no {_what(check)} reached run(): {refused} refused before run() saw them"
         return Verdict("skipped", reason=reason, warnings=notes)
     if check.phase == "call" and check.name != "run_accepts_valid_input":
         # The other checks of valid bodies judge what run() returned.
@@ -84,11 +100,46 @@ def judge(check: Check, run: ScriptRun) -> Verdict:
     # A repeat sent back to back comes first: when run() is not deterministic, a later repeat of a small body can
     # differ while its back-to-back one agreed by chance, and "state leaks between requests" would be the wrong cause.
     ordered = sorted(judged, key=lambda c: (check.phase == "repeat" and not c.back_to_back, len(c.body.data)))
-    found = [(c, check.judge(c)) for c in ordered]
+    found = [(c, check.judge(c, judged) if check.compared else check.judge(c)) for c in ordered]
+    # A violation worth a warning only (an exception mentioned beside the whole result) is told once, first.
+    warned = next((v for _, v in found if v is not None and v.warning), None)
+    found = [(c, None if v is not None and v.warning else v) for c, v in found]
+    if warned is not None:
+        notes = (_shown(warned), *notes)
     declared = [v for c, v in found if not _guessed(c, calls)]
     guessed = tuple(v for c, v in found if v is not None and _guessed(c, calls))
     verdict = _verdict(check, declared, judged=len(judged), extra=notes)
-    return replace(verdict, findings=guessed) if verdict.outcome == "passed" and not check.advisory else verdict
+    bodies = tuple(Judged(c.body, c.phase, v is not None) for c, v in found)
+    if verdict.outcome == "passed" and not check.advisory:
+        return replace(verdict, findings=guessed, bodies=bodies)
+    return replace(verdict, bodies=bodies)
+
+
+def load_warnings(heard: tuple[LoadWarning, ...], when: str) -> tuple[str, ...]:
+    """What the script's warnings say, one note each; a model saved with another version of its
+    library first, its estimators named together."""
+    notes: list[str] = []
+    skewed: dict[tuple[str, str, str], list[LoadWarning]] = {}
+    for warning in heard:
+        if warning.versions is not None:
+            skewed.setdefault(warning.versions, []).append(warning)
+    for (library, saved, loading), same in skewed.items():
+        subjects = ", ".join(dict.fromkeys(w.subject for w in same if w.subject))
+        where = next((f"loaded at {w.where}" for w in same if w.where), "")
+        what = ", ".join(part for part in (subjects, where) if part)
+        notes.append(
+            f"the model was saved with {library} {saved} and is loaded with {library} {loading}"
+            f"{f' ({what})' if what else ''}: {library} warned {when} that this"
+            ' "might lead to breaking code or invalid results".\n'
+            f"{library} said: {same[0].message}\n"
+            f"Give the deployment's environment the version the model was saved with ({library}=={saved}),"
+            f" or save the model again with {library} {loading}."
+        )
+    for warning in heard:
+        if warning.versions is None:
+            where = f" ({warning.where})" if warning.where else ""
+            notes.append(f"{when}, the script raised {warning.category}{where}: {warning.message}")
+    return tuple(notes)
 
 
 def _guessed(call: Call, calls: tuple[Call, ...]) -> bool:
@@ -189,10 +240,15 @@ def _what(check: Check) -> str:
     return {"call": "valid body", "invalid": "invalid body", "repeat": "body sent again"}[check.phase]
 
 
+def _shown(violation: Violation) -> str:
+    """A violation told as a warning: its headline, then its details."""
+    return f"{violation.headline}\n{violation.details}" if violation.details else violation.headline
+
+
 def _verdict(check: Check, found: list[Violation | None], judged: int, extra: tuple[str, ...] = ()) -> Verdict:
     violations = tuple(v for v in found if v is not None)
     if check.advisory:
-        shown = tuple(f"{v.headline}\n{v.details}" if v.details else v.headline for v in violations[:1])
+        shown = tuple(_shown(v) for v in violations[:1])
         return Verdict("passed", judged=judged, warnings=shown + extra)
     return Verdict("failed" if violations else "passed", violations, judged=judged, warnings=extra)
 
@@ -236,7 +292,24 @@ def _notes(check: Check, run: ScriptRun, calls: tuple[Call, ...]) -> tuple[str, 
     # Short of a budget, and whether or not one was set.
     notes.append(budgets.latency_warning(budgets.timed_calls(calls), run.settings.timeout))
     notes.append(budgets.memory_growth(calls))
+    notes.append(model_writes_note(run.model_writes()))
     return tuple(note for note in notes if note)
+
+
+def model_writes_note(written: tuple[str, ...]) -> str:
+    """init() or run() wrote into the model folder. A registered model is an asset each instance gets a copy of:
+    what is written there is lost when the instance restarts and never reaches the other instances, and whether the
+    mount even lets the container write is not documented (batch jobs mount their inputs read-only). The gate
+    never writes the user's own folder for a deployment spec (the model is mirrored, see deployment.mount); with
+    --score-model-dir it is the user's folder itself that changed."""
+    if not written:
+        return ""
+    shown = ", ".join(written[:5]) + (" and more" if len(written) > 5 else "")
+    return (
+        f"init() or run() wrote into the model folder: {shown}. Each instance of a deployment gets its own copy of"
+        " the registered model: what is written there is lost at every restart and never shared between instances,"
+        " and the platform may mount it read-only. Write caches and unpacked files under tempfile.gettempdir()."
+    )
 
 
 def _blocked(check: Check, run: ScriptRun) -> Verdict | None:

@@ -113,6 +113,16 @@ _PANDAS = (
     json_body({"data": []}, "no records"),
     json_body({"data": {"a": 1, "b": "x"}}, "an object instead of records"),
 )
+_AUTOML = (
+    json_body({"Inputs": {"data": [{"age": 3}], "more": {"columns": ["x"], "data": [[1.5]]}}}, "one row in each"),
+    json_body({"Inputs": {"data": [], "more": {"columns": ["x"], "data": []}}}, "no row in either"),
+    json_body(
+        {"Inputs": {"data": [], "more": {"columns": ["x"], "data": []}}, "GlobalParameters": {"method": "x"}},
+        "no row, another method",
+    ),
+    json_body({"Inputs": {"data": [{"age": 3, "extra": 1}], "more": {"columns": ["x"], "data": []}}}, "a column more"),
+    json_body({"Inputs": {"data": [{"age": 3}]}}, "a frame missing"),
+)
 _TWO = (
     json_body({"label": "y", "count": 3}, "both parameters"),
     json_body({"label": "y"}, "count missing"),
@@ -161,6 +171,7 @@ CASES: dict[str, tuple[Body, ...]] = {
     "schema-standard-dict": _STANDARD,
     "schema-numpy-2d": _NUMPY,
     "schema-pandas-records": _PANDAS,
+    "schema-automl-nested-frames": _AUTOML,
     "schema-two-parameters": _TWO
     + _REQUESTS
     + (Body(b"", "a GET giving both parameters", "", "GET", "/score?label=%22y%22&count=3"),),

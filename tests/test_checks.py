@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from score_contract.core.observations import (
@@ -161,6 +163,35 @@ def test_output_is_strict_json_ignores_responses_that_are_not_json() -> None:
     assert checks.output_is_strict_json(Call(BODY, response=image, returned_response=True)) is None
 
 
+@pytest.mark.parametrize(
+    ("answer", "held"),
+    [(b"\"{'prediction': [0], 'ok': True}\"", "dict"), (b"\"['cat', 'dog', None]\"", "list")],
+)
+def test_a_python_repr_of_a_dict_or_list_is_named_as_not_json(answer: bytes, held: str) -> None:
+    violation = checks.output_is_not_double_encoded(Call(BODY, response=ok(answer)))
+    assert violation is not None
+    assert violation.headline.startswith(f"run() returned str() of a {held}: the client gets a Python repr")
+    assert f"Return the {held} itself" in violation.details
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        b'{"prediction": [0]}',  # the dict itself
+        b'"cat"',  # a label
+        b'"[0 1]"',  # str() of a numpy array: not a literal either, and not this check's concern
+        b'"{not a literal}"',
+    ],
+)
+def test_data_or_a_plain_string_is_not_a_python_repr(answer: bytes) -> None:
+    assert checks.output_is_not_double_encoded(Call(BODY, response=ok(answer))) is None
+
+
+def test_a_response_object_with_repr_text_is_passed_through_as_it_is() -> None:
+    text = HttpResponse(200, (("Content-Type", "text/plain"),), b"{'prediction': [0]}")
+    assert checks.output_is_not_double_encoded(Call(BODY, response=text, returned_response=True)) is None
+
+
 def test_output_is_not_double_encoded_is_advisory() -> None:
     assert checks.output_is_not_double_encoded(Call(BODY, response=ok(b'"{}"'), double_encoded=True)) is not None
     assert next(c for c in CHECKS if c.judge is checks.output_is_not_double_encoded).advisory
@@ -261,6 +292,66 @@ def test_an_error_report_after_init_caught_something_names_init_as_the_likely_ca
     assert "likely cause: init() caught FileNotFoundError" in found.details
 
 
+IMPORT_ERROR = ScriptError(
+    "ModuleNotFoundError", "No module named 'torch'", "score.py:12 in init\n    import torch", "score.py:12 in init"
+)
+THRESHOLD_MISSING = ScriptError(
+    "KeyError", "'threshold'", "score.py:20 in run\n    threshold = payload['threshold']", "score.py:20 in run"
+)
+
+
+def answered(value: object, caught_here: tuple[Caught, ...] = ()) -> Call:
+    return Call(BODY, response=ok(json.dumps(value).encode()), caught=caught_here)
+
+
+def test_a_class_label_that_reads_error_after_an_optional_import_fell_back_is_no_hidden_error() -> None:
+    # init() caught ImportError for an optional torch and went on with numpy; run() caught nothing.
+    optional = (Caught(IMPORT_ERROR, "score.py:12 in init"),)
+    call = Call(BODY, response=ok(b'{"labels": ["error", "info"], "scores": [0.91, 0.77]}'), init_caught=optional)
+    assert checks.run_does_not_hide_errors(call) is None
+    bare = Call(BODY, response=ok(b'["error"]'), init_caught=optional)
+    assert checks.run_does_not_hide_errors(bare) is None
+
+
+def test_a_fallback_noted_beside_the_whole_result_is_only_a_warning() -> None:
+    # EAFP: `except KeyError: threshold = DEFAULT`, and the answer says so beside the scores.
+    plain = answered({"scores": [0.2, 0.9], "labels": [0, 1]})
+    noted = answered(
+        {"scores": [0.4], "labels": [0], "note": "no 'threshold' given: used 0.5"},
+        caught(THRESHOLD_MISSING),
+    )
+    found = checks.run_does_not_hide_errors(noted, [plain, noted])
+    assert found is not None and found.warning
+    assert found.headline == (
+        "run() caught KeyError: 'threshold' and mentioned it in an answer that carries the whole result"
+    )
+    assert "its text at $.note, beside what answers where nothing was caught hold ($.scores, $.labels)" in (
+        found.details
+    )
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"error": "'threshold'"},  # the result replaced by the exception
+        {"scores": None, "labels": [0], "note": "KeyError: 'threshold'"},  # scores gone
+        {"scores": [0.4], "labels": "KeyError 'threshold'"},  # the exception where the labels go
+    ],
+)
+def test_an_answer_whose_shape_differs_from_the_results_is_a_hidden_error(answer: object) -> None:
+    plain = answered({"scores": [0.2, 0.9], "labels": [0, 1]})
+    hidden = answered(answer, caught(THRESHOLD_MISSING))
+    found = checks.run_does_not_hide_errors(hidden, [plain, hidden])
+    assert found is not None and not found.warning
+    assert found.headline == "run() caught KeyError: 'threshold' and answered 200 with it"
+
+
+def test_without_an_answer_where_nothing_was_caught_the_answer_is_judged_alone() -> None:
+    every = answered({"scores": [0.4], "note": "KeyError: 'threshold'"}, caught(THRESHOLD_MISSING))
+    found = checks.run_does_not_hide_errors(every, [every])
+    assert found is not None and not found.warning
+
+
 def test_a_non_2xx_answer_or_a_raised_error_is_left_to_the_other_checks() -> None:
     refused = HttpResponse(400, JSON, b'{"error": "name \'time\' is not defined"}')
     assert checks.run_does_not_hide_errors(Call(BODY, response=refused, caught=caught(NAME_ERROR))) is None
@@ -323,6 +414,30 @@ def test_only_a_time_or_id_that_changes_still_reads_as_the_same_answer() -> None
     assert checks.run_uses_its_input(blind_evidence(counted, volatile=(("count",),))) is not None
 
 
+def test_bodies_that_hold_the_same_values_in_other_shapes_are_not_evidence_of_blindness() -> None:
+    # Varied from one multi-model sample: the same numbers written 5 or 5.0, keys in another order, the same
+    # rows once or twice. A model that reads them answers alike; nothing says run() ignores its input.
+    texts = [
+        b'{"model": "iris", "data": {"sepal": {"0": 5, "1": 6.5}}, "rows": [[1, 2]]}',
+        b'{"model": "iris", "data": {"sepal": {"0": 5.0, "1": 6.5}}, "rows": [[1, 2]]}',
+        b'{"data": {"sepal": {"1": 6.5, "0": 5}}, "model": "iris", "rows": [[1, 2]]}',
+        b'{"model": "iris", "data": {"sepal": {"0": 5, "1": 6.50}}, "rows": [[1, 2], [1, 2]]}',
+        b'{"model": "iris", "data": {"sepal": {"0": 5e0, "1": 6.5}}, "rows": [[1.0, 2]]}',
+        b'{"model": "iris", "data": {"sepal": {"0": 5, "1": 6.5}}, "rows": [[2, 1]]}',
+        b'{"model": "iris", "data": {"sepal": {"0": 5, "1": 6.5}}, "rows": [[1, 2], [2, 1], [1, 2]]}',
+        b'{"model":"iris","data":{"sepal":{"0":5,"1":6.5}},"rows":[[1,2]]}',
+    ]
+    assert len(texts) == checks.SAME_ANSWER_BODIES
+    calls = tuple(Call(Body(text), response=ok(b'{"0": [0, 2]}')) for text in texts)
+    assert checks.run_uses_its_input(Evidence(calls=calls)) is None
+    # One more body with other values, and the same answer to all: now it reads as blind.
+    other = Call(
+        Body(b'{"model": "iris", "data": {"sepal": {"0": 7.1, "1": 6.5}}, "rows": [[1, 2]]}'),
+        response=ok(b'{"0": [0, 2]}'),
+    )
+    assert checks.run_uses_its_input(Evidence(calls=(*calls, other))) is not None
+
+
 def test_an_error_status_among_the_answers_is_left_to_the_other_checks() -> None:
     answers = [ok(b"1")] * checks.SAME_ANSWER_BODIES + [HttpResponse(400, JSON, b"1")]
     calls = tuple(Call(Body.from_json({"n": n}), response=r) for n, r in enumerate(answers))
@@ -337,3 +452,30 @@ def test_the_same_hidden_error_every_time_is_left_to_run_does_not_hide_errors() 
     )
     assert checks.run_does_not_hide_errors(calls[0]) is not None
     assert checks.run_uses_its_input(Evidence(calls=calls)) is None
+
+
+# -- how an answer is shown -------------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x04"
+
+
+def test_an_image_answer_is_shown_as_what_it_is_not_as_raw_bytes() -> None:
+    answer = HttpResponse(500, (("Content-Type", "image/png"),), PNG)
+    violation = checks.response_status_is_2xx(Call(BODY, response=answer, returned_response=True))
+    assert violation is not None
+    assert violation.details == "response body: (20 bytes of image/png: 89 50 4e 47 0d 0a 1a 0a …)"
+
+
+@pytest.mark.parametrize(
+    ("data", "shown"),
+    [
+        (b'{"label": "cat"}', '{"label": "cat"}'),
+        ("é".encode() * 4, "éé"),  # cut at 5 bytes, inside the third "é": still text
+        (b"\x1b[2Jhello", "(9 bytes of text/plain: 1b 5b 32 4a 68 65 6c 6c …)"),  # a terminal escape
+        (b"\xff", "(1 byte of text/plain: ff)"),
+    ],
+)
+def test_a_body_is_shown_as_text_only_when_it_is_text(data: bytes, shown: str) -> None:
+    from score_contract.core.wording import shown_bytes
+
+    assert shown_bytes(data, "text/plain", limit=5 if data.startswith("é".encode()) else 300) == shown

@@ -108,6 +108,28 @@ def test_replay_reads_the_body_from_a_file_byte_for_byte(tmp_path: Path) -> None
     assert '{"predictions": [6.0, 14.0]}' in done.stdout
 
 
+def test_replay_shows_an_image_answer_as_what_it_is_not_as_raw_bytes() -> None:
+    script = "tests/realworld/rawhttp_image_to_image/score.py"
+    done = cli("replay", script, "--body-file", "tests/realworld/rawhttp_image_to_image/samples/cat.png")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "HTTP 200\nContent-Type: image/png" in done.stdout
+    assert re.search(r"^\(\d+ bytes of image/png: 89 50 4e 47 0d 0a 1a 0a …\)$", done.stdout, re.MULTILINE), done.stdout
+    assert "PNG" not in done.stdout and "\ufffd" not in done.stdout
+
+
+def test_replay_warns_of_a_model_pickled_with_another_scikit_learn() -> None:
+    sklearn = pytest.importorskip("sklearn")
+    if sklearn.__version__ == "1.3.2":
+        pytest.skip("the model was saved with this very version")
+    folder = "tests/realworld/sklearn_version_skew"
+    done = cli("replay", f"{folder}/score.py", "--model-dir", folder, "--body", '{"data": [[1,2,3,4,5,6,7,8,9,10]]}')
+    assert done.returncode == 0, done.stdout + done.stderr  # a warning, not a failure
+    assert (
+        f"warning: the model was saved with scikit-learn 1.3.2 and is loaded with scikit-learn {sklearn.__version__}"
+        in done.stdout
+    )
+
+
 def test_replay_without_a_body_checks_import_and_init_only() -> None:
     done = cli("replay", "tests/scripts/init_raises/score.py")
     assert done.returncode == 1

@@ -28,6 +28,11 @@ def test_every_differing_path_is_listed() -> None:
     assert describe(found) == "$.a: 1 → 2; $.b[1]: 2 → 3"
 
 
+def test_lists_of_other_lengths_are_counted_in_words_that_agree() -> None:
+    found = differences(answer({"labels": ["a"]}), answer({"labels": ["a", "b"]}))
+    assert describe(found) == "$.labels: 1 item → 2 items"
+
+
 def test_a_json_string_is_compared_by_what_it_holds() -> None:
     first = answer(json.dumps({"result": [1], "time_in_sec": [0.0012]}))
     again = answer(json.dumps({"result": [1], "time_in_sec": [0.0015]}))
@@ -64,6 +69,37 @@ def test_times_durations_dates_and_ids_change_by_themselves(before: object, afte
 )
 def test_anything_else_that_differs_is_a_change(before: object, after: object) -> None:
     assert changes(differences(answer(before), answer(after)))
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("Fri Dec  4 23:06:59 2026", "Fri Dec  4 23:07:00 2026"),  # time.ctime()
+        ("Fri, 04 Dec 2026 23:06:59 -0000", "Fri, 04 Dec 2026 23:07:00 -0000"),  # email.utils.formatdate()
+        ("04/12/2026 23:59:59", "05/12/2026 00:00:00"),  # "%d/%m/%Y %H:%M:%S" across midnight, read day first
+        ("12/04/2026, 11:06:59 PM", "12/04/2026, 11:07:00 PM"),  # "%m/%d/%Y, %I:%M:%S %p"
+        ("2026-12-04 23:06:59.125+01:00", "2026-12-04 22:07:00.5Z"),  # offsets of one clock
+    ],
+)
+def test_a_clock_reading_in_any_common_format_changes_by_itself(before: str, after: str) -> None:
+    # Under a key that names no time: the values alone say it.
+    found = differences(answer({"generated": before}), answer({"generated": after}))
+    assert found and changes(found) == [], found
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("0.71", "0.69"),  # a score sent as text
+        ("3", "4"),  # dateutil reads both as days of the month
+        ("May", "June"),  # a label dateutil reads as a month
+        ("1.2.3", "1.2.4"),  # a version
+        ("Fri Dec  4 10:00:00 2026", "Sat Dec  5 10:00:00 2026"),  # a predicted date that moved by a day
+        ("cat", "dog"),
+    ],
+)
+def test_labels_numbers_and_dates_a_day_apart_are_changes(before: str, after: str) -> None:
+    assert changes(differences(answer({"generated": before}), answer({"generated": after})))
 
 
 def test_a_path_named_volatile_is_left_out() -> None:

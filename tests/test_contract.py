@@ -33,6 +33,17 @@ PARAMETER_TYPES: dict[str, Any] = {
         pd.DataFrame({"name": ["a"], "count": [3], "price": [1.5], "active": [True]}), orient="records"
     ),
     "pandas split": PandasParameterType(pd.DataFrame({"x": [1.0], "y": [2]}), orient="split"),
+    "pandas records shape not enforced": PandasParameterType(
+        pd.DataFrame({"age": pd.Series([0], dtype="int64"), "balance": pd.Series([0.0], dtype="float64")}),
+        enforce_shape=False,
+    ),
+    # AutoML's generated score.py wraps its frame: StandardPythonParameterType({'data': PandasParameterType(...)}).
+    "automl inputs": StandardPythonParameterType(
+        {"data": PandasParameterType(pd.DataFrame({"age": pd.Series([0], dtype="int64")}))}
+    ),
+    "automl forecasting inputs": StandardPythonParameterType(
+        {"data": PandasParameterType(pd.DataFrame({"day": pd.Series([0.5], dtype="float64")}), enforce_shape=False)}
+    ),
     "standard dict": StandardPythonParameterType({"age": 31, "income": 52000.0, "city": "Lyon", "vip": False}),
     "standard list of floats": StandardPythonParameterType([0.5, 1.5]),
     "standard nested": StandardPythonParameterType(
@@ -89,6 +100,35 @@ def test_pandas_records_fix_the_columns_and_their_types() -> None:
     assert not check.is_valid([{k: v for k, v in row.items() if k != "price"}])
     assert not check.is_valid([{**row, "count": "many"}])
     assert not check.is_valid([])
+
+
+def _converts(value: object, param_type: Any) -> bool:
+    try:
+        _deserialize_input_argument(copy.deepcopy(value), param_type, "data")
+    except Exception:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(
+    ("name", "empty"),
+    [
+        ("pandas records", []),
+        ("pandas records shape not enforced", []),
+        ("pandas split", {"columns": ["x", "y"], "data": []}),
+        ("automl inputs", {"data": []}),
+        ("automl forecasting inputs", {"data": []}),
+    ],
+)
+def test_an_empty_frame_is_valid_exactly_when_the_decorators_let_it_reach_run(name: str, empty: object) -> None:
+    param_type = PARAMETER_TYPES[name]
+    schema, _ = parameter_schema(param_type, [])
+    assert validator(schema).is_valid(empty) == _converts(empty, param_type)
+
+
+def test_the_boundaries_of_a_nested_frame_send_it_with_no_row_when_that_reaches_run() -> None:
+    schema, _ = parameter_schema(PARAMETER_TYPES["automl forecasting inputs"], [])
+    assert {"data": []} in boundary_values(schema)
 
 
 def test_a_dict_samples_keys_are_required_and_typed_like_the_sample() -> None:

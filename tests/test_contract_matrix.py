@@ -153,4 +153,5 @@ def test_advisories_and_refused_samples_are_warnings_on_the_scripts_run(matrix: 
 
 def test_a_user_module_shadowed_by_the_servers_gets_a_hint(matrix: Outcomes) -> None:
     section = failure_section(matrix.output, "tests/scripts/shadowed_config/score.py::module_imports")
-    assert "hint: the server's own modules come before the app root on sys.path and replace your config.py" in section
+    assert "hint: your module config.py (in the app root) is hidden by the server's own config module (" in section
+    assert "azureml_inference_server_http/server/config.py)" in section and "Rename yours" in section

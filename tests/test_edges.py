@@ -48,3 +48,52 @@ def test_strings_and_nulls() -> None:
 
 def test_a_body_in_the_middle_of_the_contract_sits_on_no_edge() -> None:
     assert whats({"data": [[1, 2, 3], [4, 5, 6]], "threshold": 0.5}) == []
+
+
+# -- when a failure is said to be confined to an edge ------------------------------
+
+from score_contract.core.observations import Body, Phase  # noqa: E402
+from score_contract.report import edge_note  # noqa: E402
+from score_contract.verdicts import Judged  # noqa: E402
+
+
+def judged(value: object, broken: bool, phase: Phase = "boundary") -> Judged:
+    return Judged(Body.from_json(value), phase, broken)
+
+
+def test_every_failing_body_on_one_edge_and_bodies_off_it_passing_is_an_edge() -> None:
+    failing = [judged({"data": []}, True), judged({"data": [], "threshold": 0.5}, True)]
+    passing = [judged({"data": [[1, 2, 3]]}, False, "sample"), judged({"data": [[1, 2, 3]] * 2}, False)]
+    note = edge_note(failing, passing, BATCH)
+    assert note[0] == "found only at an edge of the contract: an empty list at $.data."
+    assert note[1].endswith('with "minItems": 1 at $.data.')
+
+
+def test_failing_bodies_that_each_sit_on_some_edge_but_not_one_edge_are_not_confined_to_one() -> None:
+    # What a lost import gives: everything with a row fails, the empty batch passes. Each failing body sits
+    # on an edge of its own (a single item, zeros, the most items), and "minItems": 2 would fix nothing.
+    failing = [
+        judged({"data": [[0, 0, 0]]}, True),
+        judged({"data": [[5.1, 3.5, 1.4]]}, True, "sample"),
+        judged({"data": [[0, 0, 0]] * 10}, True),
+        judged({"data": [[-1, 0, 0], [0, 0, 0]]}, True),
+    ]
+    assert edge_note(failing, [judged({"data": []}, False)], BATCH) == []
+
+
+def test_an_edge_a_passing_body_sits_on_too_is_no_cause_and_no_remedy() -> None:
+    # Narrowing to "minItems": 2 would refuse the user's own one-row sample, which passes.
+    failing = [judged({"data": [[0, 0, 0]]}, True), judged({"data": [[9, 9, 9]]}, True)]
+    passing = [judged({"data": [[5.1, 3.5, 1.4]]}, False, "sample"), judged({"data": [[1, 1, 1]] * 2}, False)]
+    assert edge_note(failing, passing, BATCH) == []
+    # 33 rows overflow a buffer: the failing bodies' zeros are no cause, other bodies with zeros pass.
+    failing = [judged({"data": [[0, 0, 0]] * 33}, True), judged({"data": [[0, 0, 0]] * 40}, True)]
+    passing = [judged({"data": [[0, 0, 0]] * 2}, False), judged({"data": [[1, 2, 3]] * 3}, False)]
+    assert edge_note(failing, passing, {"type": "object"}) == []
+
+
+def test_only_an_edge_at_the_place_that_decided_is_named() -> None:
+    failing = [judged({"data": [[0, 0, 0]], "threshold": 0}, True)]
+    passing = [judged({"data": [[0, 0, 0]], "threshold": 0.5}, False), judged({"data": [[1, 1, 1]] * 2}, False)]
+    note = edge_note(failing, passing, BATCH, decided="$.threshold")
+    assert note and note[0] == "found only at an edge of the contract: the smallest number allowed (0) at $.threshold."

@@ -36,6 +36,9 @@ BROKEN: dict[str, set[str]] = {
     "custom_parameter_type_dead_deserialize": {"run_accepts_valid_input"},
     "rawhttp_multipart_wrong_field": {"run_accepts_valid_input"},
     "state_leak": {"answers_are_repeatable"},
+    "shadowed_utils_package": {"module_imports"},
+    "automl_method_parameter": {"run_accepts_valid_input"},
+    "lost_import_after_early_return": {"run_accepts_valid_input"},
 }
 #: script -> (check, text of the warning): no contract was declared, so what varying the
 #: samples breaks is a warning with the crashing body, not a failure.
@@ -53,6 +56,7 @@ CORRECT = (
     "custom_parameter_type",
     "mlflow_style_no_sample",
     "rawhttp_image",
+    "rawhttp_image_to_image",
     "rawhttp_multipart",
     "correct_undecorated_batch",
     "handled_cache_miss",
@@ -63,14 +67,28 @@ CORRECT = (
     "timing_in_json_string",
     "timestamp_and_request_id",
     "seconds_timestamp",
+    "generated_timestamps",
+    "sklearn_version_skew",
+    "label_error_optional_torch",
+    "multimodel_by_name",
 )
 #: Passes every check, with the advisory warning that run() seems to ignore its input.
 BLIND = ("placeholder_answer",)
+#: script -> an advisory warning it gets (it passes every check).
+ADVISED: dict[str, str] = {
+    "str_dict_answer": "run() returned str() of a dict: the client gets a Python repr in a JSON string",
+    # EAFP: `except KeyError: threshold = DEFAULT`, noted beside the whole result.
+    "threshold_default_noted": (
+        "run() caught KeyError: 'threshold' and mentioned it in an answer that carries the whole result"
+    ),
+}
 
 
 def run_realworld_session(junit: Path) -> Outcomes:
     args = [
-        arg for name in (*BROKEN, *WARNED, *CORRECT, *BLIND) for arg in ("--score", f"tests/realworld/{name}/score.py")
+        arg
+        for name in (*BROKEN, *WARNED, *CORRECT, *BLIND, *ADVISED)
+        for arg in ("--score", f"tests/realworld/{name}/score.py")
     ]
     args += ["--score-timeout", "2", f"--hypothesis-seed={SEED}", "--score-examples", "30"]
     return run_contract_session(args, junit)
@@ -85,7 +103,7 @@ def test_each_broken_script_fails_exactly_its_checks(realworld: Outcomes, script
     assert failed(realworld, script) == BROKEN[script], realworld.output[-4000:]
 
 
-@pytest.mark.parametrize("script", (*CORRECT, *WARNED, *BLIND))
+@pytest.mark.parametrize("script", (*CORRECT, *WARNED, *BLIND, *ADVISED))
 def test_no_correct_script_fails(realworld: Outcomes, script: str) -> None:
     outcomes = {name: outcome for (s, name), (outcome, _) in realworld.outcomes.items() if s == script}
     assert outcomes == {check.name: "passed" for check in CHECKS}, realworld.output[-4000:]
@@ -127,6 +145,11 @@ def test_a_placeholder_answer_to_every_body_is_a_warning(realworld: Outcomes) ->
     assert 'the answer, every time: HTTP 200 {"predictions": [], "model_version": "1"}' in realworld.output
 
 
+@pytest.mark.parametrize("script", sorted(ADVISED))
+def test_an_advisory_finding_is_a_warning_that_says_what_it_is(realworld: Outcomes, script: str) -> None:
+    assert any(w.startswith(ADVISED[script]) for w in warnings_of(realworld, script)), realworld.output[-4000:]
+
+
 @pytest.mark.parametrize("script", (*CORRECT, *WARNED))
 def test_scripts_that_answer_from_their_input_are_not_called_blind(realworld: Outcomes, script: str) -> None:
     assert not [w for w in warnings_of(realworld, script) if "seems to ignore its input" in w]
@@ -165,6 +188,44 @@ def test_an_error_envelope_is_found_at_the_smallest_body(realworld: Outcomes) ->
     assert re.search(r"smallest failing body \([^)]*\): \{\"data\": \[\]\}", text), text
 
 
+def test_a_local_package_hidden_by_the_servers_module_is_named_with_the_servers_file(realworld: Outcomes) -> None:
+    text = section(realworld, "shadowed_utils_package", "module_imports")
+    assert text.startswith("importing the script raised ModuleNotFoundError: No module named 'utils.text'")
+    assert re.search(
+        r"hint: your package utils/ \(in the app root\) is hidden by the server's own utils module"
+        r" \(\S*azureml_inference_server_http/server/utils\.py\)",
+        text,
+    ), text
+    assert "Rename yours (e.g. utils → score_utils), or move it into a package of your own" in text
+
+
+def test_an_automl_failure_names_the_parameter_that_decided_not_the_frame_beside_it(realworld: Outcomes) -> None:
+    text = section(realworld, "automl_method_parameter", "run_accepts_valid_input")
+    assert text.startswith("Exception: Invalid predict method argument received. GlobalParameters: {'method':")
+    assert re.search(
+        r"decided by \$\.GlobalParameters\.method: (the same|a failing) body with \"predict\" there passes"
+        r" \(as in the decorators' sample\); with \".*\", it fails\.",
+        text,
+    ), text
+    assert "edge of the contract" not in text and "minItems" not in text
+
+
+def test_a_failure_of_every_body_with_a_row_is_not_said_to_sit_on_an_edge(realworld: Outcomes) -> None:
+    text = section(realworld, "lost_import_after_early_return", "run_accepts_valid_input")
+    assert "edge of the contract" not in text and "minItems" not in text
+    assert "decided by $.data: the same body with 0 items there passes" in text
+
+
+def test_boundaries_alone_do_not_make_an_edge_of_a_failure_everywhere(tmp_path: Path) -> None:
+    # Only the sample and the boundaries: each failing body sits on some edge (a single item, zeros, the most
+    # items), none on one they all share, and "minItems": 2 would fix nothing (it was offered).
+    script = "tests/realworld/lost_import_after_early_return/score.py"
+    found = run_contract_session(["--score", script, "--score-examples", "0"], tmp_path / "junit.xml")
+    text = failure_section(found.output, f"{script}::run_accepts_valid_input")
+    assert text.startswith("NameError: name 'time' is not defined"), found.output[-3000:]
+    assert "edge of the contract" not in text and "minItems" not in text
+
+
 def test_nondeterminism_is_told_apart_from_state_that_leaks(realworld: Outcomes) -> None:
     dropout = section(realworld, "dropout_left_on", "answers_are_repeatable")
     assert dropout.startswith("the same body sent twice in a row got different answers: $.scores[")
@@ -181,6 +242,29 @@ def test_timings_and_ids_are_named_in_a_note_not_failed(realworld: Outcomes) -> 
     # Inside the JSON string run() built with json.dumps, the path goes on into it.
     assert "$.time_in_sec[0]" in output
     assert "$.meta.requestId, $.meta.scored_at" in output
+
+
+def test_clock_readings_in_other_formats_than_iso_are_noted_not_failed(realworld: Outcomes) -> None:
+    # "produced" changes at every call (microseconds); "generated" (ctime) and "served" (RFC 2822) when a
+    # repeat crosses a second, which failed one run in a few before dateutil read them.
+    notes = [w for w in warnings_of(realworld, "generated_timestamps") if w.startswith("not compared")]
+    assert len(notes) == 1 and "$.produced" in notes[0], realworld.output[-4000:]
+
+
+def test_a_model_pickled_with_another_scikit_learn_is_a_warning_naming_both_versions(realworld: Outcomes) -> None:
+    sklearn = pytest.importorskip("sklearn")
+    if sklearn.__version__ == "1.3.2":
+        pytest.skip("the model was saved with this very version")
+    texts = [w for w in warnings_of(realworld, "sklearn_version_skew") if w.startswith("the model was saved")]
+    assert len(texts) == 1, realworld.output[-4000:]
+    assert texts[0].startswith(
+        f"the model was saved with scikit-learn 1.3.2 and is loaded with scikit-learn {sklearn.__version__}"
+        " (LinearRegression, loaded at score.py:17 in init): scikit-learn warned while init() ran that this"
+        ' "might lead to breaking code or invalid results".'
+    )
+    assert f"(scikit-learn==1.3.2), or save the model again with scikit-learn {sklearn.__version__}." in (
+        realworld.output
+    )
 
 
 def test_the_summary_says_what_each_script_was_sent(realworld: Outcomes) -> None:
@@ -244,5 +328,5 @@ def test_a_parameter_type_we_cannot_read_gets_only_known_values_and_says_so(
 
 
 def test_paths_exist() -> None:
-    for name in (*BROKEN, *WARNED, *CORRECT, *BLIND):
+    for name in (*BROKEN, *WARNED, *CORRECT, *BLIND, *ADVISED):
         assert Path(REALWORLD, name, "score.py").is_file(), name

@@ -536,3 +536,21 @@ def test_a_file_written_beside_the_model_never_lands_in_the_users_model_folder(t
         "tokenizer/vocab.txt",
         "weights.json",
     ]
+
+
+def test_a_write_into_the_model_folder_is_a_warning_naming_the_file(pytester: pytest.Pytester) -> None:
+    write(
+        pytester.path / "app" / "score.py",
+        "import os\n\n\ndef init():\n    global cache\n"
+        "    cache = os.path.join(os.environ['AZUREML_MODEL_DIR'], 'unpacked.bin')\n"
+        "    with open(cache, 'w') as f:\n        f.write('x')\n\n\ndef run(raw):\n    return {'ok': True}\n",
+    )
+    write(pytester.path / "app" / "samples" / "one.json", '{"data": [1]}')
+    write(pytester.path / "model" / "weights.json", "[1]")
+    result = pytester.runpytest("--score", "app/score.py", "--score-model-dir", "model", "--score-examples", "5")
+    assert result.ret == 0
+    result.stdout.fnmatch_lines(["*init() or run() wrote into the model folder: unpacked.bin. Each instance*"])
+    # A correct script that only reads its model gets no such warning.
+    write(pytester.path / "reader" / "score.py", "def init():\n    pass\n\n\ndef run(raw):\n    return {'ok': True}\n")
+    quiet = pytester.runpytest("--score", "reader/score.py", "--score-model-dir", "model", "--score-examples", "5")
+    assert "wrote into the model folder" not in quiet.stdout.str()

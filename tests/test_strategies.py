@@ -536,6 +536,25 @@ def test_invalid_values_cover_nested_keys_patterns_and_enums() -> None:
     assert "the body is 'other', not one of 'cat', 'dog', 3" in dict(invalid_values(CORPUS["string enum with a type"]))
 
 
+def test_one_item_or_character_too_few_or_too_many_is_counted_in_the_singular() -> None:
+    schema = {
+        "type": "object",
+        "required": ["data", "code", "empty", "pair"],
+        "properties": {
+            "data": {"type": "array", "items": {"type": "integer"}, "minItems": 2},
+            "code": {"type": "string", "minLength": 2},
+            "empty": {"type": "string", "maxLength": 0},
+            "pair": {"type": "array", "prefixItems": [{"type": "integer"}], "items": False},
+        },
+    }
+    found = {what for what, _ in invalid_values(schema)}
+    assert "'data' has 1 item where minItems is 2" in found
+    assert "'code' has 1 character where minLength is 2" in found
+    assert "'empty' has 1 character where maxLength is 0" in found
+    assert "'pair' has 2 items where only 1 is allowed" in found
+    assert not [what for what in found if " 1 items" in what or " 1 characters" in what]
+
+
 def test_unknown_keys_are_offered_only_where_additional_properties_allows_them() -> None:
     found = dict(unknown_key_values(AZURE_BODY))
     assert list(found) == ["unknown key 'unexpected_key'"]

@@ -7,7 +7,8 @@ difference inside it has a path of its own.
 Some values change by themselves: a timing (``time_in_sec``), a timestamp, a request
 id. A difference is *volatile*, and not held against the script, when its path was
 named by the user (``--score-volatile-keys``) or when its key or both its values look
-like a time, a duration, a date or an id. Anything else that differs is a change of
+like a time, a duration, a date or an id (two clock readings a little apart, in any format
+python-dateutil reads). Anything else that differs is a change of
 answer.
 
 Paths: ``$.a.b`` and ``a.b`` name key ``b`` inside key ``a``; list indices are
@@ -22,8 +23,12 @@ import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from dateutil import parser as date_parser
 
 from .observations import HttpResponse
+from .wording import plural
 
 _MISSING = object()
 _SHOWN = 80
@@ -127,7 +132,7 @@ class Difference:
         if self.path in ("status", "body"):
             return f"{self.path}: {self.before} → {self.after}"
         if isinstance(self.before, list) and isinstance(self.after, list):
-            return f"{self.path}: {len(self.before)} items → {len(self.after)} items"
+            return f"{self.path}: {_items(len(self.before))} → {_items(len(self.after))}"
         return f"{self.path}: {_shown(self.before)} → {_shown(self.after)}"
 
 
@@ -175,7 +180,9 @@ def _diff(a: object, b: object, path: str, keys: tuple[str, ...]) -> Iterator[Di
     # server sends it) is the same answer as NaN.
     if a == b and type(a) is type(b) or (_number(a) and _number(b) and (a == b or _both_nan(a, b))):
         return
-    yield Difference(path, keys, a, b, _volatile_key(keys) or (_volatile_value(a) and _volatile_value(b)))
+    yield Difference(
+        path, keys, a, b, _volatile_key(keys) or (_volatile_value(a) and _volatile_value(b)) or _clock_readings(a, b)
+    )
 
 
 def _words(key: str) -> list[str]:
@@ -209,6 +216,57 @@ def _volatile_value(value: object) -> bool:
         # Seconds or milliseconds since 1970, from 2001 to 2096.
         return 1e9 <= number < 4e9 or 1e12 <= number < 4e12
     return False
+
+
+#: A time of day, which every clock reading with seconds holds: "23:06:49".
+_TIME_OF_DAY = re.compile(r"\b\d{1,2}:\d\d\b")
+#: Two readings of one clock are this close: a repeat comes seconds or minutes after the first call.
+_CLOCK_SPAN = timedelta(hours=6)
+
+
+def _clock_readings(a: object, b: object) -> bool:
+    """Two texts that read as the same clock a little later, in any common format: ``time.ctime()``
+    ("Fri Dec  4 23:06:49 2026"), RFC 2822 (``email.utils.formatdate()``), "04/12/2026 23:06:49".
+
+    python-dateutil reads the format (a hand list of formats would miss the next one). It also reads
+    "3", "1.5" or "May" as dates, so a text counts only when it holds a time of day and is not a number,
+    and the two readings must lie within hours of each other: a predicted date that moved by a day
+    is a change of answer."""
+    if not (isinstance(a, str) and isinstance(b, str)):
+        return False
+    first, second = _clock_reading(a), _clock_reading(b)
+    if not first or not second:
+        return False
+    return any(abs(x - y) <= _CLOCK_SPAN for x in first for y in second)
+
+
+def _clock_reading(text: str) -> list[datetime]:
+    """What ``text`` reads as, month first and day first (04/12 is either), as naive UTC; [] when it is no clock."""
+    text = text.strip()
+    if len(text) > 64 or not _TIME_OF_DAY.search(text) or _is_number(text):
+        return []
+    found = []
+    for dayfirst in (False, True):
+        try:
+            moment = date_parser.parse(text, dayfirst=dayfirst)
+        except (ValueError, OverflowError):
+            continue
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+        found.append(moment)
+    return found
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _items(count: int) -> str:
+    return f"{count} {plural(count, 'item')}"
 
 
 def _both_nan(a: object, b: object) -> bool:

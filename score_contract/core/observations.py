@@ -92,6 +92,21 @@ class Caught:
 
 
 @dataclass(frozen=True)
+class LoadWarning:
+    """A warning the script raised while it was imported or while init() ran (a model pickled
+    with another version of its library)."""
+
+    category: str
+    message: str
+    #: The script's line that led to it, e.g. "score.py:14 in init" ("" when none of its lines did).
+    where: str = ""
+    #: For a model saved with another version: (library, version it was saved with, version loading it).
+    versions: tuple[str, str, str] | None = None
+    #: What was loaded, e.g. "LogisticRegression".
+    subject: str = ""
+
+
+@dataclass(frozen=True)
 class Death:
     """The worker process ended, or was killed because it stopped answering."""
 
@@ -153,6 +168,8 @@ class ImportResult:
     contract: Contract | None = None
     #: The line where run() is defined in the script, its first decorator included (0: elsewhere).
     run_line: int = 0
+    #: Warnings the module raised while it was imported (a model loaded at module level).
+    warnings: tuple[LoadWarning, ...] = ()
 
     @property
     def imported(self) -> bool:
@@ -178,6 +195,8 @@ class InitResult:
     #: The worker's resident memory right after init(), and its highest so far, in MB (0: not measured).
     rss_mb: float = 0.0
     peak_rss_mb: float = 0.0
+    #: Warnings init() raised (a model pickled with another version of its library).
+    warnings: tuple[LoadWarning, ...] = ()
 
     @property
     def ok(self) -> bool:

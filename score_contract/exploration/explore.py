@@ -1,7 +1,7 @@
 """The order in which request bodies are sent to one script.
 
 1. examples: the user's samples, then the decorators' own sample (the first one
-   answered is sent twice, back to back: see :mod:`.sender`);
+   answered is sent again, back to back: see :mod:`.sender`);
 2. boundaries: the contract's edges (0, 1 and the most rows, each enum value,
    bounds, optional keys absent and present, empty strings) — schemathesis'
    coverage phase;
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from ..core.compare import Difference
+from ..core.compare import Difference, json_path
 from ..core.observations import VALID_AND_VARIED, Body, Call, Phase
 from ..core.wording import plural
 from ..inputs.contract import Contract
@@ -107,6 +107,7 @@ def explore(send: Send, plan: Plan) -> Exploration:
         if plan.examples > 0 and not sender.hung:
             calls += _search(sender, plan, schema, "generated" if phase == "boundary" else "varied", found.notes)
         calls += _shrink_failures(sender, calls, schema)
+        calls += _cross_failures(sender, calls, schema)
     calls += _send_invalid(sender, plan.contract.body)
     calls += _send_again(sender, calls)
     found.sent, found.volatile = sender.sent, sender.volatile_seen
@@ -130,9 +131,7 @@ def _send_listed(sender: Sender, bodies: list[Body] | tuple[Body, ...], phase: P
         if (sender.hung and phase != "sample") or sender.stopped:
             return  # a valid body hung, or the worker can take no more: start nothing new
         calls.append(sender(body, phase))
-        pair = sender.take_pair(len(calls) - 1)
-        if pair is not None:
-            calls.append(pair)
+        calls += sender.take_pairs(len(calls) - 1)
 
 
 def _search(sender: Sender, plan: Plan, schema: dict[str, Any], phase: Phase, notes: list[str]) -> list[Call]:
@@ -199,6 +198,41 @@ def _shrink_failures(send: Send, calls: list[Call], schema: dict[str, Any]) -> l
         shrink.shrink(value, still_fails, budget)
         shrunk += found[-1:]
     return shrunk
+
+
+def _cross_failures(send: Sender, calls: list[Call], schema: dict[str, Any]) -> list[Call]:
+    """For each broken check whose smallest failing body differs from every passing body in more
+    than one place: send it with one place at a time taken from a passing body (a sample first),
+    until one passes. The failure text then names the place that decided (judging.deciding)."""
+    from ..inputs import strategies
+    from ..judging.deciding import crossings, decision
+
+    valid = strategies.validator(schema)
+    crossed: list[Call] = []
+    for check in BODY_CHECKS:
+        judged = [c for c in [*calls, *crossed] if c.phase in VALID_AND_VARIED and c.rejected is None]
+        if check.name != "run_accepts_valid_input":
+            judged = [c for c in judged if c.error is None and c.death is None]  # as verdicts judges them
+        failing = [c for c in judged if check.judge(c)]
+        passing = [c for c in judged if c not in failing]
+        if not failing or not passing:
+            continue
+        smallest = min(failing, key=lambda c: len(c.body.data))
+        if decision([smallest.body], [c.body for c in passing]) is not None:
+            continue  # the bodies sent already say which place decided
+        partner = min(passing, key=lambda c: (c.phase not in ("sample", "example"), len(c.body.data)))
+        failed, passed = _json(smallest.body), _json(partner.body)
+        if failed is _NOT_JSON or passed is _NOT_JSON:
+            continue
+        for parts, candidate in crossings(failed, passed):
+            if send.stopped or not valid.is_valid(candidate):
+                continue
+            where = json_path(parts)
+            call = send(Body.from_json(candidate, f"a failing body with {where} from a passing one"), smallest.phase)
+            crossed.append(call)
+            if call.rejected is None and call.death is None and not check.judge(call):
+                break  # this place alone decided
+    return crossed
 
 
 _NOT_JSON = object()

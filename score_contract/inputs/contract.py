@@ -228,9 +228,13 @@ def _pandas_schema(param_type: Any, notes: list[str]) -> tuple[dict[str, Any], o
     columns = {str(c): _dtype_schema(frame.dtypes[c]) if param_type.enforce_column_type else {} for c in frame.columns}
     if param_type.orient == "records":
         row: dict[str, Any] = {"type": "object", "properties": columns, "required": list(columns)}
+        rows: dict[str, Any] = {"type": "array", "items": row}
         if param_type.enforce_shape:
             row["additionalProperties"] = False
-        return {"type": "array", "items": row, "minItems": 1}, sample
+            # No row, no column: pd.read_json("[]") has shape (0, 0), which enforce_shape refuses (measured:
+            # 500 before run()). Without enforce_shape, 0 rows reach run(), and a model may fail on them.
+            rows["minItems"] = 1
+        return rows, sample
     if param_type.orient == "split":
         data_row: dict[str, Any] = {"type": "array", "prefixItems": list(columns.values())}
         if param_type.enforce_shape:
@@ -239,7 +243,8 @@ def _pandas_schema(param_type: Any, notes: list[str]) -> tuple[dict[str, Any], o
             "type": "object",
             "properties": {
                 "columns": {"const": list(columns)},
-                "data": {"type": "array", "items": data_row, "minItems": 1},
+                # The columns are named: 0 rows give a (0, n) frame, which reaches run() (measured).
+                "data": {"type": "array", "items": data_row},
             },
             "required": ["columns", "data"],
             "additionalProperties": False,

@@ -28,15 +28,20 @@ class Edge:
     narrowing: str
     #: About the body's shape (lists, keys), not its values.
     structural: bool = False
+    #: Where it sits, e.g. "$.data" ("$" for the whole body).
+    path: str = "$"
 
 
-def edges(value: object, schema: dict[str, Any] | None) -> list[Edge]:
+def edges(value: object, schema: dict[str, Any] | None, every: bool = False) -> list[Edge]:
     """The edges of ``schema`` that ``value`` sits on, outermost first.
 
     Lists and keys come before numbers and strings; zeros are left out when the body
-    has another edge (a shrunk body is all zeros: they are seldom the cause).
+    has another edge (a shrunk body is all zeros: they are seldom the cause), unless
+    ``every`` edge is wanted (to compare bodies).
     """
     found = list(dict.fromkeys(_edges(value, schema or {}, ())))
+    if every:
+        return found
     structural = [edge for edge in found if edge.structural]
     if structural:
         return structural + [edge for edge in found if not edge.structural and not edge.what.startswith("zero")]
@@ -48,12 +53,14 @@ def _edges(value: object, schema: Any, path: tuple[object, ...]) -> Iterator[Edg
     schema = schema if isinstance(schema, dict) else {}
     if isinstance(value, list):
         if not value:
-            yield Edge(f"an empty list at {where}", f'"minItems": 1 at {where}', True)
+            yield Edge(f"an empty list at {where}", f'"minItems": 1 at {where}', True, where)
         elif len(value) == 1 and not schema.get("minItems") == schema.get("maxItems") == 1:
-            yield Edge(f"a single item at {where}", f'"minItems": 2 at {where}', True)
+            yield Edge(f"a single item at {where}", f'"minItems": 2 at {where}', True, where)
         fixed = schema.get("minItems") == schema.get("maxItems")
         if "maxItems" in schema and len(value) == schema["maxItems"] and len(value) > 1 and not fixed:
-            yield Edge(f"the most items allowed ({len(value)}) at {where}", f'a smaller "maxItems" at {where}', True)
+            yield Edge(
+                f"the most items allowed ({len(value)}) at {where}", f'a smaller "maxItems" at {where}', True, where
+            )
         items = schema.get("items")
         for index, item in enumerate(value):
             yield from _edges(item, items, (*path, index))
@@ -62,27 +69,30 @@ def _edges(value: object, schema: Any, path: tuple[object, ...]) -> Iterator[Edg
         required = set(schema.get("required", ()))
         for key in properties:
             if key not in value and key not in required:
-                yield Edge(f"{json_path((*path, key))} left out", f'"required": [{json.dumps(key)}] at {where}', True)
+                left_out = json_path((*path, key))
+                yield Edge(f"{left_out} left out", f'"required": [{json.dumps(key)}] at {where}', True, left_out)
         lists = {key: len(item) for key, item in value.items() if isinstance(item, list)}
         if len(set(lists.values())) > 1 and len(lists) > 1:
             shown = " and ".join(f"{json_path((*path, k))} ({n})" for k, n in lists.items())
-            yield Edge(f"lists of different lengths side by side: {shown}", "", True)
+            yield Edge(f"lists of different lengths side by side: {shown}", "", True, where)
         for key, item in value.items():
             yield from _edges(item, properties.get(key), (*path, key))
     elif value is None:
-        yield Edge(f"null at {where}", f"no null at {where}")
+        yield Edge(f"null at {where}", f"no null at {where}", path=where)
     elif isinstance(value, bool):
         return
     elif isinstance(value, (int, float)):
         for bound, word in (("minimum", "smallest"), ("maximum", "largest")):
             if schema.get(bound) == value:
-                yield Edge(f"the {word} number allowed ({value}) at {where}", f'a narrower "{bound}" at {where}')
+                yield Edge(
+                    f"the {word} number allowed ({value}) at {where}", f'a narrower "{bound}" at {where}', path=where
+                )
         if value == 0 and "minimum" not in schema:
-            yield Edge(f"zero at {where}", f'"exclusiveMinimum": 0 at {where}')
+            yield Edge(f"zero at {where}", f'"exclusiveMinimum": 0 at {where}', path=where)
         elif value < 0 and "minimum" not in schema:
-            yield Edge(f"a negative number at {where}", f'"minimum": 0 at {where}')
+            yield Edge(f"a negative number at {where}", f'"minimum": 0 at {where}', path=where)
     elif isinstance(value, str):
         if not value:
-            yield Edge(f"an empty string at {where}", f'"minLength": 1 at {where}')
+            yield Edge(f"an empty string at {where}", f'"minLength": 1 at {where}', path=where)
         elif not value.isascii():
-            yield Edge(f"non-ASCII text at {where}", f'a "pattern" at {where}')
+            yield Edge(f"non-ASCII text at {where}", f'a "pattern" at {where}', path=where)

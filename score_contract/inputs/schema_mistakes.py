@@ -113,18 +113,18 @@ def _array_mistakes(cases: Cases, node: Sub, value: list[object], path: Path) ->
     has = f"{place(path)} has " if path else ""
     low, high = schema.get("minItems", 0), schema.get("maxItems")
     if low > 0:
-        out.append((f"{has}{low - 1} items where minItems is {low}", value[: low - 1]))
+        out.append((f"{has}{_items(low - 1)} where minItems is {low}", value[: low - 1]))
     filler = value[-1] if value else cases.simplest(cases.reader.item(node, 0))
     if high is not None and filler is not NO_VALUE:
         longer = value[: high + 1] + [filler] * (high + 1 - len(value))
-        out.append((f"{has}{high + 1} items where maxItems is {high}", longer))
+        out.append((f"{has}{_items(high + 1)} where maxItems is {high}", longer))
     if schema.get("uniqueItems") and value:
         out.append((f"{has}a repeated item where uniqueItems is true", [*value, value[0]]))
     if schema.get("items") is False and filler is not NO_VALUE:
         fixed = len(schema.get("prefixItems", []))
         out.append(
             (
-                f"{has}{fixed + 1} items where only {fixed} are allowed",
+                f"{has}{_items(fixed + 1)} where only {fixed} {'is' if fixed == 1 else 'are'} allowed",
                 value[:fixed] + [filler] * (fixed + 1 - len(value[:fixed])),
             )
         )
@@ -153,9 +153,9 @@ def _string_mistakes(schema: dict[str, Any], where: str) -> list[tuple[str, obje
     low, high = schema.get("minLength", 0), schema.get("maxLength")
     out: list[tuple[str, object]] = []
     if low > 0:
-        out.append((f"{where} has {low - 1} characters where minLength is {low}", "a" * (low - 1)))
+        out.append((f"{where} has {_characters(low - 1)} where minLength is {low}", "a" * (low - 1)))
     if high is not None:
-        out.append((f"{where} has {high + 1} characters where maxLength is {high}", "a" * (high + 1)))
+        out.append((f"{where} has {_characters(high + 1)} where maxLength is {high}", "a" * (high + 1)))
     if "pattern" in schema:
         wrong = next((s for s in ("", "!", "a", "0", "A", " ") if not re.search(schema["pattern"], s)), None)
         if wrong is not None:
@@ -164,6 +164,15 @@ def _string_mistakes(schema: dict[str, Any], where: str) -> list[tuple[str, obje
         wrong = FORMAT_MISTAKES[schema["format"]]
         out.append((f"{where} is {_show(wrong)}, not a valid {schema['format']}", wrong))
     return out
+
+
+def _items(count: int) -> str:
+    # Not core.wording's: the strategies' modules import nothing else of the engine.
+    return f"{count} item" if count == 1 else f"{count} items"
+
+
+def _characters(count: int) -> str:
+    return f"{count} character" if count == 1 else f"{count} characters"
 
 
 def _show(value: object) -> str:

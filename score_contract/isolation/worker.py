@@ -15,7 +15,7 @@ from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
 from ..core.observations import ImportResult, InitResult
-from ..serving import calling, loader, tracebacks
+from ..serving import calling, loader, tracebacks, warned
 from . import rss
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ class Worker:
         roots = self.loaded.roots
         started = time.perf_counter()
         try:
-            with self.loaded.watcher.watching() as seen, calling.deadline(timeout):
+            with self.loaded.watcher.watching() as seen, warned.hearing(roots) as heard, calling.deadline(timeout):
                 self.loaded.init()
         except calling.Deadline as exc:
             return InitResult(
@@ -93,10 +93,10 @@ class Worker:
         except BaseException as exc:  # user_script.invoke_init catches BaseException too
             return InitResult(
                 error=tracebacks.describe(exc, roots),
-                hint=loader.shadow_hint(self.app_root) or loader.model_dir_hint(exc, self.script),
+                hint=loader.shadow_hint(self.app_root, self.script, exc) or loader.model_dir_hint(exc, self.script),
                 elapsed=time.perf_counter() - started,
             )
-        return InitResult(elapsed=time.perf_counter() - started, caught=seen.caught((), roots))
+        return InitResult(elapsed=time.perf_counter() - started, caught=seen.caught((), roots), warnings=tuple(heard))
 
 
 def _die_with_parent(parent: int) -> None:

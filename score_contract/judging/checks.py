@@ -9,14 +9,23 @@ them in the order they run; there is no registry.
 from __future__ import annotations
 
 import inspect
-import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from ..core.compare import changes, differences
 from ..core.observations import VALID_AND_VARIED, Body, Call, Caught, Death, Evidence, ImportResult, InitResult
-from .answers import answer_value, carried, error_report
+from ..core.wording import shown_bytes
+from .answers import (
+    answer_value,
+    carried_at,
+    error_report,
+    json_constant,
+    leaf_values,
+    python_repr,
+    report_at,
+    result_beside,
+)
 
 #: What a check judges: the import, init(), each call with a valid body, each
 #: call with an invalid body, each body sent again, or the whole evidence.
@@ -54,14 +63,18 @@ class Violation:
     location: str = ""
     #: What the report calls ``body``: the smallest one that fails, unless a check says otherwise.
     label: str = ""
+    #: Worth a warning, not a failure, although the check is not advisory (see run_does_not_hide_errors).
+    warning: bool = False
 
 
 @dataclass(frozen=True)
 class Check:
-    judge: Callable[[Any], Violation | None]
+    judge: Callable[..., Violation | None]
     phase: Phase
     #: A breach is worth a warning, not a failure.
     advisory: bool = False
+    #: Each call is judged against the other answers too: ``judge(call, calls)``.
+    compared: bool = False
 
     @property
     def name(self) -> str:
@@ -192,41 +205,70 @@ _HIDDEN_REMEDY = (
 )
 
 
-def run_does_not_hide_errors(call: Call) -> Violation | None:
-    """run() does not hide a failure in a successful answer: when it catches an
-    exception while handling a valid request body, its 2xx answer does not carry
-    that exception (its text or class name) or an error report in place of a result."""
+def run_does_not_hide_errors(call: Call, answers: Sequence[Call] = ()) -> Violation | None:
+    """run() does not hide a failure in a successful answer: when it catches an exception
+    while handling a valid request body, its 2xx answer does not replace the result with
+    that exception (its text or class name) or an error report. An answer that carries
+    the whole result and mentions the exception beside it is worth a warning only."""
     response = call.response
     if response is None or call.error is not None or not 200 <= response.status < 300:
         return None
-    if not call.caught and not call.init_caught:
-        return None
     value = answer_value(response)
-    found = next(((c, f"its {where}") for c in call.caught if (where := carried(value, c.error))), None)
-    report = error_report(value)
-    if found is None and report is not None and call.caught:
+    if not call.caught:
+        return _init_failure_reported(call, value)
+    found = next(((c, at) for c in call.caught if (at := carried_at(value, c.error))), None)
+    report = report_at(value)
+    if found is None and report is not None:
         found = (call.caught[0], report)
+    if found is None:
+        return None
+    caught, (where, how) = found
     answer = f"the answer: HTTP {response.status} {_preview(call)}"
-    if found is not None:
-        caught, why = found
+    kept = result_beside(value, where, answers)
+    if kept is not None:
         return Violation(
-            f"run() caught {caught.error.summary} and answered {response.status} with it",
-            f"{answer}\nit carries the exception: {why}\ncaught in {caught.where}:\n"
+            f"run() caught {caught.error.summary} and mentioned it in an answer that carries the whole result",
+            f"the body: {_short(call.body.text)}\n{answer}\n"
+            f"it mentions the exception: its {how}, beside what answers where nothing was caught hold"
+            f" ({kept})\ncaught in {caught.where}:\n"
             + _indented(caught.error.traceback)
-            + _init_caught_note(call.init_caught)
-            + f"\n{_HIDDEN_REMEDY}",
+            + "\nIf the exception is a fallback run() meant (a default for a key left out), this can be ignored.",
             body=call.body,
             location=caught.error.location,
+            warning=True,
         )
-    if report is not None:
-        first = call.init_caught[0]
-        return Violation(
-            f"run() answered {response.status} with an error report after init() caught {first.error.summary}",
-            f"{answer}\n{report}" + _init_caught_note(call.init_caught) + f"\n{_HIDDEN_REMEDY}",
-            body=call.body,
-            location=first.error.location,
-        )
-    return None
+    why = f"its {how}" if how.startswith(("text at", "class name")) else how
+    return Violation(
+        f"run() caught {caught.error.summary} and answered {response.status} with it",
+        f"{answer}\nit carries the exception: {why}\ncaught in {caught.where}:\n"
+        + _indented(caught.error.traceback)
+        + _init_caught_note(call.init_caught)
+        + f"\n{_HIDDEN_REMEDY}",
+        body=call.body,
+        location=caught.error.location,
+    )
+
+
+def _init_failure_reported(call: Call, value: object) -> Violation | None:
+    """run() caught nothing, but answers an error report after init() caught something (a model
+    that did not load): the failure init() hid is hidden again. A class label that reads "error"
+    is no such report: only an error key, a failed envelope or an exception's text counts."""
+    if not call.init_caught:
+        return None
+    report = error_report(value, strict=True)
+    if report is None:
+        return None
+    first = call.init_caught[0]
+    response = call.response
+    assert response is not None
+    return Violation(
+        f"run() answered {response.status} with an error report after init() caught {first.error.summary}",
+        f"the answer: HTTP {response.status} {_preview(call)}\n{report}"
+        + _init_caught_note(call.init_caught)
+        + f"\n{_HIDDEN_REMEDY}",
+        body=call.body,
+        location=first.error.location,
+    )
 
 
 def response_status_is_2xx(call: Call) -> Violation | None:
@@ -243,7 +285,8 @@ def response_status_is_2xx(call: Call) -> Violation | None:
 
 
 def _preview(call: Call) -> str:
-    return call.response.body[:300].decode("utf-8", "replace") if call.response is not None else ""
+    response = call.response
+    return shown_bytes(response.body, response.header("Content-Type") or "") if response is not None else ""
 
 
 def output_is_json_encodable(call: Call) -> Violation | None:
@@ -272,27 +315,6 @@ def output_is_json_encodable(call: Call) -> Violation | None:
     )
 
 
-class _Constant:
-    def __init__(self, token: str) -> None:
-        self.token = token
-
-
-def _find_constant(value: object, path: str = "$") -> tuple[str, str] | None:
-    if isinstance(value, _Constant):
-        return path, value.token
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found = _find_constant(item, f"{path}.{key}")
-            if found:
-                return found
-    if isinstance(value, list):
-        for index, item in enumerate(value):
-            found = _find_constant(item, f"{path}[{index}]")
-            if found:
-                return found
-    return None
-
-
 def output_is_strict_json(call: Call) -> Violation | None:
     """Every JSON response to a valid request body is strict JSON: no NaN or
     Infinity tokens, which JSON does not have and most clients reject."""
@@ -300,12 +322,9 @@ def output_is_strict_json(call: Call) -> Violation | None:
     if response is None or not response.is_json or not 200 <= response.status < 300:
         return None
     try:
-        parsed = json.loads(response.body, parse_constant=_Constant)
+        found = json_constant(response.body)
     except ValueError as exc:
         return Violation("the response body is not valid JSON", f"{exc}", body=call.body)
-    except RecursionError:
-        return None
-    found = _find_constant(parsed)
     if found is None:
         return None
     path, token = found
@@ -330,12 +349,22 @@ def output_matches_schema(call: Call) -> Violation | None:
 
 
 def output_is_not_double_encoded(call: Call) -> Violation | None:
-    """run() returns data, not a str that already holds JSON: the server encodes
-    a str again, and clients receive one JSON string instead of an object."""
+    """run() returns data, not a str that already holds it (json.dumps or str() of a
+    dict or list): the server encodes a str again, and clients receive one JSON string
+    instead of an object, or a Python repr they cannot parse as JSON at all."""
     if call.double_encoded:
         return Violation(
             "run() returned a JSON string; the server encodes it again (double encoding)",
             "Return the dict or list itself instead of json.dumps(...) of it.",
+            body=call.body,
+        )
+    held = python_repr(call.response, call.returned_response)
+    if held is not None:
+        return Violation(
+            f"run() returned str() of a {held}: the client gets a Python repr in a JSON string, which is not JSON",
+            f"the answer: HTTP {call.response.status if call.response else ''} {_preview(call)}\n"
+            "str() writes 'single quotes', True, False and None, which JSON does not have: a client's"
+            f" json.loads of the string fails. Return the {held} itself; the server encodes it as JSON.",
             body=call.body,
         )
     return None
@@ -410,13 +439,15 @@ def init_runs_once(evidence: Evidence) -> Violation | None:
     return None
 
 
-#: How many distinct valid bodies must all get one answer before run() looks blind to its input.
+#: How many distinct valid bodies must all get one answer before run() looks blind to its input ...
 SAME_ANSWER_BODIES = 8
+#: ... holding how many different sets of values at least.
+DISTINCT_VALUES = 2
 
 
 def run_uses_its_input(evidence: Evidence) -> Violation | None:
-    """run() answers from its input: distinct valid request bodies do not all get
-    one and the same answer (times, durations and ids aside)."""
+    """run() answers from its input: distinct valid request bodies, holding different
+    values, do not all get one and the same answer (times, durations and ids aside)."""
     answered: dict[bytes, Call] = {}
     for call in evidence.calls:
         response = call.response
@@ -426,6 +457,11 @@ def run_uses_its_input(evidence: Evidence) -> Violation | None:
             return None
         answered.setdefault(call.body.method.encode() + call.body.target.encode() + call.body.data, call)
     if len(answered) < SAME_ANSWER_BODIES:
+        return None
+    # Bodies that differ only in their shape (5 and 5.0, the same rows once or twice) may carry the same
+    # values: a model that reads them answers alike, whatever it does. Values must vary before concluding.
+    valued = {values for call in answered.values() if (values := leaf_values(call.body))}
+    if len(valued) < DISTINCT_VALUES and not any(leaf_values(call.body) is None for call in answered.values()):
         return None
     calls = sorted(answered.values(), key=lambda c: len(c.body.data))
     first = calls[0].response
@@ -458,7 +494,7 @@ CHECKS: tuple[Check, ...] = (
     Check(import_does_not_call_init, "definition"),
     Check(init_succeeds, "init"),
     Check(run_accepts_valid_input, "call"),
-    Check(run_does_not_hide_errors, "call"),
+    Check(run_does_not_hide_errors, "call", compared=True),
     Check(response_status_is_2xx, "call"),
     Check(output_is_json_encodable, "call"),
     Check(output_is_strict_json, "call"),

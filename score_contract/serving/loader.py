@@ -35,7 +35,7 @@ from .. import __version__
 from ..core.observations import ImportResult, Mode
 from ..inputs import contract
 from ..inputs.contract import Contract
-from . import tracebacks
+from . import tracebacks, warned
 from .caught import Watcher
 
 ENTRY_MODULE = "entry_module"
@@ -204,11 +204,11 @@ def load(script: str, app_root: str) -> tuple[ImportResult, LoadedScript | None]
     module = importlib.util.module_from_spec(spec)
     tracer = _InitCallTracer(script)
     try:
-        with tracer:
+        with tracer, warned.hearing(user_roots(script, app_root)) as heard:
             spec.loader.exec_module(module)
     except BaseException as exc:  # the server catches BaseException here too
         error = tracebacks.describe(exc, user_roots(script, app_root))
-        hint = shadow_hint(app_root) or model_dir_hint(exc, script)
+        hint = shadow_hint(app_root, script, exc) or model_dir_hint(exc, script)
         return ImportResult(error=error, hint=hint, elapsed=time.perf_counter() - started), None
     elapsed = time.perf_counter() - started
     init = getattr(module, "init", None)
@@ -216,7 +216,7 @@ def load(script: str, app_root: str) -> tuple[ImportResult, LoadedScript | None]
     problem, loaded = _accept(module, script, app_root)
     if loaded is None:
         return ImportResult(
-            definition_problem=problem, init_calls=init_calls, elapsed=elapsed, hint=shadow_hint(app_root)
+            definition_problem=problem, init_calls=init_calls, elapsed=elapsed, hint=shadow_hint(app_root, script)
         ), None
     code = loaded.inner_run_code
     result = ImportResult(
@@ -227,6 +227,7 @@ def load(script: str, app_root: str) -> tuple[ImportResult, LoadedScript | None]
         contract=_read_contract(loaded),
         # co_firstlineno of a decorated function is its first decorator's line.
         run_line=code.co_firstlineno if code is not None and code.co_filename == script else 0,
+        warnings=tuple(heard),
     )
     return result, loaded
 
@@ -370,23 +371,89 @@ def _elsewhere_hint(exc: BaseException, model_dir: str) -> str:
     )
 
 
-def shadow_hint(app_root: str) -> str:
-    """Name the user modules that the server's own modules replaced on import.
+def shadow_hint(app_root: str, script: str = "", exc: BaseException | None = None) -> str:
+    """Name the user's modules that the server's own modules hide, where the server's come from,
+    and what to do: the server's ``server/`` folder comes before the app root on sys.path, so
+    ``import utils`` in score.py gets the server's utils.py (and a local ``utils`` package is
+    never reached: "'utils' is not a package"), and ``import config`` gets the server's
+    config.py, which fails to import outside its package.
 
-    The server's ``server/`` folder precedes the app root on sys.path, so
-    ``import utils`` in score.py silently imports the server's utils.py and
-    ``import config`` the server's config.py (which then fails to import).
-    """
+    With ``exc``, only a module the failure involves is named (its name in the ImportError,
+    the server's file among its frames); without, every one that is hidden."""
+    server = _server_modules()
+    folders = [app_root] + ([os.path.dirname(os.path.realpath(script))] if script else [])
+    own: dict[str, Path] = {}
+    for folder in dict.fromkeys(os.path.realpath(f) for f in folders):
+        for name, path in _own_modules(Path(folder)).items():
+            own.setdefault(name, path)
+    hidden = [name for name in own if name in server]
+    if exc is not None:
+        hidden = [name for name in hidden if _involves(exc, name, server[name])]
+    if not hidden:
+        return ""
+    lines = []
+    for name in hidden:
+        kind, shown = ("package", f"{name}/") if own[name].is_dir() else ("module", own[name].name)
+        where = "the app root" if os.path.realpath(own[name].parent) == os.path.realpath(app_root) else own[name].parent
+        lines.append(
+            f"your {kind} {shown} (in {where}) is hidden by the server's own {name} module ({server[name]}):"
+            f" the server puts its server/ folder before the app root on sys.path, so `import {name}` gets its"
+            " module, never yours."
+        )
+    first = hidden[0]
+    lines.append(
+        f"Rename yours (e.g. {first} → score_{first}), or move it into a package of your own and import it from"
+        f" there (from mypackage import {first}; inside that package, from . import {first} works too):"
+        " a relative import in score.py itself fails, since the server loads it as a lone module."
+    )
+    return "\n".join(lines)
+
+
+def _server_modules() -> dict[str, str]:
+    """The server's own top-level modules that can hide a user's: name -> their file."""
     spec = importlib.util.find_spec(SERVER_PACKAGE)
     if spec is None or spec.origin is None:
-        return ""
-    server_dir = os.path.join(os.path.dirname(spec.origin), "server") + os.sep
-    server_modules = {n[:-3] for n in os.listdir(server_dir) if n.endswith(".py") and not n.startswith("_")}
-    shadowed = [own.name for own in sorted(Path(app_root).glob("*.py")) if own.stem in server_modules]
-    if not shadowed:
-        return ""
-    names = ", ".join(shadowed)
-    return (
-        f"the server's own modules come before the app root on sys.path and replace your {names}:"
-        " `import` gets the server's module, not yours. Rename yours."
-    )
+        return {}
+    server_dir = os.path.join(os.path.dirname(spec.origin), "server")
+    try:
+        names = os.listdir(server_dir)
+    except OSError:
+        return {}
+    return {n[:-3]: os.path.join(server_dir, n) for n in sorted(names) if n.endswith(".py") and not n.startswith("_")}
+
+
+def _own_modules(folder: Path) -> dict[str, Path]:
+    """The modules ``import NAME`` would find in ``folder``: NAME.py files and NAME/ folders (a package,
+    with or without __init__.py)."""
+    found: dict[str, Path] = {}
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return found
+    for entry in entries:
+        if entry.suffix == ".py" and entry.is_file():
+            found.setdefault(entry.stem, entry)
+        elif entry.is_dir() and entry.name.isidentifier() and any(entry.glob("*.py")):
+            found.setdefault(entry.name, entry)
+    return found
+
+
+def _involves(exc: BaseException, name: str, server_file: str) -> bool:
+    """Whether the failure comes from ``import name`` reaching the server's module instead of the user's."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        missing = getattr(current, "name", None) if isinstance(current, ImportError) else None
+        if isinstance(missing, str) and missing.split(".")[0] == name:
+            return True
+        text = str(current)
+        if server_file in text or f"'{name}'" in text:
+            return True
+        tb = current.__traceback__
+        while tb is not None:
+            if os.path.realpath(tb.tb_frame.f_code.co_filename) == os.path.realpath(server_file):
+                return True
+            tb = tb.tb_next
+        current = current.__cause__ or current.__context__
+    return False
