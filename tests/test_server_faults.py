@@ -152,9 +152,12 @@ def test_every_worker_must_boot_and_a_healthy_script_passes_with_three(tmp_path:
     assert "the official server too, 3 worker(s), on 127.0.0.1" in result.output
     outcome, message = result.outcomes[("second_worker_fails", "server_becomes_ready")]
     assert outcome == "failure"
+    # gunicorn's master logs its reason ("Worker failed to boot") only on some runs: when the other workers are
+    # still booting as it halts, it exits with code 1 without that line (seen under load: the flaky run of issue 22).
+    # What the message must say either way is which worker died, how, and that the others had booted.
     assert re.match(
         r"the official server did not become ready: the server exited with code \d+: (1|2) of 3 workers had booted;"
-        r" worker \d+ exited with code 3 while booting \(gunicorn: Worker failed to boot\)",
+        r" worker \d+ exited with code 3 while booting( \(gunicorn: Worker failed to boot\))?$",
         message,
     ), message
     section = failure_section(result.output, "tests/server/second_worker_fails/score.py::server_becomes_ready")
