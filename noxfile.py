@@ -24,35 +24,25 @@ from pathlib import Path
 import nox
 
 SUPPORTED = ("3.10", "3.11", "3.12", "3.13")
-#: The default Python runs the whole suite; the others this set: loading and calling as the server does (parity
-#: with the official app), the bundled examples and the realworld scripts through the installed plugin, the two code
-#: paths of the caught-exception watcher (sys.monitoring from 3.12, the trace function before).
+#: The default Python runs the whole suite; the others this set, which covers what differs from one Python to
+#: another and must stay cheap (it runs once per Python, after the whole suite): both code paths of the
+#: caught-exception watcher (sys.monitoring from 3.12, the trace function before), loading and calling as the server
+#: does (parity with the official app, in-process), the realworld scripts in one session, and the correct examples
+#: through the installed plugin (the broken ones fail checks the whole suite already proves on the default Python).
 SMOKE = (
-    "tests/test_examples.py",
-    "tests/test_realworld.py",
-    "tests/test_parity.py",
     "tests/test_caught.py",
+    "tests/test_parity.py",
+    "tests/test_realworld.py",
+    "tests/test_examples.py",
+    "-k",
+    "not test_broken_example",
 )
 #: Parity over real HTTP boots the official server once per case (0.8 s each, 64 cases): on the other Pythons, one
-#: case per way a request reaches run() and a response leaves it, and the boot failures.
+#: case per way a request reaches run() and a response leaves it, and a boot failure.
 SMOKE_HTTP = (
     "tests/test_parity_http.py",
     "-k",
-    " or ".join(
-        (
-            "returns-dict",
-            "returns-nan-and-infinity",
-            "returns-numpy-array",
-            "run-raises-value-error",
-            "run-times-out",
-            "amlresponse-404",
-            "flask-response-streamed",
-            "schema-numpy-2d",
-            "schema-pandas-records",
-            "rawhttp-files",
-            "boot-init-raises",
-        )
-    ),
+    " or ".join(("returns-dict", "returns-numpy-array", "run-times-out", "schema-pandas-records", "boot-init-raises")),
 )
 ROOT = Path(__file__).parent
 
@@ -120,6 +110,10 @@ def smoke(session: nox.Session) -> None:
     session.install(f"score-contract[test] @ {wheel.as_uri()}", env={"UV_COMPILE_BYTECODE": "1"})
     suite = _outside_the_checkout(session)
     session.chdir(suite)
+    # The example's model is pickled with the scikit-learn the default Python installs; another Python gets another
+    # scikit-learn (3.10 tops out at 1.7), and the gate rightly warns of a model saved with another version. A model
+    # is saved with the version it is deployed with: train it again here, as its README says.
+    session.run("python", "examples/sklearn-diabetes/train.py")
     session.run(
         "python",
         "-c",
