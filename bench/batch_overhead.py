@@ -23,7 +23,7 @@ sys.path.insert(0, str(REPO))
 
 from score_contract.batch.observations import MiniBatch  # noqa: E402
 from score_contract.batch.runner import BatchRun  # noqa: E402
-from score_contract.settings import plan, resolve  # noqa: E402
+from score_contract.config.settings import plan, resolve  # noqa: E402
 
 EXAMPLE = REPO / "examples" / "batch-files"
 

@@ -71,8 +71,8 @@ def loop_under_coverage(app: Path, bodies: list[str], timid: bool) -> tuple[floa
 
 
 def contract_run(app: Path, cov: bool) -> tuple[float, list[str], dict[str, object] | None]:
-    from score_contract.runner import ScriptRun
-    from score_contract.settings import plan, resolve
+    from score_contract.config.settings import plan, resolve
+    from score_contract.online.runner import ScriptRun
 
     settings = resolve(scripts=[str(app / "score.py")], base=app, seed=1, cov=cov)
     run = ScriptRun(plan(settings, settings.scripts[0], app), settings)

@@ -71,8 +71,8 @@ def bare_loop(app: Path, bodies: list[bytes]) -> float:
 
 
 def contract_run(app: Path) -> tuple[float, list[bytes], int]:
-    from score_contract.runner import ScriptRun
-    from score_contract.settings import plan, resolve
+    from score_contract.config.settings import plan, resolve
+    from score_contract.online.runner import ScriptRun
 
     settings = resolve(scripts=[str(app / "score.py")], base=app, seed=1)
     script = plan(settings, settings.scripts[0], app)

@@ -17,16 +17,16 @@ from pathlib import Path
 from typing import IO, Any
 
 from .batch.runner import BatchRun
+from .config.settings import Script, Settings, plan
+from .config.settings_file import script_settings
 from .core.observations import Evidence
 from .core.wording import plural
 from .deployment.spec import is_spec, read_spec
 from .inputs.schema_files import check_satisfiable
 from .judging.checks import Check
-from .report import Failure, render, render_findings
-from .runner import ScriptRun
-from .settings import Script, Settings, plan
-from .settings_file import script_settings
-from .verdicts import Verdict, judge
+from .online.report import Failure, render, render_findings
+from .online.runner import ScriptRun
+from .online.verdicts import Verdict, judge
 
 #: How the terminal summary names what each phase sent, in the order they are sent.
 _PHASE_NAMES = {
@@ -75,7 +75,7 @@ class ContractSession:
         #: Each target's settings: the run's, with the settings file in its folder applied.
         self.own: dict[Path, Settings] = {p: _own_settings(settings, p, invocation_dir) for p in settings.scripts}
         self.scripts: dict[Path, Script] = {p: plan(self.own[p], p, invocation_dir) for p in settings.scripts}
-        from .deployment.targets import environment_hint
+        from .planning.targets import environment_hint
 
         #: A likely environment file beside a plain script, which is not used: how to use it.
         self.hints: dict[Path, str] = {
@@ -85,7 +85,7 @@ class ContractSession:
         self._order: list[Path] = []
         self._pending: Counter[Path] = Counter()
         #: Where long steps (building an environment) report what they are doing, and where a long
-        #: search or server boot says how far it is (exploration.ticker); the shell sets them.
+        #: search or server boot says how far it is (core.ticker); the shell sets them.
         self.progress: Callable[[str], None] | None = None
         self.status: Callable[[str], None] | None = None
         #: Under xdist, for --score-cov-report: where a worker leaves each script's coverage data, and

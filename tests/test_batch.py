@@ -19,10 +19,11 @@ import numpy
 import pandas
 import pytest
 
-from score_contract.batch import checks, kind, runtime
+from score_contract.batch import checks, runtime
 from score_contract.batch.checks import BATCH_CHECKS
 from score_contract.batch.observations import BatchCall, MiniBatch
 from score_contract.judging.checks import CHECKS
+from score_contract.planning import recognise
 from tests.conftest import REPO, Outcomes, run_contract_session
 from tests.test_contract_matrix import failure_section
 
@@ -205,7 +206,7 @@ def test_asked_online_a_batch_script_is_checked_as_one(tmp_path: Path) -> None:
 @pytest.mark.parametrize("script", sorted(p.relative_to(REPO).as_posix() for p in REPO.glob("examples/*/score.py")))
 def test_every_example_is_recognised_as_what_it_is(script: str) -> None:
     expected = "batch" if script.startswith(("examples/batch-", "examples/broken-batch-")) else "online"
-    assert kind.recognise(REPO / script).kind == expected
+    assert recognise.recognise(REPO / script).kind == expected
 
 
 def test_online_test_scripts_are_never_taken_for_batch() -> None:
@@ -215,8 +216,8 @@ def test_online_test_scripts_are_never_taken_for_batch() -> None:
         *REPO.glob("tests/fuzz/*/score.py"),
     ]
     assert online
-    assert [p for p in online if kind.recognise(p).kind == "batch"] == []
-    assert {kind.recognise(p).kind for p in BATCH.glob("*/score.py")} == {"batch"}
+    assert [p for p in online if recognise.recognise(p).kind == "batch"] == []
+    assert {recognise.recognise(p).kind for p in BATCH.glob("*/score.py")} == {"batch"}
 
 
 def test_a_script_that_uses_the_batch_runtime_without_a_mini_batch_parameter_says_so(tmp_path: Path) -> None:
@@ -225,7 +226,7 @@ def test_a_script_that_uses_the_batch_runtime_without_a_mini_batch_parameter_say
         "import os\n\ndef init():\n    global out\n    out = os.environ['AZUREML_BI_OUTPUT_PATH']\n\n"
         "def run(input_data):\n    return input_data\n"
     )
-    found = kind.recognise(script)
+    found = recognise.recognise(script)
     assert found.kind == "online"
     assert "AZUREML_BI_OUTPUT_PATH" in found.reason and "--score-kind batch" in found.reason
 
@@ -494,7 +495,7 @@ def test_edge_files_are_made_up_unless_a_sample_has_their_shape(tmp_path: Path) 
 
 
 def test_a_short_traceback_keeps_the_smallest_failing_mini_batch() -> None:
-    from score_contract.report import short_form
+    from score_contract.online.report import short_form
 
     text = "run() raised X\n  contract: c\n  smallest failing mini-batch (a alone): [a.csv]\n  details\n  reproduce: r"
     assert short_form(text).splitlines() == [

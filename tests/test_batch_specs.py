@@ -23,8 +23,8 @@ from score_contract.batch import runtime
 from score_contract.batch.checks import BATCH_CHECKS
 from score_contract.batch.configured import batch_settings
 from score_contract.batch.runner import BatchRun
+from score_contract.config.settings import Settings, arguments, plan, resolve
 from score_contract.deployment.declared import Deployment
-from score_contract.settings import Settings, arguments, plan, resolve
 from tests.conftest import REPO
 from tests.test_contract_matrix import failure_section
 
@@ -34,7 +34,7 @@ BATCH_NAMES = {check.name for check in BATCH_CHECKS}
 
 def batch_run(target: str, **options: object) -> BatchRun:
     settings = resolve(scripts=[target], base=REPO, **options)  # type: ignore[arg-type]
-    from score_contract.settings_file import script_settings
+    from score_contract.config.settings_file import script_settings
 
     own = script_settings(settings, settings.scripts[0], REPO)
     script = plan(own, settings.scripts[0], REPO)

@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 
 from score_contract.core.observations import Body, Call, InitResult
-from score_contract.exploration.ticker import Ticker
+from score_contract.core.ticker import Ticker
 from score_contract.judging import budgets
 from score_contract.reporting.records import schema
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from score_contract_cli import build_parser
 
+from score_contract.config.settings import Script, Settings
 from score_contract.core.observations import Body
 from score_contract.judging.checks import CHECKS
-from score_contract.report import reproduce_command
-from score_contract.settings import Script, Settings
+from score_contract.online.report import reproduce_command
 from tests.conftest import REPO
 
 

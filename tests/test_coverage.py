@@ -15,10 +15,10 @@ import jsonschema
 import pytest
 from coverage import CoverageData
 
+from score_contract.config.settings import plan, resolve
 from score_contract.coverage.results import ranges
+from score_contract.online.runner import ScriptRun
 from score_contract.reporting.records import schema
-from score_contract.runner import ScriptRun
-from score_contract.settings import plan, resolve
 from tests.conftest import REPO, SCRIPTS
 
 BRANCHY = SCRIPTS / "branch_by_input" / "score.py"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from score_contract import options
+from score_contract.config import options
 from tests.conftest import SCRIPTS
 
 READ_ONLY = Path("/proc/version")  # a file no one, root included, can open for writing

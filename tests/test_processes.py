@@ -13,7 +13,7 @@ from pathlib import Path
 
 import psutil
 
-from score_contract.runner import MAX_RESTARTS
+from score_contract.online.runner import MAX_RESTARTS
 from tests.conftest import REPO, SCRIPTS
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from score_contract.config.settings import resolve
+from score_contract.config.settings_file import FILE_NAME
 from score_contract.errors import UsageError
 from score_contract.session import ContractSession
-from score_contract.settings import resolve
-from score_contract.settings_file import FILE_NAME
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -11,8 +11,8 @@ from pathlib import Path
 from types import ModuleType
 
 from score_contract.core.observations import LoadWarning
+from score_contract.online.verdicts import load_warnings
 from score_contract.serving.warned import hearing
-from score_contract.verdicts import load_warnings
 
 HELPER = """
 import warnings

@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from score_contract import options
+from score_contract.config import options
+from score_contract.config.settings import resolve
 from score_contract.core.files import writable
 from score_contract.errors import UsageError
-from score_contract.settings import resolve
 
 from .failures import ContractBroken, FailureRepr
 from .reports import Reports

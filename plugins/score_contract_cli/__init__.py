@@ -21,10 +21,10 @@ import sys
 from pathlib import Path
 from types import FrameType
 
-from score_contract import options
+from score_contract.config import options
+from score_contract.config.settings import resolve
 from score_contract.core.observations import Body
 from score_contract.errors import UsageError
-from score_contract.settings import resolve
 
 USAGE_ERROR = 4
 #: 128 + SIGINT and 128 + SIGPIPE: what a shell reports for a command those signals ended.
@@ -197,7 +197,7 @@ def _check(args: argparse.Namespace, extra: list[str]) -> int:
 
 
 def _replay(args: argparse.Namespace) -> int:
-    from score_contract.replay import replay, replay_on_server
+    from score_contract.online.replay import replay, replay_on_server
 
     if args.files and not args.batch:
         raise UsageError(f"{args.files[0]}: files of a mini-batch are given with --batch (a batch scoring script).")

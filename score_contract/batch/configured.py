@@ -12,12 +12,12 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..options import BATCH_ARGS, BATCH_INPUT, TIMEOUT
+from ..config.options import BATCH_ARGS, BATCH_INPUT, TIMEOUT
 from . import runtime
 
 if TYPE_CHECKING:
+    from ..config.settings import Settings
     from ..deployment.declared import Deployment
-    from ..settings import Settings
 
 #: A job's output in program_arguments: only the job gives it a path, so the run gives it a folder.
 _OUTPUT = re.compile(r"\$\{\{\s*outputs\.([\w-]+)\s*\}\}")
@@ -30,7 +30,7 @@ def batch_settings(settings: Settings, deployment: Deployment | None, outputs: P
     """``outputs``: where each ``${{outputs.NAME}}`` of the program arguments gets its folder."""
     given = settings.given
     spec = deployment if deployment is not None and deployment.kind == "batch" else None
-    # The spec's retry_settings.timeout is already the run's timeout (deployment.targets); without a spec and
+    # The spec's retry_settings.timeout is already the run's timeout (planning.targets); without a spec and
     # without --score-timeout, the online default (5 s) is no batch timeout: the runtime's own 30 s is.
     timeout = settings.timeout if TIMEOUT.dest in given or spec is not None else runtime.DEFAULT_TIMEOUT
     inputs = settings.batch_input

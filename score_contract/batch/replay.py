@@ -10,9 +10,9 @@ import shlex
 from pathlib import Path
 from typing import TextIO
 
+from ..config.settings import Settings, plan
 from ..core.wording import counted
 from ..judging.checks import Violation
-from ..settings import Settings, plan
 from .checks import BATCH_CHECKS
 from .observations import MiniBatch
 from .runner import BatchRun

@@ -17,12 +17,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from ..config.settings import Script, Settings
 from ..core.observations import Death, ImportResult, InitResult
 from ..core.wording import counted
 from ..coverage.measurement import measurement_for
 from ..environments.deployed import Deployed, Progress
 from ..isolation.sandbox import Sandbox
-from ..settings import Script, Settings
 from . import minibatches, runtime
 from .configured import batch_settings
 from .observations import BatchCall, BatchEvidence, MiniBatch

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ..config.options import SAMPLES
 from ..judging.checks import Check, Violation
-from ..options import SAMPLES
-from ..verdicts import Verdict
+from ..online.verdicts import Verdict
 from .observations import BatchCall
 from .runner import BatchRun
 

@@ -29,8 +29,8 @@ from ..isolation.sandbox import package_shim
 from . import results
 
 if TYPE_CHECKING:
+    from ..config.settings import Script, Settings
     from ..environments.deployed import Deployed
-    from ..settings import Script, Settings
 
 #: Files never measured: installed packages (a venv inside the app root too) and score-contract itself.
 _OMIT = ("*/site-packages/*", "*/dist-packages/*", "*/.venv/*", "*/venv/*")

@@ -10,16 +10,16 @@ import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..config.options import DEFAULT_EXAMPLES
 from ..judging.checks import Check
-from ..options import DEFAULT_EXAMPLES
-from ..report import Failure, shown_path
-from ..verdicts import Verdict
+from ..online.report import Failure, shown_path
+from ..online.verdicts import Verdict
 from .checks import CoverageEvidence
 
 if TYPE_CHECKING:
     from ..batch.runner import BatchRun
-    from ..runner import ScriptRun
-    from ..settings import Script, Settings
+    from ..config.settings import Script, Settings
+    from ..online.runner import ScriptRun
 
 
 def judge_coverage(check: Check, run: ScriptRun | BatchRun) -> Verdict:

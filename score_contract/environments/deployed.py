@@ -12,7 +12,7 @@ from .prepared import EnvironmentEvidence, prepare
 from .tools import SideFolder, coverage_for
 
 if TYPE_CHECKING:
-    from ..deployment.targets import Target
+    from ..planning.targets import Target
 
 Progress = Callable[[str], None]
 

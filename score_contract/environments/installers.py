@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..exploration.ticker import EVERY, FIRST
+from ..core.ticker import EVERY, FIRST
 from ..isolation.sandbox import outside_our_python
 
 Progress = Callable[[str], None]

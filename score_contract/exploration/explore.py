@@ -59,7 +59,7 @@ class Plan:
     volatile: tuple[tuple[str, ...], ...] = ()
     #: A contract guessed from the samples, explored when none is declared.
     guessed: dict[str, Any] | None = None
-    #: Told after each body sent, with every phase's count so far (see exploration.ticker).
+    #: Told after each body sent, with every phase's count so far (see core.ticker).
     progress: Progress | None = None
 
 

@@ -15,7 +15,7 @@ from ..core.observations import Body
 from ..errors import UsageError
 
 if TYPE_CHECKING:
-    from ..settings import Script
+    from ..config.settings import Script
 
 
 def load_schema(path: Path, shown: str) -> dict[str, Any]:

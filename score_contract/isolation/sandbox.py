@@ -26,12 +26,12 @@ from .groups import signal_group, stop_group
 #: counts as hung (C code holding the GIL never sees the alarm).
 GRACE_SECONDS = 2.0
 _LAST_OUTPUT_BYTES = 4000
-_WORKER_CODE = "from score_contract.isolation.worker import main; main()"
+_WORKER_CODE = "from score_contract.worker import main; main()"
 #: In a deployment's environment, which holds none of score-contract's packages: the worker's own
 #: modules (standard library only) come from a folder holding nothing but this package, which leaves
 #: sys.path again before the script is imported.
 _FOREIGN_WORKER_CODE = (
-    "import sys; sys.path.insert(0, {shim!r}); from score_contract.isolation.worker import main;"
+    "import sys; sys.path.insert(0, {shim!r}); from score_contract.worker import main;"
     " sys.path.remove({shim!r}); main()"
 )
 #: Variables of ours that must not reach a deployment's environment (they would import our packages).

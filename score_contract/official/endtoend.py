@@ -29,7 +29,7 @@ def exchange(
     own_swagger: tuple[tuple[str, str], ...] = (),
     waiting: Callable[[str, float], None] | None = None,
 ) -> ServerEvidence:
-    """``waiting``: told now and then that the server's boot is still awaited (see exploration.ticker)."""
+    """``waiting``: told now and then that the server's boot is still awaited (see core.ticker)."""
     try:
         boot = server.wait_ready(boot_timeout, waiting)
         if not boot.ready:

@@ -25,24 +25,8 @@ from typing import Any
 from ..core.observations import Body, Call, HttpResponse, ScriptError
 from . import tracebacks
 from .loader import LoadedScript
-from .parsing import (
-    ROUTING_405,
-    flask_request,
-    message,
-    not_for_run,
-    request_headers,
-    schema_arguments,
-    text_argument,
-)
-from .responses import (
-    GUNICORN_ERROR,
-    RUN_FAILED,
-    error_response,
-    holds_json,
-    respond,
-    type_name,
-    unencodable,
-)
+from .parsing import ROUTING_405, flask_request, message, not_for_run, request_headers, schema_arguments, text_argument
+from .responses import GUNICORN_ERROR, RUN_FAILED, error_response, holds_json, respond, type_name, unencodable
 
 #: How long run() may go on after swallowing the server's TimeoutError before a
 #: Deadline stops it (less than sandbox.GRACE_SECONDS, so the worker still answers).

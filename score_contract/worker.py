@@ -14,12 +14,12 @@ import traceback
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
-from ..core.observations import ImportResult, InitResult
-from ..serving import calling, loader, tracebacks, warned
-from . import rss
+from .core.observations import ImportResult, InitResult
+from .isolation import rss
+from .serving import calling, loader, tracebacks, warned
 
 if TYPE_CHECKING:
-    from ..coverage.tracing import Tracing
+    from .coverage.tracing import Tracing
 
 
 class Bug:
@@ -54,7 +54,7 @@ class Worker:
 
     def batch(self, command: str, args: tuple[Any, ...]) -> object:
         """A batch script, called as the batch runtime's driver calls it."""
-        from ..batch.driver import BatchDriver
+        from .batch.driver import BatchDriver
 
         if self.batch_driver is None:
             self.batch_driver = BatchDriver()
@@ -123,7 +123,7 @@ def main() -> None:
     tracing = None
     if len(sys.argv) > 4:
         # --score-cov: measuring starts before the script is imported, so its module-level lines count.
-        from ..coverage.tracing import start
+        from .coverage.tracing import start
 
         tracing = start(sys.argv[4])
     try:

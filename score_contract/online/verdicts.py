@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from .core.observations import VALID_AND_VARIED, VALID_PHASES, Body, Call, LoadWarning, Phase
-from .core.wording import counted, plural
-from .judging import budgets
-from .judging.checks import Check, Violation
-from .options import LATENCY_P99, MAX_MEMORY, SAMPLES, SCHEMA, SERVER_WORKERS
+from ..config.options import LATENCY_P99, MAX_MEMORY, SAMPLES, SCHEMA, SERVER_WORKERS
+from ..core.observations import VALID_AND_VARIED, VALID_PHASES, Body, Call, LoadWarning, Phase
+from ..core.wording import counted, plural
+from ..judging import budgets
+from ..judging.checks import Check, Violation
 from .runner import ScriptRun
 
 Outcome = Literal["passed", "failed", "skipped"]
@@ -52,7 +52,7 @@ class Verdict:
 
 def judge(check: Check, run: ScriptRun) -> Verdict:
     if check.phase in ("deployment", "environment", "probe"):
-        from .environments.verdicts import judge_deployed
+        from ..environments.verdicts import judge_deployed
 
         return judge_deployed(check, run.deployed, run.initialized)
     if check.phase.startswith("server-"):

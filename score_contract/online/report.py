@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .core.observations import Body, HttpResponse
-from .core.wording import shown_bytes
-from .inputs.edges import Edge, edges
-from .inputs.samples import content_type_of
-from .judging.checks import Check, Violation
-from .judging.deciding import decision
-from .options import DEFAULT_INIT_TIMEOUT, DEFAULT_TIMEOUT, ENV
-from .settings import Script, Settings
+from ..config.options import DEFAULT_INIT_TIMEOUT, DEFAULT_TIMEOUT, ENV
+from ..config.settings import Script, Settings
+from ..core.observations import Body, HttpResponse
+from ..core.wording import shown_bytes
+from ..inputs.edges import Edge, edges
+from ..inputs.samples import content_type_of
+from ..judging.checks import Check, Violation
+from ..judging.deciding import decision
 from .verdicts import Judged, Verdict
 
 _BODY_PREVIEW = 500

@@ -21,17 +21,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..batch.kind import Kind, recognise
+from ..config.options import ENV, INIT_TIMEOUT, MAX_MEMORY, MODEL_DIR, TIMEOUT
 from ..core.wording import a
+from ..deployment.declared import Deployment
+from ..deployment.mount import mounted_model_dir
+from ..deployment.spec import is_spec, read_spec
 from ..environments.envfile import BESIDE, EnvSpec, conda_spec, read_env_file
 from ..errors import UsageError
-from ..options import ENV, INIT_TIMEOUT, MAX_MEMORY, MODEL_DIR, TIMEOUT
-from .declared import Deployment
-from .mount import mounted_model_dir
-from .spec import is_spec, read_spec
+from .recognise import Kind, recognise
 
 if TYPE_CHECKING:
-    from ..settings import Settings
+    from ..config.settings import Settings
 
 #: Which option supplies what a reference in a spec would, for the usage error that names it.
 _SUPPLIED_BY = {"model": MODEL_DIR, "model.path": MODEL_DIR, "environment": ENV, "environment.image": ENV}

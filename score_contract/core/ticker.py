@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..core.wording import counted
+from .wording import counted
 
 Say = Callable[[str], None]
 

@@ -1,6 +1,6 @@
 """The settings of a contract run: the options' values validated, and each script's
 plan (app root, samples, contract files). The options themselves are in
-:mod:`score_contract.options`.
+:mod:`score_contract.config.options`.
 
 Precedence is command line > ini file > default, as in pytest-timeout; a script's own settings file
 (:mod:`score_contract.settings_file`) sits between the command line and the ini file.
@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .core.compare import parse_volatile
-from .core.files import writable
-from .core.observations import Body
-from .core.wording import a
-from .deployment.spec import is_spec
-from .errors import UsageError
-from .inputs.samples import load_samples
-from .inputs.schema_files import check_samples, load_schema
+from ..core.compare import parse_volatile
+from ..core.files import writable
+from ..core.observations import Body
+from ..core.wording import a
+from ..deployment.spec import is_spec
+from ..errors import UsageError
+from ..inputs.samples import load_samples
+from ..inputs.schema_files import check_samples, load_schema
 from .options import (
     APP_ROOT,
     BATCH_ARGS,
@@ -58,9 +58,9 @@ from .options import (
 )
 
 if TYPE_CHECKING:
-    from .coverage.measurement import Handover
-    from .coverage.reports import Requested
-    from .deployment.targets import Target
+    from ..coverage.measurement import Handover
+    from ..coverage.reports import Requested
+    from ..planning.targets import Target
 
 
 @dataclass(frozen=True)
@@ -156,7 +156,7 @@ class Script:
     kind_reason: str = ""
     #: A batch script's sample files: a folder of them, or one file.
     samples_path: Path | None = None
-    #: What the deployment spec or the environment file decided (see score_contract.deployment.targets);
+    #: What the deployment spec or the environment file decided (see score_contract.planning.targets);
     #: None for a plain script run in this Python.
     target: Target | None = None
 
@@ -407,7 +407,7 @@ def _coverage_available(wanted: bool, front_end: FrontEnd) -> bool:
 
 
 def _cov_reports(value: str, base: Path, shown: str) -> tuple[Requested, ...]:
-    from .coverage.reports import parse
+    from ..coverage.reports import parse
 
     return parse(value, base, shown)
 
@@ -425,7 +425,7 @@ def choice(value: str, allowed: tuple[str, ...], shown: str) -> str:
 
 
 def _server_available(wanted: bool, shown: str) -> bool:
-    from .official.server import server_installed
+    from ..official.server import server_installed
 
     if wanted and not server_installed():
         raise UsageError(
@@ -443,11 +443,11 @@ def plan(settings: Settings, path: Path, invocation_dir: Path) -> Script:
     """Decide app root and request bodies for one target; bad samples are usage errors.
 
     ``path`` is a scoring script or a deployment spec naming one; either may come with an environment
-    file (see score_contract.deployment.targets), which then decides the run's settings too.
+    file (see score_contract.planning.targets), which then decides the run's settings too.
     """
     from dataclasses import replace
 
-    from .deployment.targets import target_of
+    from ..planning.targets import target_of
 
     target = target_of(settings, path, invocation_dir)
     if target is None:
@@ -481,7 +481,7 @@ def _plan_script(settings: Settings, path: Path, invocation_dir: Path) -> Script
     samples = settings.samples
     if samples is None and (path.parent / SAMPLES_FOLDER).is_dir():
         samples = path.parent / SAMPLES_FOLDER
-    from .batch.kind import recognise
+    from ..planning.recognise import recognise
 
     kind = recognise(path, settings.kind)
     if kind.kind == "batch":

@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TextIO
 
-from .core.observations import Body, Call, Evidence, HttpResponse, ImportResult, InitResult
-from .core.wording import shown_bytes
-from .environments.deployed import Deployed
-from .errors import UsageError
-from .isolation.sandbox import Sandbox
-from .judging.checks import CHECKS, Violation
-from .settings import Settings
+from ..config.settings import Settings
+from ..core.observations import Body, Call, Evidence, HttpResponse, ImportResult, InitResult
+from ..core.wording import shown_bytes
+from ..environments.deployed import Deployed
+from ..errors import UsageError
+from ..isolation.sandbox import Sandbox
+from ..judging.checks import CHECKS, Violation
 from .verdicts import load_warnings
 
 _MODES = {
@@ -35,7 +35,7 @@ def deployed(settings: Settings, out: TextIO) -> tuple[Settings, Deployed]:
     not build): the gate's own check for it says why."""
     from pathlib import Path
 
-    from .deployment.targets import target_of
+    from ..planning.targets import target_of
 
     (given,) = settings.scripts
     target = target_of(settings, given, Path.cwd())
@@ -160,8 +160,8 @@ def replay_on_server(settings: Settings, body: Body | None, out: TextIO) -> int:
     """The same through the official server (on 127.0.0.1): boot it, send one body, stop it."""
     import requests
 
-    from .official.server import OfficialServer
-    from .official.server_checks import relevant_lines
+    from ..official.server import OfficialServer
+    from ..official.server_checks import relevant_lines
 
     settings, target = deployed(settings, out)
     (script,) = settings.scripts

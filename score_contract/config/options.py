@@ -1,6 +1,6 @@
 """The options of a contract run: one table shared by the pytest plugin, the ini
 keys and the CLI, so that help texts and defaults cannot drift apart
-(:mod:`score_contract.settings` validates what they are given).
+(:mod:`score_contract.config.settings` validates what they are given).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Drive one script through the server's lifecycle, lazily and once.
 
 A ScriptRun imports the script, calls init() and sends every body at most once,
-whichever check asks first (:mod:`score_contract.verdicts` judges what it
+whichever check asks first (:mod:`score_contract.online.verdicts` judges what it
 gathered). A worker that dies while handling a body is replaced, as gunicorn
 replaces it, init() included, and the remaining bodies go to the new one.
 """
@@ -14,9 +14,10 @@ from collections import Counter
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from .core.compare import Difference, json_path
-from .core.files import changed, listing
-from .core.observations import (
+from ..config.settings import Script, Settings
+from ..core.compare import Difference, json_path
+from ..core.files import changed, listing
+from ..core.observations import (
     VALID_AND_VARIED,
     Body,
     Call,
@@ -28,17 +29,16 @@ from .core.observations import (
     InitResult,
     Phase,
 )
-from .coverage.measurement import measurement_for
-from .environments.deployed import Deployed, Progress
-from .exploration.sender import NOT_SENT
-from .exploration.ticker import Ticker
-from .inputs.contract import OPAQUE, Contract, resolve_opaque
-from .isolation.sandbox import Sandbox
-from .settings import Script, Settings
+from ..core.ticker import Ticker
+from ..coverage.measurement import measurement_for
+from ..environments.deployed import Deployed, Progress
+from ..exploration.sender import NOT_SENT
+from ..inputs.contract import OPAQUE, Contract, resolve_opaque
+from ..isolation.sandbox import Sandbox
 
 if TYPE_CHECKING:
-    from .official.server import OfficialServer
-    from .official.server_checks import ServerEvidence
+    from ..official.server import OfficialServer
+    from ..official.server_checks import ServerEvidence
 
 #: After this many worker restarts the remaining bodies are not sent.
 MAX_RESTARTS = 20
@@ -51,7 +51,7 @@ class ScriptRun:
         self, script: Script, settings: Settings, progress: Progress | None = None, status: Progress | None = None
     ) -> None:
         self.script = script
-        #: Where a long phase says how it is going (see exploration.ticker); None: nowhere.
+        #: Where a long phase says how it is going (see core.ticker); None: nowhere.
         self.status = status
         self.settings = settings
         #: The deployment spec's files and variables, and the environment the script runs in.
@@ -205,7 +205,7 @@ class ScriptRun:
     def _start_server(self) -> None:
         """Boot it now: its start-up overlaps the in-process init() and search."""
         if self.settings.server and self._server is None and self._server_evidence is None:
-            from .official.server import OfficialServer
+            from ..official.server import OfficialServer
 
             if self.deployed.blocker() is not None:
                 return
@@ -225,8 +225,8 @@ class ScriptRun:
             self.calls()  # sends the bodies, then comes back here for the server's evidence
         if self._server_evidence is None:
             calls = self._calls or ()
-            from .official.endtoend import exchange
-            from .official.server_checks import own_swagger_files
+            from ..official.endtoend import exchange
+            from ..official.server_checks import own_swagger_files
 
             assert self._server is not None
             imported = self.imported()
@@ -272,8 +272,8 @@ class ScriptRun:
         init = self.initialized()
         if init is None or not init.ok:
             return []
-        from .exploration.explore import Plan, explore
-        from .exploration.search import database_key
+        from ..exploration.explore import Plan, explore
+        from ..exploration.search import database_key
 
         contract = self.contract()
         plan = Plan(
@@ -287,7 +287,7 @@ class ScriptRun:
             progress=Ticker(self.status, self.script.shown_as).sent if self.status is not None else None,
         )
         if contract.output is not None:
-            from .inputs.strategies import validator
+            from ..inputs.strategies import validator
 
             self._output_validator = validator(contract.output)
         exploration = explore(self._send, plan)
@@ -304,7 +304,7 @@ class ScriptRun:
         """Without a declared contract: one guessed from the JSON samples (see inputs.inferred)."""
         if self.contract().body is not None:
             return None
-        from .inputs.inferred import infer_schema
+        from ..inputs.inferred import infer_schema
 
         return infer_schema(self._json_samples())
 
