@@ -24,9 +24,10 @@ from .core.wording import plural
 from .deployment.spec import is_spec, read_spec
 from .inputs.schema_files import check_satisfiable
 from .judging.checks import Check
+from .judging.verdicts import Verdict
 from .online.report import Failure, render, render_findings
 from .online.runner import ScriptRun
-from .online.verdicts import Verdict, judge
+from .online.verdicts import judge
 
 #: How the terminal summary names what each phase sent, in the order they are sent.
 _PHASE_NAMES = {

@@ -53,8 +53,8 @@ def test_a_body_in_the_middle_of_the_contract_sits_on_no_edge() -> None:
 # -- when a failure is said to be confined to an edge ------------------------------
 
 from score_contract.core.observations import Body, Phase  # noqa: E402
+from score_contract.judging.verdicts import Judged  # noqa: E402
 from score_contract.online.report import edge_note  # noqa: E402
-from score_contract.online.verdicts import Judged  # noqa: E402
 
 
 def judged(value: object, broken: bool, phase: Phase = "boundary") -> Judged:

@@ -16,8 +16,8 @@ from pathlib import Path
 from ..config.options import APP_ROOT, BATCH_ARGS, INIT_TIMEOUT, MODEL_DIR, TIMEOUT
 from ..config.settings import Script
 from ..judging.checks import Check, Violation
+from ..judging.verdicts import Verdict
 from ..online.report import Failure, location, shown_path
-from ..online.verdicts import Verdict
 from .minibatches import edges_folder
 from .observations import BatchCall, MiniBatch
 from .runner import BatchRun

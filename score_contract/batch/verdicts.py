@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from ..config.options import SAMPLES
 from ..judging.checks import Check, Violation
-from ..online.verdicts import Verdict
+from ..judging.verdicts import Verdict, verdict_of
 from .observations import BatchCall
 from .runner import BatchRun
 
@@ -33,24 +33,24 @@ def judge(check: Check, run: BatchRun) -> Verdict:
         return Verdict("skipped", reason=cannot_run[0], blocked_by=cannot_run[1])
     imported = run.imported()
     if check.phase == "import":
-        return _verdict(check, [check.judge(imported)], 1)
+        return verdict_of(check, [check.judge(imported)], 1)
     if not imported.imported:
         return Verdict("skipped", reason="the script did not import", blocked_by="script_imports")
     if check.phase == "definition":
-        return _verdict(check, [check.judge(imported)], 1)
+        return verdict_of(check, [check.judge(imported)], 1)
     if not imported.accepted:
         return Verdict(
             "skipped", reason="the runtime could not call run(mini_batch)", blocked_by="run_takes_a_mini_batch"
         )
     init = run.initialized()
     if check.phase == "init":
-        return _verdict(check, [check.judge(init)], 1)
+        return verdict_of(check, [check.judge(init)], 1)
     if init is None or not init.ok:
         return Verdict("skipped", reason="init() failed", blocked_by="init_succeeds")
     calls = run.calls()
     notes = tuple(run.notes) if check.name == MAIN_CHECK else ()
     if check.phase == "session":
-        return _verdict(check, [check.judge(run.evidence())], 1, notes)
+        return verdict_of(check, [check.judge(run.evidence())], 1, notes)
     mine = ordered(check, calls)
     if not [c for c in calls if c.phase == "batch"]:
         if check.name == MAIN_CHECK:
@@ -61,7 +61,7 @@ def judge(check: Check, run: BatchRun) -> Verdict:
         blocker = "run_returns_a_list_or_dataframe" if refused else MAIN_CHECK
         return Verdict("skipped", reason="no mini-batch gave an output to run again", blocked_by=blocker)
     found = [(c, check.judge(c)) for c in mine]
-    verdict = _verdict(check, [v for c, v in found if not c.guessed], len(mine), notes)
+    verdict = verdict_of(check, [v for c, v in found if not c.guessed], len(mine), notes)
     findings = tuple(v for c, v in found if v is not None and c.guessed)
     return replace(verdict, findings=findings) if verdict.outcome == "passed" and not check.advisory else verdict
 
@@ -91,11 +91,3 @@ def never_called(run: BatchRun) -> Violation:
         f"there were no sample files to make mini-batches of.\nPut sample input files in a samples/ folder beside"
         f" the script (or give {samples} PATH): {what}.",
     )
-
-
-def _verdict(check: Check, found: list[Violation | None], judged: int, extra: tuple[str, ...] = ()) -> Verdict:
-    violations = tuple(v for v in found if v is not None)
-    if check.advisory:
-        shown = tuple(f"{v.headline}\n{v.details}" if v.details else v.headline for v in violations[:1])
-        return Verdict("passed", judged=judged, warnings=shown + extra)
-    return Verdict("failed" if violations else "passed", violations, judged=judged, warnings=extra)

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
-if TYPE_CHECKING:
-    from ..inputs.contract import Contract
+from .contract import Contract
 
 #: How the server hands a request to run(): the raw body text (undecorated run),
 #: keyword arguments converted by inference-schema (``@input_schema``), or the

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from ..config.options import DEFAULT_EXAMPLES
 from ..judging.checks import Check
+from ..judging.verdicts import Verdict
 from ..online.report import Failure, shown_path
-from ..online.verdicts import Verdict
 from .checks import CoverageEvidence
 
 if TYPE_CHECKING:

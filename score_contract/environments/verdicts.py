@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from ..core.observations import InitResult
 from ..judging.checks import Check
-from ..online.verdicts import Verdict
+from ..judging.verdicts import Verdict
 from .checks import ProbeBudget
 from .deployed import Deployed
 

@@ -24,9 +24,9 @@ from functools import partial
 from typing import Any
 
 from ..core.compare import Difference, json_path
+from ..core.contract import Contract
 from ..core.observations import VALID_AND_VARIED, Body, Call, Phase
 from ..core.wording import plural
-from ..inputs.contract import Contract
 from ..judging.checks import CHECKS, Check
 from .sender import Progress, Send, Sender, hung
 

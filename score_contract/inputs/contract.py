@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import inspect
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
+
+from ..core.contract import Contract
 
 #: Marks a place whose values the engine cannot generate (a parameter type it cannot
 #: read): only known values go there, the decorator's sample and the user's samples.
@@ -36,22 +38,6 @@ _INT_RANGES = {
     "uint16": (0, 2**16 - 1),
     "uint32": (0, 2**32 - 1),
 }
-
-
-@dataclass(frozen=True)
-class Contract:
-    """The valid-input domain of one script, as JSON Schemas."""
-
-    #: Where it came from, for the report ("inference-schema decorators", "schema file x.json").
-    origin: str = ""
-    #: JSON Schema every valid request body satisfies; None when nothing says.
-    body: dict[str, Any] | None = None
-    #: JSON Schema every response body to a valid request must satisfy.
-    output: dict[str, Any] | None = None
-    #: The decorators' own samples, as a request body.
-    examples: tuple[object, ...] = ()
-    #: What the report should say about the contract (e.g. orients not generated).
-    notes: tuple[str, ...] = field(default_factory=tuple)
 
 
 # -- reading the decorators (in the worker) -------------------------------------

@@ -20,7 +20,7 @@ from ..inputs.edges import Edge, edges
 from ..inputs.samples import content_type_of
 from ..judging.checks import Check, Violation
 from ..judging.deciding import decision
-from .verdicts import Judged, Verdict
+from ..judging.verdicts import Judged, Verdict
 
 _BODY_PREVIEW = 500
 _INLINE_BODY_LIMIT = 500

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..config.settings import Script, Settings
 from ..core.compare import Difference, json_path
+from ..core.contract import Contract
 from ..core.files import changed, listing
 from ..core.observations import (
     VALID_AND_VARIED,
@@ -33,7 +34,7 @@ from ..core.ticker import Ticker
 from ..coverage.measurement import measurement_for
 from ..environments.deployed import Deployed, Progress
 from ..exploration.sender import NOT_SENT
-from ..inputs.contract import OPAQUE, Contract, resolve_opaque
+from ..inputs.contract import OPAQUE, resolve_opaque
 from ..isolation.sandbox import Sandbox
 
 if TYPE_CHECKING:

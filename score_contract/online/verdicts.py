@@ -6,48 +6,17 @@ says why; a per-call check judges the calls of its phase, smallest body first.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Literal
+from dataclasses import replace
 
 from ..config.options import LATENCY_P99, MAX_MEMORY, SAMPLES, SCHEMA, SERVER_WORKERS
-from ..core.observations import VALID_AND_VARIED, VALID_PHASES, Body, Call, LoadWarning, Phase
+from ..core.observations import VALID_AND_VARIED, VALID_PHASES, Call, LoadWarning
 from ..core.wording import counted, plural
 from ..judging import budgets
 from ..judging.checks import Check, Violation
+from ..judging.verdicts import Judged, Verdict, shown, verdict_of
 from .runner import ScriptRun
 
-Outcome = Literal["passed", "failed", "skipped"]
-
 _PHASES_OF = {"call": VALID_AND_VARIED, "invalid": ("invalid",), "repeat": ("repeat",)}
-
-
-@dataclass(frozen=True)
-class Judged:
-    """One body a per-call check judged: where it came from, and whether it broke the check."""
-
-    body: Body
-    phase: Phase
-    broken: bool
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """What a check concluded about one script."""
-
-    outcome: Outcome
-    #: Every violation found, the one to show first (smallest body) first.
-    violations: tuple[Violation, ...] = ()
-    #: How many observations the check judged (bodies, for per-call checks).
-    judged: int = 0
-    #: Why the check was skipped, and which check explains it.
-    reason: str = ""
-    blocked_by: str = ""
-    #: Advisory findings and notes, shown as warnings.
-    warnings: tuple[str, ...] = ()
-    #: Violations found only on bodies of a contract guessed from the samples: warnings, not failures.
-    findings: tuple[Violation, ...] = ()
-    #: Per-call checks: every body judged, broken or not (what an explanation of the failure rests on).
-    bodies: tuple[Judged, ...] = ()
 
 
 def judge(check: Check, run: ScriptRun) -> Verdict:
@@ -64,16 +33,16 @@ def judge(check: Check, run: ScriptRun) -> Verdict:
     if check.phase in ("import", "definition"):
         imported = run.imported()
         heard = load_warnings(imported.warnings, "while the script was imported") if check.phase == "import" else ()
-        return _verdict(check, [check.judge(imported)], judged=1, extra=heard)
+        return verdict_of(check, [check.judge(imported)], judged=1, extra=heard)
     if check.phase == "init":
         init = run.initialized()
         heard = load_warnings(init.warnings, "while init() ran") if init is not None else ()
-        return _verdict(check, [check.judge(init)], judged=1, extra=heard)
+        return verdict_of(check, [check.judge(init)], judged=1, extra=heard)
     calls = run.calls()
     if check.phase == "budget":
         return _judge_budget(check, run, calls)
     if check.phase == "session":
-        return _verdict(check, [check.judge(run.evidence())], judged=1)
+        return verdict_of(check, [check.judge(run.evidence())], judged=1)
     notes = _notes(check, run, calls)
     mine = [c for c in calls if c.phase in _PHASES_OF[check.phase]]
     judged = [c for c in mine if c.rejected is None]
@@ -105,10 +74,10 @@ def judge(check: Check, run: ScriptRun) -> Verdict:
     warned = next((v for _, v in found if v is not None and v.warning), None)
     found = [(c, None if v is not None and v.warning else v) for c, v in found]
     if warned is not None:
-        notes = (_shown(warned), *notes)
+        notes = (shown(warned), *notes)
     declared = [v for c, v in found if not _guessed(c, calls)]
     guessed = tuple(v for c, v in found if v is not None and _guessed(c, calls))
-    verdict = _verdict(check, declared, judged=len(judged), extra=notes)
+    verdict = verdict_of(check, declared, judged=len(judged), extra=notes)
     bodies = tuple(Judged(c.body, c.phase, v is not None) for c, v in found)
     if verdict.outcome == "passed" and not check.advisory:
         return replace(verdict, findings=guessed, bodies=bodies)
@@ -184,17 +153,17 @@ def _judge_server(check: Check, run: ScriptRun) -> Verdict:
         return Verdict("skipped", reason=cannot_run[0], blocked_by=cannot_run[1])
     evidence = run.server_evidence()
     if check.phase == "server-boot":
-        return _verdict(check, [check.judge(evidence.boot)], judged=1)
+        return verdict_of(check, [check.judge(evidence.boot)], judged=1)
     if not evidence.boot.ready:
         return Verdict("skipped", reason="the official server did not start", blocked_by="server_becomes_ready")
     if check.phase == "server-session":
-        return _verdict(check, [check.judge(evidence)], judged=1)
+        return verdict_of(check, [check.judge(evidence)], judged=1)
     exchanges = evidence.valid if check.phase == "server-valid" else evidence.invalid
     if not exchanges:
         what = "valid body got an answer in-process" if check.phase == "server-valid" else "invalid body was sent"
         return Verdict("skipped", reason=f"no {what}: nothing to send to the server")
     violations = [check.judge(e) for e in sorted(exchanges, key=lambda e: len(e.body.data))]
-    return _verdict(check, violations, judged=len(exchanges))
+    return verdict_of(check, violations, judged=len(exchanges))
 
 
 def _judge_budget(check: Check, run: ScriptRun, calls: tuple[Call, ...]) -> Verdict:
@@ -209,7 +178,7 @@ def _judge_budget(check: Check, run: ScriptRun, calls: tuple[Call, ...]) -> Verd
     if check.judge is budgets.run_meets_the_latency_budget:
         assert settings.latency_p99_ms is not None
         origin = settings.shown(LATENCY_P99, f"{settings.latency_p99_ms:g}")
-        return _verdict(check, [check.judge(budgets.Latency(timed, settings.latency_p99_ms, origin))], judged=1)
+        return verdict_of(check, [check.judge(budgets.Latency(timed, settings.latency_p99_ms, origin))], judged=1)
     init = run.initialized()
     assert init is not None and settings.max_memory_mb is not None
     if not init.peak_rss_mb:
@@ -222,7 +191,7 @@ def _judge_budget(check: Check, run: ScriptRun, calls: tuple[Call, ...]) -> Verd
         settings.server_workers,
         _workers_origin(run),
     )
-    return _verdict(check, [check.judge(memory)], judged=1)
+    return verdict_of(check, [check.judge(memory)], judged=1)
 
 
 def _workers_origin(run: ScriptRun) -> str:
@@ -238,19 +207,6 @@ def _workers_origin(run: ScriptRun) -> str:
 
 def _what(check: Check) -> str:
     return {"call": "valid body", "invalid": "invalid body", "repeat": "body sent again"}[check.phase]
-
-
-def _shown(violation: Violation) -> str:
-    """A violation told as a warning: its headline, then its details."""
-    return f"{violation.headline}\n{violation.details}" if violation.details else violation.headline
-
-
-def _verdict(check: Check, found: list[Violation | None], judged: int, extra: tuple[str, ...] = ()) -> Verdict:
-    violations = tuple(v for v in found if v is not None)
-    if check.advisory:
-        shown = tuple(_shown(v) for v in violations[:1])
-        return Verdict("passed", judged=judged, warnings=shown + extra)
-    return Verdict("failed" if violations else "passed", violations, judged=judged, warnings=extra)
 
 
 def _notes(check: Check, run: ScriptRun, calls: tuple[Call, ...]) -> tuple[str, ...]:
@@ -304,9 +260,9 @@ def model_writes_note(written: tuple[str, ...]) -> str:
     --score-model-dir it is the user's folder itself that changed."""
     if not written:
         return ""
-    shown = ", ".join(written[:5]) + (" and more" if len(written) > 5 else "")
+    names = ", ".join(written[:5]) + (" and more" if len(written) > 5 else "")
     return (
-        f"init() or run() wrote into the model folder: {shown}. Each instance of a deployment gets its own copy of"
+        f"init() or run() wrote into the model folder: {names}. Each instance of a deployment gets its own copy of"
         " the registered model: what is written there is lost at every restart and never shared between instances,"
         " and the platform may mount it read-only. Write caches and unpacked files under tempfile.gettempdir()."
     )

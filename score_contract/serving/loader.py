@@ -32,9 +32,9 @@ from types import CodeType, FrameType, ModuleType
 from typing import Any
 
 from .. import __version__
+from ..core.contract import Contract
 from ..core.observations import ImportResult, Mode
 from ..inputs import contract
-from ..inputs.contract import Contract
 from . import tracebacks, warned
 from .caught import Watcher
 
