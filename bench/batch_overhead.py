@@ -23,7 +23,9 @@ sys.path.insert(0, str(REPO))
 
 from score_contract.batch.observations import MiniBatch  # noqa: E402
 from score_contract.batch.runner import BatchRun  # noqa: E402
-from score_contract.config.settings import plan, resolve  # noqa: E402
+from score_contract.config.settings import resolve  # noqa: E402
+from score_contract.pipeline.context import RunContext  # noqa: E402
+from score_contract.planning.script import plan  # noqa: E402
 
 EXAMPLE = REPO / "examples" / "batch-files"
 
@@ -54,7 +56,7 @@ def main() -> None:
     settings = resolve(scripts=[str(EXAMPLE / "score.py")], model_dir=str(EXAMPLE / "model"), base=REPO)
     script = plan(settings, settings.scripts[0], REPO)
     files = sorted(str(p) for p in (EXAMPLE / "samples").iterdir())[:10]
-    run = BatchRun(script, settings)
+    run = BatchRun(script, settings, RunContext())
     try:
         run.send_one(MiniBatch(files=tuple(files)))  # boot: import and init() outside the timing
         bare_times, our_times = [], []

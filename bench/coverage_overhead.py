@@ -71,11 +71,13 @@ def loop_under_coverage(app: Path, bodies: list[str], timid: bool) -> tuple[floa
 
 
 def contract_run(app: Path, cov: bool) -> tuple[float, list[str], dict[str, object] | None]:
-    from score_contract.config.settings import plan, resolve
+    from score_contract.config.settings import resolve
     from score_contract.online.runner import ScriptRun
+    from score_contract.pipeline.context import RunContext
+    from score_contract.planning.script import plan
 
     settings = resolve(scripts=[str(app / "score.py")], base=app, seed=1, cov=cov)
-    run = ScriptRun(plan(settings, settings.scripts[0], app), settings)
+    run = ScriptRun(plan(settings, settings.scripts[0], app), settings, RunContext())
     try:
         run.initialized()  # start-up is not per body: leave it out
         started = time.perf_counter()

@@ -21,8 +21,8 @@ REQUIREMENTS = "azureml-inference-server-http\nsix\n"
 
 
 def main() -> None:
+    from score_contract.deployment.envfile import read_env_file
     from score_contract.environments.build import build, installer
-    from score_contract.environments.envfile import read_env_file
     from score_contract.environments.interpreters import choose
 
     with tempfile.TemporaryDirectory() as folder:

@@ -71,12 +71,14 @@ def bare_loop(app: Path, bodies: list[bytes]) -> float:
 
 
 def contract_run(app: Path) -> tuple[float, list[bytes], int]:
-    from score_contract.config.settings import plan, resolve
+    from score_contract.config.settings import resolve
     from score_contract.online.runner import ScriptRun
+    from score_contract.pipeline.context import RunContext
+    from score_contract.planning.script import plan
 
     settings = resolve(scripts=[str(app / "score.py")], base=app, seed=1)
     script = plan(settings, settings.scripts[0], app)
-    run = ScriptRun(script, settings)
+    run = ScriptRun(script, settings, RunContext())
     run.initialized()  # start-up is not per body: leave it out
     started = time.perf_counter()
     calls = run.calls()

@@ -12,22 +12,30 @@ import os
 import shutil
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
-from .batch.runner import BatchRun
-from .config.settings import Script, Settings, plan
+from .batch.kind import BATCH
+from .config.options import COV_REPORT
+from .config.settings import Settings
 from .config.settings_file import script_settings
-from .core.observations import Evidence
 from .core.wording import plural
+from .coverage.reports import Handover, Requested, parse, write
 from .deployment.spec import is_spec, read_spec
 from .inputs.schema_files import check_satisfiable
 from .judging.checks import Check
 from .judging.verdicts import Verdict
-from .online.report import Failure, render, render_findings
-from .online.runner import ScriptRun
-from .online.verdicts import judge
+from .online.kind import ONLINE
+from .pipeline import judge as pipeline
+from .pipeline.context import RunContext
+from .pipeline.failures import Failure
+from .pipeline.kind import Kind
+from .pipeline.run import WorkerRun
+from .planning.script import Script, plan
+from .planning.targets import environment_hint
+
+#: Every kind of run, by Script.kind. A new kind is one more entry here and a package of its own.
+KINDS: dict[str, Kind] = {kind.name: kind for kind in (ONLINE, BATCH)}
 
 #: How the terminal summary names what each phase sent, in the order they are sent.
 _PHASE_NAMES = {
@@ -53,36 +61,26 @@ def _own_settings(settings: Settings, target: Path, invocation_dir: Path) -> Set
     return script_settings(settings, target, invocation_dir)
 
 
-def _deployment_checks(script: Script) -> tuple[Check, ...]:
-    """A deployment spec's files first, then its environment, then init() against its probes."""
-    target = script.target
-    if target is None:
-        return ()
-    from .environments.checks import DEPLOYMENT_CHECKS, PROBE_CHECKS, environment_checks
-
-    deployment = target.deployment
-    checks = DEPLOYMENT_CHECKS if deployment is not None else ()
-    if target.env is not None:
-        checks += environment_checks(script.kind)
-    if deployment is not None and deployment.init_budget is not None and script.kind != "batch":
-        checks += PROBE_CHECKS
-    return checks
-
-
 class ContractSession:
-    def __init__(self, settings: Settings, invocation_dir: Path) -> None:
+    def __init__(self, settings: Settings, invocation_dir: Path, handover: Handover | None = None) -> None:
+        """``handover``: pytest-cov's data file, when pytest-cov measures in the same session."""
         self.settings = settings
         self.invocation_dir = invocation_dir
+        self.handover = handover
+        #: coverage.py's reports asked for (--score-cov-report), read and checked before anything runs.
+        self.cov_reports: tuple[Requested, ...] = (
+            parse(settings.cov_report, invocation_dir, settings.shown(COV_REPORT, settings.cov_report))
+            if settings.cov_report
+            else ()
+        )
         #: Each target's settings: the run's, with the settings file in its folder applied.
         self.own: dict[Path, Settings] = {p: _own_settings(settings, p, invocation_dir) for p in settings.scripts}
         self.scripts: dict[Path, Script] = {p: plan(self.own[p], p, invocation_dir) for p in settings.scripts}
-        from .planning.targets import environment_hint
-
         #: A likely environment file beside a plain script, which is not used: how to use it.
         self.hints: dict[Path, str] = {
             p: hint for p in settings.scripts if (hint := environment_hint(self.own[p], p, invocation_dir))
         }
-        self._runs: dict[Path, ScriptRun | BatchRun] = {}
+        self._runs: dict[Path, WorkerRun] = {}
         self._order: list[Path] = []
         self._pending: Counter[Path] = Counter()
         #: Where long steps (building an environment) report what they are doing, and where a long
@@ -108,21 +106,25 @@ class ContractSession:
     def verify(self) -> None:
         """The checks of the user's input that need Hypothesis (after start-up)."""
         for script in self.scripts.values():
-            check_satisfiable(script)
+            check_satisfiable(script.schema, script.schema_origin)
 
     def wants(self, path: Path) -> bool:
         return path.resolve() in self.scripts
 
-    def run(self, path: Path) -> ScriptRun | BatchRun:
+    @property
+    def measures_coverage(self) -> bool:
+        """Coverage of the scripts is measured: asked for, or implied by pytest-cov's --cov."""
+        return self.settings.measures_coverage or self.handover is not None
+
+    def kind(self, path: Path) -> Kind:
+        return KINDS[self.scripts[path.resolve()].kind]
+
+    def run(self, path: Path) -> WorkerRun:
         path = path.resolve()
         if path not in self._runs:
             script = self.scripts[path]
-            settings = script.settings_for(self.own[path])
-            self._runs[path] = (
-                BatchRun(script, settings, self.progress)
-                if script.kind == "batch"
-                else ScriptRun(script, settings, self.progress, self.status)
-            )
+            context = RunContext(self.progress, self.status, self.handover)
+            self._runs[path] = self.kind(path).run(script, script.settings_for(self.own[path]), context)
         return self._runs[path]
 
     def nothing_to_gate(self, path: Path) -> str:
@@ -131,31 +133,11 @@ class ContractSession:
         return script.nothing_to_gate if script is not None else ""
 
     def checks(self, path: Path) -> tuple[Check, ...]:
-        """The checks of one target: its deployment's and environment's, then a batch script's, or an
-        online script's (and the server's)."""
+        """The checks of one target: its deployment's and environment's, its kind's own, then coverage's."""
         script = self.scripts[path.resolve()]
         if script.nothing_to_gate:
             return ()
-        settings = script.settings_for(self.own[path.resolve()])
-        first = _deployment_checks(script)
-        last: tuple[Check, ...] = ()
-        if settings.cov_fail_under is not None:
-            from .coverage.checks import COVERAGE_CHECKS
-
-            last = COVERAGE_CHECKS  # after every other: it judges what the whole run reached
-        if script.kind == "batch":
-            from .batch.checks import BATCH_CHECKS
-
-            return first + BATCH_CHECKS + last
-        from .judging.budgets import budget_checks
-        from .judging.checks import CHECKS
-
-        online = first + CHECKS + budget_checks(settings.latency_p99_ms, settings.max_memory_mb)
-        if not settings.server:
-            return online + last
-        from .official.server_checks import SERVER_CHECKS
-
-        return online + SERVER_CHECKS + last
+        return pipeline.checks(self.kind(path), script, script.settings_for(self.own[path.resolve()]))
 
     def schedule(self, paths: Iterable[Path], ahead: bool = True) -> None:
         """The scripts of the checks about to run, in order, one entry per check.
@@ -181,16 +163,7 @@ class ContractSession:
             following = self._order.index(path) + 1
             if following < len(self._order):
                 self.run(self._order[following]).start()
-        run = self.run(path)
-        if check.phase == "coverage":
-            from .coverage.verdicts import judge_coverage
-
-            return judge_coverage(check, run)
-        if isinstance(run, BatchRun):
-            from .batch import verdicts
-
-            return verdicts.judge(check, run)
-        return judge(check, run)
+        return pipeline.judge(self.kind(path), check, self.run(path))
 
     def done(self, path: Path) -> None:
         """One scheduled check of ``path`` finished; stop its worker after the last."""
@@ -206,30 +179,11 @@ class ContractSession:
                 shutil.copyfile(data, self.cov_share / f".coverage.{digest}")
 
     def failure(self, path: Path, check: Check, verdict: Verdict) -> Failure:
-        run = self.run(path)
-        if check.phase == "coverage":
-            from .coverage import verdicts
-
-            return verdicts.render(check, verdict, run.script, run.settings, self.invocation_dir)
-        if isinstance(run, BatchRun):
-            return self._batch_failure(run, check, verdict)
-        body = verdict.violations[0].body if verdict.violations else None
-        server_answer = run.server_answer(body) if body is not None and not check.phase.startswith("server-") else None
-        contract = run.contract().body if check.phase == "call" else None
         path = path.resolve()
         # The reproduce line repeats the script's own settings: replay reads no settings file.
-        failure = render(
-            check, verdict, self.scripts[path], self.own[path], self.invocation_dir, server_answer, contract
+        return pipeline.failure(
+            self.kind(path), check, verdict, self.run(path), self.scripts[path], self.own[path], self.invocation_dir
         )
-        call = run.call_of(body) if body is not None else None
-        return replace(failure, output=call.output) if call is not None else failure
-
-    def _batch_failure(self, run: BatchRun, check: Check, verdict: Verdict) -> Failure:
-        from .batch import report, verdicts
-
-        call = verdicts.first_failing(check, run) if check.phase in ("call", "repeat") else None
-        failure = report.render(check, verdict, run, run.script, self.invocation_dir, call)
-        return replace(failure, output=call.output) if call is not None else failure
 
     def warnings(self, path: Path, check: Check, verdict: Verdict) -> list[str]:
         """The warnings of a verdict: notes, advisories, what varying the samples found."""
@@ -237,17 +191,10 @@ class ContractSession:
         if verdict.findings:
             # First: under -W error the first warning is the failure's headline.
             path = path.resolve()
-            run = self._runs.get(path)
-            if isinstance(run, BatchRun):
-                from .batch import report, verdicts
-
-                call = verdicts.first_failing(check, run, guessed=True)
-                findings = report.render_findings(check, verdict.findings, run, self.invocation_dir, call)
-            else:
-                findings = render_findings(
-                    check, verdict.findings, self.scripts[path], self.own[path], self.invocation_dir
-                )
-            texts.insert(0, findings)
+            found = self.kind(path).findings(
+                check, verdict, self.run(path), self.scripts[path], self.own[path], self.invocation_dir
+            )
+            texts.insert(0, found)
         return [self.settings.spelled(text) for text in texts]
 
     def warning_location(self, path: Path) -> tuple[Path, int]:
@@ -283,8 +230,6 @@ class ContractSession:
         """What the reports show of a script besides its checks: timings, latency, memory, coverage, bodies sent.
 
         Only what was gathered already: asking must not start a worker."""
-        from .reporting.figures import latency_ms, memory_mb
-
         path = path.resolve()
         script = self.scripts[path]
         settings = script.settings_for(self.own[path])
@@ -292,15 +237,14 @@ class ContractSession:
         evidence = run.evidence() if run is not None else None
         imported = evidence.imported if evidence is not None else None
         init = evidence.initialized if evidence is not None else None
-        calls = evidence.calls if isinstance(evidence, Evidence) else ()
+        measured = self.kind(path).figures(run) if run is not None else {"latency_ms": None, "memory_mb": None}
         return {
             "kind": script.kind,
             "timings": {
                 "import_s": round(imported.elapsed, 4) if imported is not None else None,
                 "init_s": round(init.elapsed, 4) if init is not None else None,
             },
-            "latency_ms": latency_ms(calls),
-            "memory_mb": memory_mb(init, calls) if isinstance(evidence, Evidence) else None,
+            **measured,
             "coverage": run.measurement.figures() if run is not None and run.measurement is not None else None,
             "sent": dict(run.sent) if run is not None else {},
             "budgets": {
@@ -319,11 +263,9 @@ class ContractSession:
         ]
         if self.cov_gathered is not None:
             data += sorted(self.cov_gathered.glob(".coverage.*"))
-        if not self.settings.cov_reports or not data:
+        if not self.cov_reports or not data:
             return []
-        from .coverage.reports import write
-
-        return write([d for d in data if d is not None], self.settings.cov_reports, terminal)
+        return write([d for d in data if d is not None], self.cov_reports, terminal)
 
     def close(self) -> None:
         for run in self._runs.values():

@@ -495,7 +495,7 @@ def test_edge_files_are_made_up_unless_a_sample_has_their_shape(tmp_path: Path) 
 
 
 def test_a_short_traceback_keeps_the_smallest_failing_mini_batch() -> None:
-    from score_contract.online.report import short_form
+    from score_contract.pipeline.failures import short_form
 
     text = "run() raised X\n  contract: c\n  smallest failing mini-batch (a alone): [a.csv]\n  details\n  reproduce: r"
     assert short_form(text).splitlines() == [

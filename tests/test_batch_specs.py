@@ -23,8 +23,10 @@ from score_contract.batch import runtime
 from score_contract.batch.checks import BATCH_CHECKS
 from score_contract.batch.configured import batch_settings
 from score_contract.batch.runner import BatchRun
-from score_contract.config.settings import Settings, arguments, plan, resolve
+from score_contract.config.settings import Settings, arguments, resolve
 from score_contract.deployment.declared import Deployment
+from score_contract.pipeline.context import RunContext
+from score_contract.planning.script import plan
 from tests.conftest import REPO
 from tests.test_contract_matrix import failure_section
 
@@ -38,7 +40,7 @@ def batch_run(target: str, **options: object) -> BatchRun:
 
     own = script_settings(settings, settings.scripts[0], REPO)
     script = plan(own, settings.scripts[0], REPO)
-    return BatchRun(script, script.settings_for(own))
+    return BatchRun(script, script.settings_for(own), RunContext())
 
 
 # -- what a spec sets, read by the engine ------------------------------------------------------------------------

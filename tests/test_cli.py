@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from score_contract_cli import build_parser
 
-from score_contract.config.settings import Script, Settings
+from score_contract.config.settings import Settings
 from score_contract.core.observations import Body
 from score_contract.judging.checks import CHECKS
 from score_contract.online.report import reproduce_command
+from score_contract.planning.script import Script
 from tests.conftest import REPO
 
 

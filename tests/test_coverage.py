@@ -15,9 +15,11 @@ import jsonschema
 import pytest
 from coverage import CoverageData
 
-from score_contract.config.settings import plan, resolve
+from score_contract.config.settings import resolve
 from score_contract.coverage.results import ranges
 from score_contract.online.runner import ScriptRun
+from score_contract.pipeline.context import RunContext
+from score_contract.planning.script import plan
 from score_contract.reporting.records import schema
 from tests.conftest import REPO, SCRIPTS
 
@@ -49,7 +51,7 @@ cov.save()
 
 def _measured_run(script: Path, **options: object) -> tuple[ScriptRun, dict[str, object]]:
     settings = resolve(scripts=[str(script)], base=REPO, seed=1, cov=True, **options)  # type: ignore[arg-type]
-    run = ScriptRun(plan(settings, settings.scripts[0], REPO), settings)
+    run = ScriptRun(plan(settings, settings.scripts[0], REPO), settings, RunContext())
     try:
         figures = run.coverage()
     finally:

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 
 from score_contract.config.settings import Settings
+from score_contract.deployment.envfile import read_env_file
 from score_contract.deployment.mount import mounted_model_dir
 from score_contract.deployment.spec import read_spec
 from score_contract.environments.build import BuildFailure, Built, build
-from score_contract.environments.envfile import read_env_file
 from score_contract.environments.imports import top_level_imports
 from score_contract.environments.interpreters import Interpreter, choose
 from score_contract.errors import UsageError

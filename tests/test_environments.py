@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 
+from score_contract.deployment.envfile import read_env_file
 from score_contract.environments import installers
 from score_contract.environments.build import BuildFailure, Built, build
-from score_contract.environments.envfile import read_env_file
 from score_contract.environments.interpreters import choose
 
 REPO = Path(__file__).parent.parent

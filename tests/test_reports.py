@@ -10,8 +10,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from score_contract.judging.figures import latency_ms, percentile
 from score_contract.reporting import markdown
-from score_contract.reporting.figures import latency_ms, percentile
 from score_contract.reporting.records import build, check_record, schema
 
 

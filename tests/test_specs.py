@@ -453,7 +453,7 @@ def test_a_worker_over_the_pods_memory_limit_fails_and_the_same_script_fits_a_bi
 
 
 def test_the_sample_request_beside_the_model_is_a_sample() -> None:
-    from score_contract.config.settings import plan
+    from score_contract.planning.script import plan
 
     script = plan(Settings(), SPECS / "kubernetes" / "managed-deployment.yml", SPECS)
     assert [body.data for body in script.bodies] == [b'{"data": [[1, 2, 3], [3, 2, 1]]}']

@@ -11,7 +11,6 @@ PYTEST_DONT_REWRITE (see score_contract/__init__.py).
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import fnmatch
 import io
 import os
@@ -34,7 +33,7 @@ from .reports import Reports
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from score_contract.coverage.measurement import Handover
+    from score_contract.coverage.reports import Handover
     from score_contract.judging.checks import Check
     from score_contract.session import ContractSession
 
@@ -176,19 +175,17 @@ def pytest_configure(config: pytest.Config) -> None:
             command_line=(o.dest for o in options.OPTIONS if config.getoption(o.dest) not in (None, [])),
         )
         handover = _pytest_cov(config)
-        if handover is not None:
-            settings = dataclasses.replace(settings, cov_handover=handover)
         step_summary = os.environ.get("GITHUB_STEP_SUMMARY", "")
         if step_summary and not hasattr(config, "workerinput"):
             # Appended to at the end (reports.py): known writable now, or the session stops here.
             writable(Path(step_summary), "$GITHUB_STEP_SUMMARY", "Markdown summary")
-        session = ContractSession(settings, config.invocation_params.dir)
+        session = ContractSession(settings, config.invocation_params.dir, handover)
     except UsageError as exc:
         raise pytest.UsageError(str(exc)) from None
     config.stash[SESSION] = session
     session.progress = lambda line: _progress(config, line)
     session.status = lambda line: _status(config, line)
-    if settings.cov_reports:
+    if session.cov_reports:
         _share_coverage(config, session)
     config.pluginmanager.register(Reports(config, session), _REPORTS)
     config.add_cleanup(session.close)
@@ -205,7 +202,7 @@ def _pytest_cov(config: pytest.Config) -> Handover | None:
     cov = getattr(getattr(plugin, "cov_controller", None), "cov", None)
     if cov is None or not hasattr(cov, "get_option"):
         return None
-    from score_contract.coverage.measurement import Handover
+    from score_contract.coverage.reports import Handover
 
     data_file = config.invocation_params.dir / str(cov.get_option("run:data_file"))
     return Handover(str(data_file), bool(cov.get_option("run:branch")))
@@ -392,14 +389,14 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         for line in lines:
             terminalreporter.write_line(line)
     if isinstance(reports, Reports):
-        from score_contract.reporting.figures import summary_line
+        from score_contract.judging.figures import summary_line
 
         figures = [summary_line(shown, found) for shown, found in reports.figures.items()]
         if any(figures):
             terminalreporter.write_sep("-", "score-contract: latency and memory")
             for line in filter(None, figures):
                 terminalreporter.write_line(line)
-    if contract is not None and contract.settings.measures_coverage:
+    if contract is not None and contract.measures_coverage:
         _coverage_summary(terminalreporter, contract)
 
 
@@ -411,7 +408,7 @@ def _coverage_summary(terminalreporter: Any, contract: ContractSession) -> None:
     reports = terminalreporter.config.pluginmanager.get_plugin(_REPORTS)
     figures = reports.figures if reports is not None else {}
     lines = [summary_line(shown, found["coverage"]) for shown, found in figures.items() if found.get("coverage")]
-    if contract.settings.cov_reports:
+    if contract.cov_reports:
         terminal = io.StringIO()
         written = contract.coverage_reports(terminal)
         lines += terminal.getvalue().splitlines() + written

@@ -49,7 +49,7 @@ class FailureRepr:
 
     @classmethod
     def of(cls, broken: ContractBroken, tbstyle: str) -> FailureRepr:
-        from score_contract.online.report import short_form
+        from score_contract.pipeline.failures import short_form
 
         if tbstyle in ("line", "no"):
             # pytest prints the crash line itself after this (--tb=line) or shows no section (--tb=no).

@@ -10,9 +10,11 @@ import shlex
 from pathlib import Path
 from typing import TextIO
 
-from ..config.settings import Settings, plan
+from ..config.settings import Settings
 from ..core.wording import counted
 from ..judging.checks import Violation
+from ..pipeline.context import RunContext
+from ..planning.script import plan
 from .checks import BATCH_CHECKS
 from .observations import MiniBatch
 from .runner import BatchRun
@@ -27,7 +29,7 @@ def replay_batch(settings: Settings, files: list[Path], out: TextIO) -> int:
     """Returns 0 when the mini-batch scores and no check breaks, else 1."""
     (path,) = settings.scripts
     script = plan(settings, path, Path.cwd())
-    run = BatchRun(script, script.settings_for(settings))
+    run = BatchRun(script, script.settings_for(settings), RunContext())
     try:
         return _replay(run, settings, files, out)
     finally:

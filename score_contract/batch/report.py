@@ -14,10 +14,10 @@ import shlex
 from pathlib import Path
 
 from ..config.options import APP_ROOT, BATCH_ARGS, INIT_TIMEOUT, MODEL_DIR, TIMEOUT
-from ..config.settings import Script
 from ..judging.checks import Check, Violation
 from ..judging.verdicts import Verdict
-from ..online.report import Failure, location, shown_path
+from ..pipeline.failures import Failure, indent, location, shown_path
+from ..planning.script import Script
 from .minibatches import edges_folder
 from .observations import BatchCall, MiniBatch
 from .runner import BatchRun
@@ -38,7 +38,7 @@ def render(
         lines.append(first.details)
     reproduce = reproduce_command(script, run, invocation_dir, call.mini_batch if call else None)
     lines.append(f"reproduce: {reproduce}")
-    text = first.headline + "\n" + _indent("\n".join(lines))
+    text = first.headline + "\n" + indent("\n".join(lines))
     settings = run.settings
     return Failure(
         settings.spelled(first.headline),
@@ -83,14 +83,14 @@ def render_findings(
     script = run.script
     lines.append(f"reproduce: {reproduce_command(script, run, invocation_dir, call.mini_batch if call else None)}")
     headline = f"found only {where}: {first.headline}"
-    return run.settings.spelled(headline + "\n" + _indent("\n".join(lines)))
+    return run.settings.spelled(headline + "\n" + indent("\n".join(lines)))
 
 
 def _mini_batch_lines(call: BatchCall, label: str) -> list[str]:
     source = f" ({call.mini_batch.source})" if call.mini_batch.source else ""
     lines = [f"{label}{source}: {call.mini_batch.describe()}"]
     if call.mini_batch.table is not None:
-        lines.append(_indent(call.mini_batch.table.head(5).to_string(), "    "))
+        lines.append(indent(call.mini_batch.table.head(5).to_string(), "    "))
     return lines
 
 
@@ -143,7 +143,3 @@ def saved_rows(script: Script, mini_batch: MiniBatch) -> Path:
 def _shown(path: Path, invocation_dir: Path) -> str:
     """A file under the folder the user ran from, relative to it; any other, absolute."""
     return shown_path(path, invocation_dir) if path.is_relative_to(invocation_dir) else str(path)
-
-
-def _indent(text: str, prefix: str = "  ") -> str:
-    return "\n".join(prefix + line if line else line for line in text.splitlines())

@@ -12,17 +12,16 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections import Counter
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
-from ..config.settings import Script, Settings
-from ..core.observations import Death, ImportResult, InitResult
+from ..config.settings import Settings
+from ..core.observations import Death
 from ..core.wording import counted
-from ..coverage.measurement import measurement_for
-from ..environments.deployed import Deployed, Progress
 from ..isolation.sandbox import Sandbox
+from ..pipeline.context import RunContext
+from ..pipeline.run import WorkerRun, as_death
+from ..planning.script import Script
 from . import minibatches, runtime
 from .configured import batch_settings
 from .observations import BatchCall, BatchEvidence, MiniBatch
@@ -32,37 +31,27 @@ MAX_RESTARTS = 5
 REPEATS = 3
 
 
-class BatchRun:
-    def __init__(self, script: Script, settings: Settings, progress: Progress | None = None) -> None:
-        self.script = script
-        self.settings = settings
-        #: A batch deployment's files and variables, and the environment the script runs in.
-        self.deployed = Deployed(script.target, script.app_root, progress)
+class BatchRun(WorkerRun):
+    """One batch script's evidence: a worker set up as the runtime's, every mini-batch, the first ones again."""
+
+    init_command = "batch_init"
+
+    def __init__(self, script: Script, settings: Settings, context: RunContext) -> None:
+        super().__init__(script, settings, context)
         self._folder = Path(tempfile.mkdtemp(prefix="score-contract-batch-"))
         deployment = script.target.deployment if script.target is not None else None
         self.batch = batch_settings(settings, deployment, self._folder / "outputs")
-        self.notes: list[str] = []
-        self.sent: Counter[str] = Counter()
         self.output_dir = self._folder / "output"
         self.working_dir = self._folder / "working"
         self.output_dir.mkdir()
         self.working_dir.mkdir()
-        self._sandbox: Sandbox | None = None
-        self._imported: ImportResult | None = None
-        self._init: InitResult | None = None
         self._calls: tuple[BatchCall, ...] | None = None
         self._planned: minibatches.Planned | None = None
         self._restarts = 0
         #: Where the mini-batches' files are: run() must not write there.
         self._input_folders: list[Path] = []
-        #: Where the workers' coverage data goes (--score-cov and the options that imply it).
-        self.measurement = measurement_for(script, settings)
 
     # -- lifecycle -------------------------------------------------------------
-
-    def start(self) -> None:
-        if self._sandbox is None and self._imported is None and self.deployed.blocker() is None:
-            self._spawn()
 
     def _spawn(self) -> Sandbox:
         env = runtime.batch_environment(os.environ, self.settings.model_dir, self.output_dir)
@@ -83,43 +72,9 @@ class BatchRun:
         self._sandbox = sandbox
         return sandbox
 
-    def _boot(self) -> tuple[ImportResult, InitResult | None]:
-        sandbox = self._sandbox if self._sandbox is not None else self._spawn()
-        reply = sandbox.wait(self.settings.init_timeout)
-        imported = reply if isinstance(reply, ImportResult) else ImportResult(death=_death(reply))
-        if not imported.accepted:
-            return imported, None
-        reply = sandbox.ask("batch_init", self.settings.init_timeout, timeout=self.settings.init_timeout)
-        return imported, reply if isinstance(reply, InitResult) else InitResult(death=_death(reply))
-
-    def imported(self) -> ImportResult:
-        if self._imported is None:
-            self._imported, self._init = self._boot()
-        return self._imported
-
-    def initialized(self) -> InitResult | None:
-        self.imported()
-        return self._init
-
     def close(self) -> None:
-        self._end_worker()
+        self._end_workers()
         shutil.rmtree(self._folder, ignore_errors=True)
-
-    def _end_worker(self) -> None:
-        """Stop the worker (it saves its coverage data as it leaves), then read that data."""
-        if self._sandbox is not None:
-            self._sandbox.close()
-            self._sandbox = None
-        if self.measurement is not None:
-            self.measurement.finish()
-
-    def coverage(self) -> dict[str, Any] | None:
-        """What the whole run reached of the script (see ScriptRun.coverage)."""
-        if self.measurement is None:
-            return None
-        self.calls()
-        self._end_worker()
-        return self.measurement.figures()
 
     # -- the mini-batches ------------------------------------------------------
 
@@ -184,8 +139,8 @@ class BatchRun:
         self.sent[phase] += 1
         if not isinstance(reply, BatchCall):
             self._sandbox.close()
-            self._sandbox = None
-            return BatchCall(mini_batch, death=_death(reply), rules=self.batch.rules)
+            self._sandbox = None  # the next mini-batch goes to a replacement worker
+            return BatchCall(mini_batch, death=as_death(reply), rules=self.batch.rules)
         return replace(reply, output=self._sandbox.output_since(offset), rules=self.batch.rules)
 
     def _send_again(self, calls: list[BatchCall]) -> list[BatchCall]:
@@ -230,7 +185,3 @@ def _difference(first: str, again: str) -> str:
         if one != two:
             return f"line {number} was: {one[:200]}\n  then: {two[:200]}"
     return f"the first time {len(a)} lines, the second time {len(b)}"
-
-
-def _death(reply: object) -> Death:
-    return reply if isinstance(reply, Death) else Death(last_output=f"unexpected reply {reply!r}")

@@ -24,10 +24,7 @@ MAIN_CHECK = "run_handles_every_mini_batch"
 
 
 def judge(check: Check, run: BatchRun) -> Verdict:
-    if check.phase in ("deployment", "environment", "probe"):
-        from ..environments.verdicts import judge_deployed
-
-        return judge_deployed(check, run.deployed, run.initialized)
+    """One of this kind's own checks (the shared ones are judged by score_contract.pipeline.judge)."""
     cannot_run = run.deployed.blocker()
     if cannot_run is not None:
         return Verdict("skipped", reason=cannot_run[0], blocked_by=cannot_run[1])

@@ -22,6 +22,8 @@ SAMPLES_FOLDER = "samples"
 #: Contract files found beside a script when --score-schema / --score-output-schema are not given.
 REQUEST_SCHEMA_FILE = "request.schema.json"
 RESPONSE_SCHEMA_FILE = "response.schema.json"
+#: What --score takes besides a .py file: a deployment spec (a CLI v2 YAML, a v1 inference configuration JSON).
+SPEC_SUFFIXES = (".yml", ".yaml", ".json")
 
 
 def spelled(text: str, front_end: FrontEnd) -> str:

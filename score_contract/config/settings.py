@@ -1,6 +1,6 @@
-"""The settings of a contract run: the options' values validated, and each script's
-plan (app root, samples, contract files). The options themselves are in
-:mod:`score_contract.config.options`.
+"""The settings of a contract run: the options' values, validated. The options themselves are in
+:mod:`score_contract.config.options`; what they mean for one script (its deployment, samples, contract files, kind)
+is planned by :mod:`score_contract.planning`, above: these are values, and know nothing of those.
 
 Precedence is command line > ini file > default, as in pytest-timeout; a script's own settings file
 (:mod:`score_contract.settings_file`) sits between the command line and the ini file.
@@ -13,22 +13,15 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from ..core.compare import parse_volatile
 from ..core.files import writable
-from ..core.observations import Body
-from ..core.wording import a
-from ..deployment.spec import is_spec
 from ..errors import UsageError
-from ..inputs.samples import load_samples
-from ..inputs.schema_files import check_samples, load_schema
 from .options import (
     APP_ROOT,
     BATCH_ARGS,
     BATCH_INPUT,
     COV_FAIL_UNDER,
-    COV_REPORT,
     DEFAULT_EXAMPLES,
     DEFAULT_INIT_TIMEOUT,
     DEFAULT_TIMEOUT,
@@ -42,25 +35,17 @@ from .options import (
     MODEL_DIR,
     OUTPUT_SCHEMA,
     REPORT,
-    REQUEST_SCHEMA_FILE,
-    RESPONSE_SCHEMA_FILE,
     SAMPLES,
-    SAMPLES_FOLDER,
     SCHEMA,
     SCORE,
-    SERVER,
     SERVER_WORKERS,
+    SPEC_SUFFIXES,
     SUMMARY,
     TIMEOUT,
     FrontEnd,
     Option,
     spelled,
 )
-
-if TYPE_CHECKING:
-    from ..coverage.measurement import Handover
-    from ..coverage.reports import Requested
-    from ..planning.targets import Target
 
 
 @dataclass(frozen=True)
@@ -107,13 +92,13 @@ class Settings:
     #: --score-cov: measure coverage; the minimum percent (--score-cov-fail-under); coverage.py's reports.
     cov: bool = False
     cov_fail_under: float | None = None
-    cov_reports: tuple[Requested, ...] = ()
-    #: pytest-cov's data file and mode, when it runs in the same session (set by the pytest plugin).
-    cov_handover: Handover | None = None
+    #: --score-cov-report as given ("term,xml:cov.xml"): which reports, read by the run's planning
+    #: (score_contract.planning.run), which names the coverage formats.
+    cov_report: str = ""
 
     @property
     def measures_coverage(self) -> bool:
-        return self.cov or self.cov_fail_under is not None or bool(self.cov_reports) or self.cov_handover is not None
+        return self.cov or self.cov_fail_under is not None or bool(self.cov_report)
 
     #: Those of them given on the command line: a script's settings file does not override them either.
     command_line: frozenset[str] = frozenset()
@@ -135,42 +120,6 @@ class Settings:
         return "--seed " if self.front_end == "cli" else "--hypothesis-seed="
 
 
-@dataclass(frozen=True)
-class Script:
-    """One scoring script and everything needed to run it as the server would."""
-
-    path: Path
-    app_root: Path
-    bodies: tuple[Body, ...]
-    #: Where the bodies came from, for the report ("" when there are none).
-    samples_origin: str
-    #: How the user named the script, for reproduce commands.
-    shown_as: str
-    #: The request body and output schema files, parsed and checked.
-    schema: dict[str, Any] | None = None
-    output_schema: dict[str, Any] | None = None
-    schema_origin: str = ""
-    #: "online", or "batch": called as the batch runtime calls it (see score_contract.batch).
-    kind: str = "online"
-    #: Why it is a batch script ("run(mini_batch)"), or why an online one looks written for batch.
-    kind_reason: str = ""
-    #: A batch script's sample files: a folder of them, or one file.
-    samples_path: Path | None = None
-    #: What the deployment spec or the environment file decided (see score_contract.planning.targets);
-    #: None for a plain script run in this Python.
-    target: Target | None = None
-
-    @property
-    def nothing_to_gate(self) -> str:
-        """Why this target has no scoring script to run (a no-code MLflow deployment, a pipeline component), or ""."""
-        deployment = self.target.deployment if self.target is not None else None
-        return deployment.nothing_to_gate if deployment is not None else ""
-
-    def settings_for(self, settings: Settings) -> Settings:
-        """The run's settings for this script: a deployment spec's timeouts and model folder applied."""
-        return self.target.settings if self.target is not None else settings
-
-
 def script_path(value: str, base: Path, shown: str = "") -> Path:
     """``shown``: what messages call the value (default: the value itself); so for every validator below."""
     shown = shown or value
@@ -179,7 +128,7 @@ def script_path(value: str, base: Path, shown: str = "") -> Path:
         raise UsageError(f"{shown}: no such scoring script.")
     if path.is_dir():
         raise UsageError(f"{shown}: is a folder; give the scoring script itself, e.g. {value.rstrip('/')}/score.py.")
-    if is_spec(path):
+    if path.suffix.lower() in SPEC_SUFFIXES:
         return path  # a deployment spec: read when the script is planned
     if path.suffix != ".py":
         raise UsageError(
@@ -307,7 +256,7 @@ def resolve(
         examples=count(examples, given(EXAMPLES, examples)) if examples not in (None, "") else DEFAULT_EXAMPLES,
         seed=seed,
         volatile_keys=parse_volatile(volatile_keys or ""),
-        server=_server_available(server, named.get(SERVER.dest) or spelled(SERVER.flag, front_end)),
+        server=server,
         server_workers=(
             workers(server_workers, given(SERVER_WORKERS, server_workers)) if server_workers not in (None, "") else 1
         ),
@@ -337,11 +286,11 @@ def resolve(
         front_end=front_end,
         env_file=existing_file(env, base, "environment file", given(ENV, env)) if env else None,
         env_rebuild=env_rebuild,
-        cov=_coverage_available(cov or cov_fail_under not in (None, "") or bool(cov_report), front_end),
+        cov=cov or cov_fail_under not in (None, "") or bool(cov_report),
         cov_fail_under=(
             percent(cov_fail_under, given(COV_FAIL_UNDER, cov_fail_under)) if cov_fail_under not in (None, "") else None
         ),
-        cov_reports=_cov_reports(cov_report, base, given(COV_REPORT, cov_report)) if cov_report else (),
+        cov_report=cov_report or "",
         given=frozenset(
             dest
             for dest, value in (
@@ -395,23 +344,6 @@ def percent(value: object, shown: str) -> float:
     return number
 
 
-def _coverage_available(wanted: bool, front_end: FrontEnd) -> bool:
-    import importlib.util
-
-    if wanted and importlib.util.find_spec("coverage") is None:
-        raise UsageError(
-            f"{spelled('--score-cov', front_end)} measures with coverage.py, which is not installed:"
-            " pip install 'score-contract[cov]'"
-        )
-    return wanted
-
-
-def _cov_reports(value: str, base: Path, shown: str) -> tuple[Requested, ...]:
-    from ..coverage.reports import parse
-
-    return parse(value, base, shown)
-
-
 def output_file(value: str, base: Path, what: str, shown: str) -> Path:
     """A file we write: its folder must exist (we do not guess at creating one), it must not be a folder, and the run
     must be able to write it."""
@@ -424,100 +356,6 @@ def choice(value: str, allowed: tuple[str, ...], shown: str) -> str:
     return value
 
 
-def _server_available(wanted: bool, shown: str) -> bool:
-    from ..official.server import server_installed
-
-    if wanted and not server_installed():
-        raise UsageError(
-            f"{shown} boots the official server, which is not installed: pip install azureml-inference-server-http"
-        )
-    return wanted
-
-
 def workers(value: object, shown: str) -> int:
     # One rule for -1 and 0 alike: a count below 1 is one mistake, not two.
     return count(value, shown, least=1, rule="the server needs at least 1 worker")
-
-
-def plan(settings: Settings, path: Path, invocation_dir: Path) -> Script:
-    """Decide app root and request bodies for one target; bad samples are usage errors.
-
-    ``path`` is a scoring script or a deployment spec naming one; either may come with an environment
-    file (see score_contract.planning.targets), which then decides the run's settings too.
-    """
-    from dataclasses import replace
-
-    from ..planning.targets import target_of
-
-    target = target_of(settings, path, invocation_dir)
-    if target is None:
-        return _plan_script(settings, path, invocation_dir)
-    shown = _shown(path, invocation_dir)
-    if target.deployment is not None and target.deployment.nothing_to_gate:
-        return Script(target.script, target.script.parent, (), "", shown, target=target)
-    if target.deployment is not None and target.deployment.missing is not None:
-        # The deployment names a file that is not there: its own check fails, the rest are skipped.
-        return Script(target.script, target.settings.app_root or target.script.parent, (), "", shown, target=target)
-    script = _plan_script(target.settings, target.script, invocation_dir)
-    if not script.bodies and script.kind == "online" and target.sample_requests:
-        # What `az ml online-endpoint invoke --request-file` sends: the deployment's own sample requests.
-        bodies = tuple(body for file in target.sample_requests for body in load_samples(file, invocation_dir))
-        origin = ", ".join(_shown(file, invocation_dir) for file in target.sample_requests)
-        if script.schema is not None and script.schema_origin:
-            check_samples(bodies, script.schema, script.schema_origin)
-        script = replace(script, bodies=bodies, samples_origin=origin)
-    deployment = target.deployment
-    if deployment is not None and deployment.kind == "batch" and KIND.dest not in settings.given:
-        # Batch because the spec says so, not because the user gave --score-kind batch.
-        what = "a batch deployment" if deployment.format == "batch" else a(deployment.format)
-        script = replace(script, kind_reason=f"{what} spec")
-    return replace(script, shown_as=shown, target=target)
-
-
-def _plan_script(settings: Settings, path: Path, invocation_dir: Path) -> Script:
-    # An app root that does not hold the script is fine: the server joins it with the
-    # script's (absolute) path, which leaves the path as it is.
-    app_root = settings.app_root or path.parent
-    samples = settings.samples
-    if samples is None and (path.parent / SAMPLES_FOLDER).is_dir():
-        samples = path.parent / SAMPLES_FOLDER
-    from ..planning.recognise import recognise
-
-    kind = recognise(path, settings.kind)
-    if kind.kind == "batch":
-        # Its samples are the files mini-batches are made of, whatever they hold.
-        origin = _shown(samples, invocation_dir) if samples is not None else ""
-        shown = _shown(path, invocation_dir)
-        return Script(path, app_root, (), origin, shown, kind="batch", kind_reason=kind.reason, samples_path=samples)
-    kind_note = kind.reason
-    bodies = load_samples(samples, relative_to=invocation_dir) if samples is not None else ()
-    origin = _shown(samples, invocation_dir) if samples is not None else ""
-    schema_file = settings.schema or _beside(path, REQUEST_SCHEMA_FILE)
-    output_file = settings.output_schema or _beside(path, RESPONSE_SCHEMA_FILE)
-    schema = load_schema(schema_file, _shown(schema_file, invocation_dir)) if schema_file else None
-    output = load_schema(output_file, _shown(output_file, invocation_dir)) if output_file else None
-    if schema is not None and schema_file is not None:
-        check_samples(bodies, schema, _shown(schema_file, invocation_dir))
-    return Script(
-        path,
-        app_root,
-        bodies,
-        origin,
-        _shown(path, invocation_dir),
-        schema=schema,
-        output_schema=output,
-        schema_origin=_shown(schema_file, invocation_dir) if schema_file else "",
-        kind_reason=kind_note,
-    )
-
-
-def _beside(script: Path, name: str) -> Path | None:
-    candidate = script.parent / name
-    return candidate if candidate.is_file() else None
-
-
-def _shown(path: Path, invocation_dir: Path) -> str:
-    try:
-        return os.path.relpath(path, invocation_dir)
-    except ValueError:
-        return str(path)

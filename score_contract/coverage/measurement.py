@@ -21,28 +21,18 @@ import os
 import shutil
 import sys
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..isolation.sandbox import package_shim
 from . import results
+from .reports import Handover, hand_over
 
 if TYPE_CHECKING:
-    from ..config.settings import Script, Settings
     from ..environments.deployed import Deployed
 
 #: Files never measured: installed packages (a venv inside the app root too) and score-contract itself.
 _OMIT = ("*/site-packages/*", "*/dist-packages/*", "*/.venv/*", "*/venv/*")
-
-
-@dataclass(frozen=True)
-class Handover:
-    """Where the script's lines go for pytest-cov to combine (--cov in the same run): its data
-    file's name, and whether it measures branches (coverage.py refuses to combine arcs with lines)."""
-
-    data_file: str
-    branch: bool
 
 
 class Measurement:
@@ -99,8 +89,6 @@ class Measurement:
         if self._figures is None:
             self.note = "no line of the script ran under coverage.py (the worker ended before saving?)"
         elif self.handover is not None:
-            from .reports import hand_over
-
             hand_over(self.folder / ".coverage", self.handover)
 
     def figures(self) -> dict[str, Any] | None:
@@ -116,13 +104,6 @@ class Measurement:
 
     def remove(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
-
-
-def measurement_for(script: Script, settings: Settings) -> Measurement | None:
-    """The script's coverage measurement, when it is asked for (or implied by pytest-cov's --cov)."""
-    if not settings.measures_coverage:
-        return None
-    return Measurement(script.path, script.app_root, batch=script.kind == "batch", handover=settings.cov_handover)
 
 
 def _coverage_shim() -> str:

@@ -25,10 +25,18 @@ from typing import IO
 
 from ..core.files import writable
 from ..errors import UsageError
-from .measurement import Handover
 
 FORMATS = ("term", "html", "xml", "json")
 DEFAULT_PATHS = {"html": "htmlcov-score", "xml": "coverage-score.xml", "json": "coverage-score.json"}
+
+
+@dataclass(frozen=True)
+class Handover:
+    """Where the script's lines go for pytest-cov to combine (--cov in the same run): its data
+    file's name, and whether it measures branches (coverage.py refuses to combine arcs with lines)."""
+
+    data_file: str
+    branch: bool
 
 
 @dataclass(frozen=True)

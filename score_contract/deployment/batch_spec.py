@@ -30,9 +30,9 @@ import shlex
 from pathlib import Path
 from typing import Any
 
-from ..environments.envfile import parse_yaml, read_text
 from ..errors import UsageError
 from .declared import REMOTE, Deployment, parts
+from .envfile import parse_yaml, read_text
 from .fields import Fields
 from .known_fields import check_fields
 

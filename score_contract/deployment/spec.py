@@ -12,15 +12,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..environments.envfile import parse_yaml, read_text
+from ..config.options import SPEC_SUFFIXES
 from ..errors import UsageError
 from .batch_spec import read_batch
 from .declared import Deployment as Deployment
+from .envfile import parse_yaml, read_text
 from .known_fields import azure_ai_ml_installed, check_fields, check_with_azure_ai_ml
 from .online_spec import read_online
 from .v1 import read_v1
-
-SPEC_SUFFIXES = (".yml", ".yaml", ".json")
 
 
 def is_spec(path: Path) -> bool:

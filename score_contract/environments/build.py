@@ -24,8 +24,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ..deployment.envfile import EnvSpec
 from . import cache, freshness, installers
-from .envfile import EnvSpec
 from .interpreters import Choice
 
 Progress = Callable[[str], None]

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..core.observations import InitResult
+from ..deployment.envfile import SERVER_DISTRIBUTIONS
 from ..judging.checks import Check, Violation
-from .envfile import SERVER_DISTRIBUTIONS
 from .installers import last_line
 from .prepared import EnvironmentEvidence
 

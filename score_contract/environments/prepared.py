@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..deployment.envfile import SERVER_DISTRIBUTIONS, EnvSpec
 from .build import BuildFailure, Built, build, peek
-from .envfile import SERVER_DISTRIBUTIONS, EnvSpec
 from .imports import Missing, missing_in, top_level_imports
 from .installers import CONDA_TOOLS, conda_tool
 from .interpreters import choose

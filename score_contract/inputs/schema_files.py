@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..core.compare import json_path
 from ..core.observations import Body
 from ..errors import UsageError
-
-if TYPE_CHECKING:
-    from ..config.settings import Script
 
 
 def load_schema(path: Path, shown: str) -> dict[str, Any]:
@@ -56,13 +53,13 @@ def check_samples(bodies: tuple[Body, ...], schema: dict[str, Any], schema_shown
             raise UsageError(f"{body.source}: the sample does not satisfy {schema_shown} at {where}: {error.message}.")
 
 
-def check_satisfiable(script: Script) -> None:
+def check_satisfiable(schema: dict[str, Any] | None, shown: str) -> None:
     """A request schema that no body satisfies is a usage error.
 
-    Separate from plan(): it draws examples with Hypothesis, which must not run
+    Separate from reading it: it draws examples with Hypothesis, which must not run
     while pytest is still configuring (Hypothesis warns about slow plugins).
     """
     from . import strategies
 
-    if script.schema is not None and not strategies.is_satisfiable(script.schema):
-        raise UsageError(f"{script.schema_origin}: no request body can satisfy this schema.")
+    if schema is not None and not strategies.is_satisfiable(schema):
+        raise UsageError(f"{shown}: no request body can satisfy this schema.")

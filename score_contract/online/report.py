@@ -5,15 +5,12 @@ command that reproduces it."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shlex
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..config.options import DEFAULT_INIT_TIMEOUT, DEFAULT_TIMEOUT, ENV
-from ..config.settings import Script, Settings
+from ..config.settings import Settings
 from ..core.observations import Body, HttpResponse
 from ..core.wording import shown_bytes
 from ..inputs.edges import Edge, edges
@@ -21,60 +18,20 @@ from ..inputs.samples import content_type_of
 from ..judging.checks import Check, Violation
 from ..judging.deciding import decision
 from ..judging.verdicts import Judged, Verdict
+from ..pipeline.failures import BODY_LABEL, REPRODUCE_LABEL, Failure, indent, location, replay_words
+from ..planning.script import Script
 
 _BODY_PREVIEW = 500
 _INLINE_BODY_LIMIT = 500
-
-
-#: How the lines that --tb=short keeps begin (see ``short_form``); a check may name its body otherwise
-#: (Violation.label): those name a "body" too.
-_BODY_LABEL = "smallest failing body"
-_REPRODUCE_LABEL = "reproduce:"
-
-
-@dataclass(frozen=True)
-class Failure:
-    headline: str
-    text: str
-    #: What the script printed while it handled the failing request.
-    output: str = ""
-    #: Where it failed: ``path:line`` in the user's files, or the script's path alone.
-    location: str = ""
-    #: For the reports: the smallest failing body as shown, and the command that replays it.
-    body: str = ""
-    reproduce: str = ""
-    #: What the text calls that body ("smallest failing body", "smallest body over the budget").
-    body_label: str = _BODY_LABEL
-
-
-def _indent(text: str, prefix: str = "  ") -> str:
-    return "\n".join(prefix + line if line else line for line in text.splitlines())
-
-
-def shown_path(path: Path, invocation_dir: Path) -> str:
-    try:
-        return os.path.relpath(path, invocation_dir)
-    except ValueError:
-        return str(path)
 
 
 def reproduce_command(
     script: Script, settings: Settings, invocation_dir: Path, body: Body | None, server: bool = False
 ) -> str:
     """One shell command that replays what failed, with the options that matter."""
-    words = ["score-contract", "replay", script.shown_as, *(["--server"] if server else [])]
-    if settings.model_dir is not None:
-        words += ["--model-dir", shown_path(settings.model_dir, invocation_dir)]
-    if settings.app_root is not None:
-        words += ["--app-root", shown_path(settings.app_root, invocation_dir)]
-    if settings.timeout != DEFAULT_TIMEOUT:
-        words += ["--timeout", f"{settings.timeout:g}"]
-    if settings.init_timeout != DEFAULT_INIT_TIMEOUT:
-        words += ["--init-timeout", f"{settings.init_timeout:g}"]
-    if settings.env_file is not None:
-        words += ["--env", shown_path(settings.env_file, invocation_dir)]
-    elif ENV.dest in settings.given:
-        words += ["--env", ""]  # no environment, as the run had
+    words = replay_words("replay", script, settings, invocation_dir)
+    if server:
+        words.insert(3, "--server")
     if server and settings.server_workers != 1:
         # A failure of the server's may need its workers: one fails its init() while another serves.
         words += ["--server-workers", str(settings.server_workers)]
@@ -116,7 +73,7 @@ def _body_line(violation: Violation) -> str:
     body = violation.body
     assert body is not None
     source = f" ({body.source})" if body.source else ""
-    return f"{violation.label or _BODY_LABEL}{source}: {describe_body(body)}"
+    return f"{violation.label or BODY_LABEL}{source}: {describe_body(body)}"
 
 
 def render(
@@ -149,43 +106,16 @@ def render(
         lines.append(f"the official server answered the same body: HTTP {server_answer.status} {text}")
     server = check.phase.startswith("server-")
     reproduce = reproduce_command(script, settings, invocation_dir, first.body, server)
-    lines.append(f"{_REPRODUCE_LABEL} {reproduce}")
-    text = first.headline + "\n" + _indent("\n".join(lines))
+    lines.append(f"{REPRODUCE_LABEL} {reproduce}")
+    text = first.headline + "\n" + indent("\n".join(lines))
     return Failure(
         settings.spelled(first.headline),
         settings.spelled(text),
         location=location(first, script, invocation_dir),
         body=describe_body(first.body) if first.body is not None else "",
-        body_label=first.label or _BODY_LABEL,
+        body_label=first.label or BODY_LABEL,
         reproduce=settings.spelled(reproduce),
     )
-
-
-def location(violation: Violation, script: Script, invocation_dir: Path) -> str:
-    """``path:line`` of where the failure happened in the user's files (``score.py:11 in run``
-    names its file from the app root or the script's folder), else the script's path."""
-    file, _, rest = violation.location.partition(":")
-    line = rest.split(" ", 1)[0]
-    if file and line.isdigit():
-        for root in (script.app_root, script.path.parent):
-            if (root / file).is_file():
-                return f"{shown_path(root / file, invocation_dir)}:{line}"
-    return script.shown_as
-
-
-def short_form(text: str) -> str:
-    """A failure as --tb=short shows it: the headline, the smallest failing body and the reproduce
-    line, without the traceback, the notes and the remedies."""
-    headline, *lines = text.splitlines()
-    kept = [line for line in lines if _is_body_line(line) or line.startswith(f"  {_REPRODUCE_LABEL}")]
-    return "\n".join([headline, *kept])
-
-
-def _is_body_line(line: str) -> bool:
-    """A line naming the body of a failure: "smallest failing body: …", "smallest body over the budget
-    (samples/a.json): …"; a batch script's "smallest failing mini-batch (…): …"."""
-    label = line.split(":", 1)[0].split(" (", 1)[0]
-    return line.startswith("  ") and re.fullmatch(r"[a-z ]*\b(body|mini-batch)\b[a-z ]*", label[2:]) is not None
 
 
 def explanation(verdict: Verdict, contract: dict[str, Any] | None, guessed: bool = False) -> list[str]:
@@ -289,6 +219,6 @@ def render_findings(
     if first.details:
         lines.append(first.details)
     lines.append(_GUESSED_REMEDY)
-    lines.append(f"{_REPRODUCE_LABEL} {reproduce_command(script, settings, invocation_dir, first.body)}")
+    lines.append(f"{REPRODUCE_LABEL} {reproduce_command(script, settings, invocation_dir, first.body)}")
     headline = f"found by varying your samples (no schema was given): {first.headline}"
-    return settings.spelled(headline + "\n" + _indent("\n".join(lines)))
+    return settings.spelled(headline + "\n" + indent("\n".join(lines)))

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import json
 import os
-from collections import Counter
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from ..config.settings import Script, Settings
+from ..config.settings import Settings
 from ..core.compare import Difference, json_path
 from ..core.contract import Contract
 from ..core.files import changed, listing
@@ -23,7 +22,6 @@ from ..core.observations import (
     Body,
     Call,
     Caught,
-    Death,
     Evidence,
     HttpResponse,
     ImportResult,
@@ -31,11 +29,12 @@ from ..core.observations import (
     Phase,
 )
 from ..core.ticker import Ticker
-from ..coverage.measurement import measurement_for
-from ..environments.deployed import Deployed, Progress
 from ..exploration.sender import NOT_SENT
 from ..inputs.contract import OPAQUE, resolve_opaque
 from ..isolation.sandbox import Sandbox
+from ..pipeline.context import RunContext
+from ..pipeline.run import WorkerRun, as_death
+from ..planning.script import Script
 
 if TYPE_CHECKING:
     from ..official.server import OfficialServer
@@ -45,50 +44,31 @@ if TYPE_CHECKING:
 MAX_RESTARTS = 20
 
 
-class ScriptRun:
-    """One script's evidence, gathered on demand."""
+class ScriptRun(WorkerRun):
+    """One online script's evidence, gathered on demand: every body sent at most once, through the server's
+    import, init() and call, and the official server's too with --score-server."""
 
-    def __init__(
-        self, script: Script, settings: Settings, progress: Progress | None = None, status: Progress | None = None
-    ) -> None:
-        self.script = script
-        #: Where a long phase says how it is going (see core.ticker); None: nowhere.
-        self.status = status
-        self.settings = settings
-        #: The deployment spec's files and variables, and the environment the script runs in.
-        self.deployed = Deployed(script.target, script.app_root, progress)
-        self._sandbox: Sandbox | None = None
+    def __init__(self, script: Script, settings: Settings, context: RunContext) -> None:
+        super().__init__(script, settings, context)
         self._incarnation = 0
-        self._imported: ImportResult | None = None
-        self._init: InitResult | None = None
         self._calls: tuple[Call, ...] | None = None
         self._output_validator: Any = None
-        #: Notes for the report gathered while sending (refusals, lost workers).
-        self.notes: list[str] = [script.kind_reason] if script.kind_reason else []
+        if script.kind_reason:
+            self.notes.append(script.kind_reason)
         #: Why no more bodies can be sent ("" while they can).
         self._cannot_send = ""
-        #: Workers done with, not yet reaped.
-        self._retired: list[Sandbox] = []
         self._server: OfficialServer | None = None
         self._server_evidence: ServerEvidence | None = None
         #: What init() of the current worker caught itself: the likely cause of what run() does.
         self._init_caught: tuple[Caught, ...] = ()
         self._contract: Contract | None = None
-        #: Bodies sent, by phase, and answer paths found to change by themselves.
-        self.sent: Counter[str] = Counter()
+        #: Answer paths found to change by themselves.
         self.volatile_found: dict[str, Difference] = {}
-        #: Where the workers' coverage data goes (--score-cov and the options that imply it).
-        self.measurement = measurement_for(script, settings)
         #: The model folder as the worker will find it, listed before the worker starts: what init() and run() write
         #: there is what changed (see model_writes).
         self._model_listing = listing(str(settings.model_dir)) if settings.model_dir is not None else None
 
     # -- lifecycle -------------------------------------------------------------
-
-    def start(self) -> None:
-        """Start the worker and its import now, so that it overlaps other work."""
-        if self._sandbox is None and self._imported is None and self.deployed.blocker() is None:
-            self._spawn()
 
     def _spawn(self) -> Sandbox:
         self._incarnation += 1
@@ -103,51 +83,19 @@ class ScriptRun:
         self._sandbox.ask_async("load", str(self.script.path), str(self.script.app_root), self.settings.init_timeout)
         return self._sandbox
 
-    def _boot(self) -> tuple[ImportResult, InitResult | None]:
-        """Import and init in a fresh worker (the first one, or a replacement)."""
-        sandbox = self._sandbox if self._sandbox is not None else self._spawn()
-        reply = sandbox.wait(self.settings.init_timeout)
-        imported = reply if isinstance(reply, ImportResult) else ImportResult(death=_as_death(reply))
-        if not imported.accepted:
-            return imported, None
+    def _imported_ok(self, imported: ImportResult) -> None:
         self._start_server()  # its boot, init() included, overlaps the in-process init()
-        reply = sandbox.ask("init", self.settings.init_timeout, timeout=self.settings.init_timeout)
-        init = reply if isinstance(reply, InitResult) else InitResult(death=_as_death(reply))
-        self._init_caught = init.caught
+
+    def _boot(self) -> tuple[ImportResult, InitResult | None]:
+        imported, init = super()._boot()
+        self._init_caught = init.caught if init is not None else ()
         return imported, init
-
-    def imported(self) -> ImportResult:
-        if self._imported is None:
-            self._imported, self._init = self._boot()
-        return self._imported
-
-    def initialized(self) -> InitResult | None:
-        self.imported()
-        return self._init
 
     def close(self) -> None:
         if self._server is not None:
             self._server.stop()
             self._server = None
         self._end_workers()
-
-    def _end_workers(self) -> None:
-        """Stop every worker (each saves its coverage data as it leaves), then read that data."""
-        if self._sandbox is not None:
-            self._retired.append(self._sandbox)
-            self._sandbox = None
-        while self._retired:
-            self._retired.pop().close()
-        if self.measurement is not None:
-            self.measurement.finish()
-
-    def coverage(self) -> dict[str, Any] | None:
-        """What the whole run reached of the script (its workers are ended for it: nothing is sent after)."""
-        if self.measurement is None:
-            return None
-        self.calls()
-        self._end_workers()
-        return self.measurement.figures()
 
     # -- the contract ----------------------------------------------------------
 
@@ -190,11 +138,8 @@ class ScriptRun:
         if self._calls is None:
             self._start_server()
             self._calls = tuple(self._gather())
-            if self._sandbox is not None:
-                # Done with it: let it exit while the checks are judged; close() reaps it.
-                self._sandbox.release()
-                self._retired.append(self._sandbox)
-                self._sandbox = None
+            # Done with it: let it exit while the checks are judged; close() reaps it.
+            self._retire(release=True)
             if self.settings.server:
                 # Now, not at the first server check: failures of the in-process
                 # checks show what the real server answered to the same body.
@@ -318,7 +263,7 @@ class ScriptRun:
         if not isinstance(reply, Call):
             self._sandbox.close()
             self._sandbox = None  # the next body goes to a replacement worker
-            return Call(body, death=_as_death(reply), incarnation=self._incarnation, phase=phase)
+            return Call(body, death=as_death(reply), incarnation=self._incarnation, phase=phase)
         call = replace(
             reply,
             incarnation=self._incarnation,
@@ -357,7 +302,3 @@ class ScriptRun:
             return None
         where = json_path(error.absolute_path)
         return f"{where}: {error.message}"
-
-
-def _as_death(reply: object) -> Death:
-    return reply if isinstance(reply, Death) else Death(last_output=f"unexpected reply {reply!r}")

@@ -20,10 +20,7 @@ _PHASES_OF = {"call": VALID_AND_VARIED, "invalid": ("invalid",), "repeat": ("rep
 
 
 def judge(check: Check, run: ScriptRun) -> Verdict:
-    if check.phase in ("deployment", "environment", "probe"):
-        from ..environments.verdicts import judge_deployed
-
-        return judge_deployed(check, run.deployed, run.initialized)
+    """One of this kind's own checks (the shared ones are judged by score_contract.pipeline.judge)."""
     if check.phase.startswith("server-"):
         # The official server is judged on its own evidence, whatever happened in-process.
         return _judge_server(check, run)

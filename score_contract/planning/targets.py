@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING
 from ..config.options import ENV, INIT_TIMEOUT, MAX_MEMORY, MODEL_DIR, TIMEOUT
 from ..core.wording import a
 from ..deployment.declared import Deployment
+from ..deployment.envfile import BESIDE, EnvSpec, conda_spec, read_env_file
 from ..deployment.mount import mounted_model_dir
 from ..deployment.spec import is_spec, read_spec
-from ..environments.envfile import BESIDE, EnvSpec, conda_spec, read_env_file
 from ..errors import UsageError
 from .recognise import Kind, recognise
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .figures import shown_mb, shown_ms
+from ..judging.figures import shown_mb, shown_ms
 
 _VERDICT = {"passed": "✅ passed", "failed": "❌ failed", "skipped": "⏭ skipped"}
 

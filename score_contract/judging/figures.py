@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..core.observations import Call, InitResult
-from ..judging.budgets import nearest_rank, timed_calls
+from .budgets import nearest_rank, timed_calls
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:

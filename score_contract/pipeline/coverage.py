@@ -8,28 +8,25 @@ from __future__ import annotations
 
 import shlex
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..config.options import DEFAULT_EXAMPLES
+from ..config.settings import Settings
+from ..coverage.checks import CoverageEvidence
 from ..judging.checks import Check
 from ..judging.verdicts import Verdict
-from ..online.report import Failure, shown_path
-from .checks import CoverageEvidence
-
-if TYPE_CHECKING:
-    from ..batch.runner import BatchRun
-    from ..config.settings import Script, Settings
-    from ..online.runner import ScriptRun
+from ..planning.script import Script
+from .failures import Failure, shown_path
+from .run import WorkerRun
 
 
-def judge_coverage(check: Check, run: ScriptRun | BatchRun) -> Verdict:
+def judge_coverage(check: Check, run: WorkerRun, import_check: str) -> Verdict:
+    """``import_check``: the kind's check that says why the script did not import."""
     cannot_run = run.deployed.blocker()
     if cannot_run is not None:
         return Verdict("skipped", reason=cannot_run[0], blocked_by=cannot_run[1])
     imported = run.imported()
     if not imported.imported:
-        blocker = "script_imports" if run.script.kind == "batch" else "module_imports"
-        return Verdict("skipped", reason="the script did not import", blocked_by=blocker)
+        return Verdict("skipped", reason="the script did not import", blocked_by=import_check)
     assert run.settings.cov_fail_under is not None
     figures = run.coverage()
     assert figures is not None
