@@ -16,15 +16,17 @@ from pathlib import Path
 from typing import IO, Any
 
 from .batch.kind import BATCH
-from .config.options import COV_REPORT
+from .config.options import COV_REPORT, SERVER
 from .config.settings import Settings
 from .config.settings_file import script_settings
 from .core.wording import plural
 from .coverage.reports import Handover, Requested, parse, write
 from .deployment.spec import is_spec, read_spec
+from .errors import UsageError
 from .inputs.schema_files import check_satisfiable
 from .judging.checks import Check
 from .judging.verdicts import Verdict
+from .official import server as official
 from .online.kind import ONLINE
 from .pipeline import judge as pipeline
 from .pipeline.context import RunContext
@@ -64,6 +66,11 @@ def _own_settings(settings: Settings, target: Path, invocation_dir: Path) -> Set
 class ContractSession:
     def __init__(self, settings: Settings, invocation_dir: Path, handover: Handover | None = None) -> None:
         """``handover``: pytest-cov's data file, when pytest-cov measures in the same session."""
+        if settings.server and not official.server_installed():
+            shown = dict(settings.named).get(SERVER.dest) or settings.flag(SERVER)
+            raise UsageError(
+                f"{shown} boots the official server, which is not installed: pip install azureml-inference-server-http"
+            )
         self.settings = settings
         self.invocation_dir = invocation_dir
         self.handover = handover

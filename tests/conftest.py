@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -49,10 +50,12 @@ class Outcomes:
     seconds: float
 
 
-def run_contract_session(args: list[str], junit: Path) -> Outcomes:
+def run_contract_session(args: list[str], junit: Path, env: dict[str, str] | None = None) -> Outcomes:
+    """``env``: variables set on top of this process's (a tag the test finds its processes by)."""
     command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rA", f"--junitxml={junit}", *args]
     started = time.perf_counter()
-    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=600)
+    environ = {**os.environ, **env} if env else None
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=600, env=environ)
     seconds = time.perf_counter() - started
     outcomes = {}
     for case in ET.parse(junit).iter("testcase"):

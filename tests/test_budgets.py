@@ -221,7 +221,11 @@ def test_memory_that_keeps_growing_is_a_warning_and_a_correct_script_gets_none(p
 
 def test_a_p99_over_half_the_timeout_warns_without_failing(pytester: pytest.Pytester) -> None:
     script = _copy(pytester, "slow_per_row")
-    # Its larger batches take 40 ms and more: over half of a 60 ms timeout.
+    # Nine rows take 36 ms and more: over half of a 60 ms timeout, and within it. A sample, so that it is sent
+    # (and sent again) whatever Hypothesis draws: the p99 of ~130 calls is their second slowest.
+    samples = Path(script).parent / "samples"
+    samples.mkdir(exist_ok=True)
+    (samples / "nine-rows.json").write_text(json.dumps({"data": [[1.0, 2.0, 3.0]] * 9}))
     result = pytester.runpytest("--score", script, "--score-timeout", "0.06")
     result.stdout.fnmatch_lines(["*run()'s p99 latency is * ms, more than half of the 0.06 s request timeout*"])
 

@@ -4,11 +4,13 @@ nothing behind."""
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,8 +27,19 @@ SERVER = REPO / "tests" / "server"
 ALL = [c.name for c in (*CHECKS, *SERVER_CHECKS)]
 
 
-def our_servers(since: float = 0.0) -> list[psutil.Process]:
-    """Processes started from score_contract.official.server's launcher (after ``since``, a time.time())."""
+#: Set on the processes a test starts (and inherited by the servers they start), so that a test counts only its own
+#: servers: under pytest -n, the other worker's tests start servers of their own at the same time.
+TAG = "SCORE_CONTRACT_TEST_TAG"
+
+
+def tagged() -> str:
+    """A tag no other test uses."""
+    return uuid.uuid4().hex
+
+
+def our_servers(since: float = 0.0, tag: str | None = None, variable: str = TAG) -> list[psutil.Process]:
+    """Processes started from score_contract.official.server's launcher (after ``since``, a time.time()), and
+    with ``tag`` in their ``variable`` when one is given."""
     found = []
     for process in psutil.process_iter(["cmdline", "create_time"]):
         cmdline = " ".join(process.info["cmdline"] or [])
@@ -34,14 +47,23 @@ def our_servers(since: float = 0.0) -> list[psutil.Process]:
         if (
             "azureml_inference_server_http.amlserver as server" in cmdline
             and process.info["create_time"] >= since - 0.5
+            and (tag is None or _environ(process).get(variable) == tag)
         ):
             found.append(process)
     return found
 
 
+def _environ(process: psutil.Process) -> dict[str, str]:
+    try:
+        return process.environ()
+    except (psutil.Error, OSError):
+        return {}  # gone, or a zombie
+
+
 @dataclass
 class Served(Outcomes):
     started: float = 0.0
+    tag: str = ""
 
 
 @pytest.fixture(scope="module")
@@ -68,9 +90,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Served:
         "-W",
         "error::pytest.PytestUnraisableExceptionWarning",
     ]
-    started = time.time()
-    result = run_contract_session(args, tmp_path_factory.mktemp("served") / "junit.xml")
-    return Served(result.outcomes, result.output, result.returncode, result.seconds, started)
+    started, tag = time.time(), tagged()
+    result = run_contract_session(args, tmp_path_factory.mktemp("served") / "junit.xml", env={TAG: tag})
+    return Served(result.outcomes, result.output, result.returncode, result.seconds, started, tag)
 
 
 def outcomes_of(served: Outcomes, script: str) -> dict[str, str]:
@@ -144,12 +166,13 @@ def test_a_swagger_file_of_the_authors_own_is_held_against_the_contract(served: 
 
 
 def test_no_server_outlives_the_session(served: Served) -> None:
-    assert our_servers(since=served.started) == []
+    assert our_servers(since=served.started, tag=served.tag) == []
 
 
-def test_the_server_listens_on_loopback_only() -> None:
+def test_the_server_listens_on_loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
     script = SCRIPTS / "good" / "score.py"
-    started = time.time()
+    started, tag = time.time(), tagged()
+    monkeypatch.setenv(TAG, tag)
     server = OfficialServer(script, script.parent, None)
     try:
         assert server.wait_ready(30).ready
@@ -164,7 +187,7 @@ def test_the_server_listens_on_loopback_only() -> None:
         assert listening == {(HOST, server.port)}
     finally:
         server.stop()
-    assert our_servers(started) == []
+    assert our_servers(started, tag) == []
     with socket.socket() as probe:
         assert probe.connect_ex((HOST, server.port)) != 0
 
@@ -184,9 +207,9 @@ def test_a_busy_port_is_a_boot_failure_not_a_hang() -> None:
     assert "in use" in boot.log or "Address already in use" in boot.log
 
 
-def wait_for_a_server(session: subprocess.Popen[bytes], since: float) -> None:
+def wait_for_a_server(session: subprocess.Popen[bytes], since: float, tag: str) -> None:
     deadline = time.monotonic() + 60
-    while not our_servers(since):
+    while not our_servers(since, tag):
         assert time.monotonic() < deadline and session.poll() is None, "no server started"
         time.sleep(0.1)
 
@@ -198,10 +221,12 @@ def test_ctrl_c_during_the_server_phase_stops_the_server(tmp_path: Path) -> None
     command = [sys.executable, "-c", launcher, sys.executable, "-m", "pytest", "-p", "no:cacheprovider"]
     command += ["--score", "examples/sklearn-diabetes/score.py", "--score-model-dir", "examples/sklearn-diabetes/model"]
     command += ["--score-server", "--score-examples", "100000"]  # a long search: the server is up meanwhile
-    started = time.time()
-    session = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    started, tag = time.time(), tagged()
+    session = subprocess.Popen(
+        command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, TAG: tag}
+    )
     try:
-        wait_for_a_server(session, started)
+        wait_for_a_server(session, started, tag)
         time.sleep(1)
         session.send_signal(signal.SIGINT)
         session.communicate(timeout=60)
@@ -209,9 +234,9 @@ def test_ctrl_c_during_the_server_phase_stops_the_server(tmp_path: Path) -> None
         if session.poll() is None:
             session.kill()
     deadline = time.monotonic() + 15
-    while our_servers(started) and time.monotonic() < deadline:
+    while our_servers(started, tag) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert our_servers(started) == []
+    assert our_servers(started, tag) == []
 
 
 def test_without_the_server_package_the_option_is_a_usage_error(

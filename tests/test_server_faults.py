@@ -51,8 +51,13 @@ def listening_ports(processes: list[psutil.Process]) -> set[int]:
     return ports
 
 
-def server_port(since: float) -> int:
-    cmdline = our_servers(since)[0].cmdline()
+def mine(since: float, markers: Path) -> list[psutil.Process]:
+    """The servers this test's session started (it gave them its markers folder), not another test's."""
+    return our_servers(since, str(markers), variable="SCORE_CONTRACT_TEST_MARKERS")
+
+
+def server_port(since: float, markers: Path) -> int:
+    cmdline = mine(since, markers)[0].cmdline()
     return int(cmdline[cmdline.index("--port") + 1])
 
 
@@ -60,16 +65,18 @@ def port_is_free(port: int) -> bool:
     return not any(c.laddr.port == port and c.status == psutil.CONN_LISTEN for c in psutil.net_connections("tcp"))
 
 
-def kill_and_check_nothing_is_left(session: subprocess.Popen[bytes], sig: signal.Signals, since: float) -> None:
+def kill_and_check_nothing_is_left(
+    session: subprocess.Popen[bytes], sig: signal.Signals, since: float, markers: Path
+) -> None:
     """Send ``sig`` to the session; all it started must be gone within GONE_WITHIN seconds."""
-    port = server_port(since)
+    port = server_port(since, markers)
     started = psutil.Process(session.pid).children(recursive=True)
     assert started
     session.send_signal(sig)
     session.wait(timeout=30)
     gone, alive = psutil.wait_procs(started, timeout=GONE_WITHIN)
     assert alive == [], [(p.pid, p.cmdline()[:4]) for p in alive]
-    assert our_servers(since) == []
+    assert mine(since, markers) == []
     assert port_is_free(port)
 
 
@@ -99,7 +106,7 @@ def test_a_session_killed_while_the_servers_worker_is_in_init_leaves_nothing(
     )
     try:
         wait_until(markers_in(markers, "init-"), session, "the server's worker in init()")
-        kill_and_check_nothing_is_left(session, sig, since)
+        kill_and_check_nothing_is_left(session, sig, since, markers)
     finally:
         if session.poll() is None:
             session.kill()
@@ -111,8 +118,8 @@ def test_a_session_killed_while_the_server_boots_leaves_nothing(markers: Path) -
         session_command("tests/server/slow_init_in_server/score.py", "--score-init-timeout", "120"), markers
     )
     try:
-        wait_until(lambda: bool(our_servers(since)), session, "the server's master")
-        kill_and_check_nothing_is_left(session, signal.SIGTERM, since)
+        wait_until(lambda: bool(mine(since, markers)), session, "the server's master")
+        kill_and_check_nothing_is_left(session, signal.SIGTERM, since, markers)
     finally:
         if session.poll() is None:
             session.kill()
@@ -124,9 +131,9 @@ def test_a_session_killed_while_the_server_serves_leaves_nothing(sig: signal.Sig
     # A contract and a long search: the server is up and serving meanwhile.
     session = start(session_command("tests/fuzz/good_batch/score.py", "--score-examples", "100000"), markers)
     try:
-        wait_until(lambda: bool(our_servers(since)), session, "the server")
+        wait_until(lambda: bool(mine(since, markers)), session, "the server")
         time.sleep(2)
-        kill_and_check_nothing_is_left(session, sig, since)
+        kill_and_check_nothing_is_left(session, sig, since, markers)
     finally:
         if session.poll() is None:
             session.kill()
@@ -137,7 +144,7 @@ def test_a_session_killed_while_the_server_stops_leaves_nothing(markers: Path) -
     session = start(session_command("tests/server/slow_to_stop/score.py"), markers)
     try:
         wait_until(markers_in(markers, "stopping-"), session, "the server stopping")
-        kill_and_check_nothing_is_left(session, signal.SIGKILL, since)
+        kill_and_check_nothing_is_left(session, signal.SIGKILL, since, markers)
     finally:
         if session.poll() is None:
             session.kill()
