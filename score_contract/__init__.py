@@ -12,10 +12,14 @@ imports it before pytest starts, which would print a PytestAssertRewriteWarning.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
-try:
-    # One version, in the package metadata (pyproject.toml): --version, the report header and the JSON report read it.
-    __version__ = version("score-contract")
-except PackageNotFoundError:  # a source tree put on sys.path by hand, never installed
-    __version__ = "0+unknown"
+
+def __getattr__(name: str) -> Any:
+    # One version, in the package metadata (pyproject.toml), read when asked for: importing the engine's modules
+    # imports nothing of it beyond them (a worker in a deployment's environment, the strategies alone).
+    if name == "__version__":
+        from .core.versions import OWN_VERSION
+
+        return OWN_VERSION
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

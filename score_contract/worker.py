@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from .core.observations import ImportResult, InitResult
 from .isolation import rss
-from .serving import calling, loader, tracebacks, warned
+from .serving import calling, hints, loader, tracebacks, warned
 
 if TYPE_CHECKING:
     from .coverage.tracing import Tracing
@@ -93,7 +93,7 @@ class Worker:
         except BaseException as exc:  # user_script.invoke_init catches BaseException too
             return InitResult(
                 error=tracebacks.describe(exc, roots),
-                hint=loader.shadow_hint(self.app_root, self.script, exc) or loader.model_dir_hint(exc, self.script),
+                hint=hints.shadow_hint(self.app_root, self.script, exc) or hints.model_dir_hint(exc, self.script),
                 elapsed=time.perf_counter() - started,
             )
         return InitResult(elapsed=time.perf_counter() - started, caught=seen.caught((), roots), warnings=tuple(heard))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from score_contract.serving.loader import shadow_hint
+from score_contract.serving.hints import shadow_hint
 
 
 def project(tmp_path: Path) -> Path:

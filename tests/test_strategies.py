@@ -597,6 +597,7 @@ def test_the_strategies_module_imports_nothing_else_of_the_engine() -> None:
     assert ast.literal_eval(loaded) == [
         "score_contract.inputs",
         "score_contract.inputs.json_schemas",
+        "score_contract.inputs.primitives",
         "score_contract.inputs.schema_cases",
         "score_contract.inputs.schema_mistakes",
         "score_contract.inputs.strategies",

@@ -14,9 +14,6 @@ import argparse
 import fnmatch
 import io
 import os
-import random
-import shlex
-import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,25 +24,17 @@ from score_contract.config.settings import resolve
 from score_contract.core.files import writable
 from score_contract.errors import UsageError
 
-from .failures import ContractBroken, FailureRepr
+from . import terminal
+from .failures import FailureRepr
+from .ini import ini_value, seed, value_of, where
+from .items import ScoreFile, ScoreItem
+from .keys import _REPORTS, RECORD, SESSION
+from .keys import ScoreContractWarning as ScoreContractWarning  # -W error::pytest_score_contract.ScoreContractWarning
 from .reports import Reports
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from score_contract.coverage.reports import Handover
-    from score_contract.judging.checks import Check
     from score_contract.session import ContractSession
-
-SESSION: pytest.StashKey[ContractSession] = pytest.StashKey()
-#: What a check's item leaves for the reports.
-RECORD: pytest.StashKey[dict[str, Any]] = pytest.StashKey()
-#: The name the report gatherer is registered under.
-_REPORTS = "score-contract-reports"
-
-
-class ScoreContractWarning(UserWarning):
-    """An advisory finding about a scoring script (it does not fail the check)."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -66,81 +55,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
             parser.addini(option.ini, type="string", default="", help=option.help)
 
 
-def _value(config: pytest.Config, option: options.Option) -> tuple[str | None, str]:
-    """The value, and what messages call it when it came from the ini file ("" when it is a flag's).
-
-    Command line (relative to the invocation folder) beats the ini file (relative to it).
-    """
-    given = config.getoption(option.dest)
-    if given is not None:
-        return str(given), ""
-    from_ini = str(_ini(config, option)).strip()
-    if not from_ini:
-        return None, ""
-    named = _where(config, option.ini, from_ini)
-    if option.kind == "path":
-        base = config.inipath.parent if config.inipath else config.rootpath
-        return os.path.relpath(base / from_ini, config.invocation_params.dir), named
-    return from_ini, named
-
-
-def _ini(config: pytest.Config, option: options.Option) -> Any:
-    """``config.getini``, where a value pytest cannot convert (``score_server = "yes please"``, a
-    TOML number for a string key) is a usage error naming the key and its file, not a traceback."""
-    try:
-        return config.getini(option.ini)
-    # pytest 9.2 raises UsageError itself, with its bare reason; earlier versions TypeError/ValueError.
-    except (TypeError, ValueError, pytest.UsageError) as exc:
-        # pytest's message starts with the file and the key, which ours names already.
-        reason = str(exc).split(f"'{option.ini}' ", 1)[-1]
-        expected = " (write true or false)" if option.kind == "flag" else ""
-        raise pytest.UsageError(f"{_where(config, option.ini)}: {reason}{expected}.") from None
-
-
-def _where(config: pytest.Config, key: str, value: str | None = None) -> str:
-    """Where an ini value was given, for messages: ``score_timeout = abc in pyproject.toml``, or
-    ``-o score_timeout=abc`` when an override on the command line (or PYTEST_ADDOPTS) gave it."""
-    args = [*map(str, config.invocation_params.args), *shlex.split(os.environ.get("PYTEST_ADDOPTS", ""))]
-    if any(arg.removeprefix("--override-ini=").removeprefix("-o").startswith(f"{key}=") for arg in args):
-        return f"-o {key}={value}" if value is not None else f"-o {key}"
-    where = os.path.relpath(config.inipath, config.invocation_params.dir) if config.inipath else "the ini file"
-    return f"{key} = {value} in {where}" if value is not None else f"{key} in {where}"
-
-
-def _seed(config: pytest.Config) -> int | None:
-    """Hypothesis's own --hypothesis-seed; else one we pick and show, unless the
-    loaded profile is derandomized (Hypothesis's ci profile), which needs none."""
-    given = config.getoption("hypothesis_seed", default=None)
-    if given is not None:
-        try:
-            return int(given)
-        except ValueError:
-            return int.from_bytes(str(given).encode()[:8], "big")
-    from hypothesis import settings as hypothesis_settings
-
-    profile = hypothesis_settings.default
-    if profile is not None and profile.derandomize:
-        return None
-    return random.SystemRandom().randrange(2**32)
-
-
 def pytest_configure(config: pytest.Config) -> None:
     from_cli: list[str] = config.getoption(options.SCORE.dest) or []
-    scripts = from_cli or [os.path.relpath(p, config.invocation_params.dir) for p in _ini(config, options.SCORE)]
+    scripts = from_cli or [os.path.relpath(p, config.invocation_params.dir) for p in ini_value(config, options.SCORE)]
     if not scripts:
         return
     from score_contract.session import ContractSession
 
-    given = {o.dest: _value(config, o) for o in options.OPTIONS if o.kind not in ("paths", "flag")}
+    given = {o.dest: value_of(config, o) for o in options.OPTIONS if o.kind not in ("paths", "flag")}
     value = {dest: value for dest, (value, _) in given.items()}
     named = {dest: name for dest, (_, name) in given.items() if name}
     if not from_cli:
-        named[options.SCORE.dest] = _where(config, options.SCORE.ini)
-    env_rebuild = bool(config.getoption(options.ENV_REBUILD.dest)) or bool(_ini(config, options.ENV_REBUILD))
+        named[options.SCORE.dest] = where(config, options.SCORE.ini)
+    env_rebuild = bool(config.getoption(options.ENV_REBUILD.dest)) or bool(ini_value(config, options.ENV_REBUILD))
     server = bool(config.getoption(options.SERVER.dest))
-    if not server and _ini(config, options.SERVER):
-        server, named[options.SERVER.dest] = True, _where(config, options.SERVER.ini)
-    cov = bool(config.getoption(options.COV.dest)) or bool(_ini(config, options.COV))
+    if not server and ini_value(config, options.SERVER):
+        server, named[options.SERVER.dest] = True, where(config, options.SERVER.ini)
+    cov = bool(config.getoption(options.COV.dest)) or bool(ini_value(config, options.COV))
     try:
         settings = resolve(
             scripts=scripts,
@@ -153,7 +84,7 @@ def pytest_configure(config: pytest.Config) -> None:
             output_schema=value[options.OUTPUT_SCHEMA.dest],
             examples=value[options.EXAMPLES.dest],
             volatile_keys=value[options.VOLATILE_KEYS.dest],
-            seed=_seed(config),
+            seed=seed(config),
             server=server,
             server_workers=value[options.SERVER_WORKERS.dest],
             kind=value[options.KIND.dest],
@@ -183,8 +114,8 @@ def pytest_configure(config: pytest.Config) -> None:
     except UsageError as exc:
         raise pytest.UsageError(str(exc)) from None
     config.stash[SESSION] = session
-    session.progress = lambda line: _progress(config, line)
-    session.status = lambda line: _status(config, line)
+    session.progress = lambda line: terminal.progress(config, line)
+    session.status = lambda line: terminal.status(config, line)
     if session.cov_reports:
         _share_coverage(config, session)
     config.pluginmanager.register(Reports(config, session), _REPORTS)
@@ -206,34 +137,6 @@ def _pytest_cov(config: pytest.Config) -> Handover | None:
 
     data_file = config.invocation_params.dir / str(cov.get_option("run:data_file"))
     return Handover(str(data_file), bool(cov.get_option("run:branch")))
-
-
-def _progress(config: pytest.Config, line: str) -> None:
-    """A long step (building an environment, waiting for another session's build of it), as it happens.
-    The installers' own output is not streamed: it is kept for the failure text."""
-    _terminal_line(config, f"score-contract: {line}")
-
-
-def _status(config: pytest.Config, line: str) -> None:
-    """How a long search or server boot is going."""
-    _terminal_line(config, f"score-contract: {line}")
-
-
-def _terminal_line(config: pytest.Config, text: str) -> None:
-    """``text`` written now, past pytest's capture, as its live logging is: on a terminal and in a CI log
-    alike, where minutes of silence look like a hang. The engine says at most one line every few seconds
-    (exploration.ticker's cadence), so a log stays short."""
-    reporter = config.pluginmanager.get_plugin("terminalreporter")
-    capture = config.pluginmanager.get_plugin("capturemanager")
-    if reporter is None or capture is None:
-        return
-    with capture.global_and_fixture_disabled():
-        # Under -q the progress dots have no file name before them, and ensure_newline starts a new line only
-        # after one: a line of ours would follow the dots. (pytest's live logging writes a newline too.)
-        reporter.ensure_newline()
-        if getattr(getattr(reporter, "_tw", None), "width_of_current_line", 0):
-            reporter.write("\n")
-        reporter.write_line(text)
 
 
 _COV_SHARE = "score_contract_cov_share"
@@ -290,7 +193,7 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
     session = config.stash.get(SESSION, None)
     if session is None:
         return None
-    from score_contract.serving.loader import versions
+    from score_contract.core.versions import versions
 
     seed = session.settings.seed
     search = (
@@ -453,100 +356,3 @@ def pytest_report_from_serializable(data: dict[str, Any]) -> Any:
         if failure is not None:
             report.longrepr = failure
     return report
-
-
-class ScoreFile(pytest.File):
-    """A scoring script: one item per check of the contract."""
-
-    def collect(self) -> Iterator[pytest.Item]:
-        reason = self.config.stash[SESSION].nothing_to_gate(self.path)
-        if reason:
-            # One skipped item for the target: a run over only such targets exits 0, as a gate that found nothing
-            # wrong must, not 5 ("no tests collected"), which a collection-time skip would give.
-            yield NothingToGate.from_parent(self, name="has_a_scoring_script", reason=reason)
-            return
-        for check in self.config.stash[SESSION].checks(self.path):
-            yield ScoreItem.from_parent(self, name=check.name, check=check)
-
-
-class NothingToGate(pytest.Item):
-    """A target with no scoring script of its own (a no-code MLflow deployment, a pipeline component): skipped."""
-
-    def __init__(self, *, reason: str, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.reason = reason
-
-    def runtest(self) -> None:
-        raise pytest.skip.Exception(self.reason, _use_item_location=True)
-
-    def reportinfo(self) -> tuple[Path, int, str]:
-        return self.path, 0, self.name
-
-
-class ScoreItem(pytest.Item):
-    """One check of one script; its name is the check's sentence-name."""
-
-    def __init__(self, *, check: Check, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.check = check
-
-    def runtest(self) -> None:
-        contract = self.config.stash[SESSION]
-        try:
-            verdict = contract.judge(self.path, self.check)
-        finally:
-            contract.done(self.path)
-        script_file, line = contract.warning_location(self.path)
-        texts = contract.warnings(self.path, self.check, verdict)
-        self._record(verdict.outcome, texts, reason=verdict.reason)
-        for text in texts:
-            # In the JUnit file too, where CI tools show a testcase's properties.
-            self.user_properties.append(("score-contract warning", text))
-            try:
-                # Attributed to the script's run(), not to this line of ours.
-                warnings.warn_explicit(ScoreContractWarning(text), ScoreContractWarning, str(script_file), line)
-            except ScoreContractWarning:
-                # -W error / filterwarnings = error: the warning fails its check, as plain text.
-                where = f"{self.script_id}:{line}" if line else self.script_id
-                self._record("failed", texts, headline=text.splitlines()[0])
-                raise ContractBroken(text.splitlines()[0], text, where) from None
-        if verdict.outcome == "skipped":
-            pointer = f"; see {self.script_id}::{verdict.blocked_by}" if verdict.blocked_by else ""
-            # Report the skip at the script, as pytest does for skip marks, not at this line.
-            raise pytest.skip.Exception(f"{verdict.reason}{pointer}", _use_item_location=True)
-        if verdict.outcome == "failed":
-            failure = contract.failure(self.path, self.check, verdict)
-            self._record(
-                "failed",
-                texts,
-                headline=failure.headline,
-                body=failure.body,
-                body_label=failure.body_label,
-                reproduce=failure.reproduce,
-            )
-            if failure.output:
-                # pytest shows it as "Captured stdout and stderr of score.py call", and so does the JUnit file.
-                self.add_report_section("call", f"stdout and stderr of {self.path.name}", failure.output)
-            raise ContractBroken(failure.headline, failure.text, failure.location)
-
-    def _record(self, outcome: str, warnings: list[str], **found: str) -> None:
-        from score_contract.reporting.records import check_record
-
-        self.stash[RECORD] = check_record(self.check.name, self.check.sentence, outcome, warnings=warnings, **found)
-
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
-        if isinstance(excinfo.value, ContractBroken):
-            # pytest passes no style for a failure in the call phase: --tb is the user's choice.
-            tbstyle = style or self.config.getoption("tbstyle", "auto")
-            return FailureRepr.of(excinfo.value, tbstyle)
-        return super().repr_failure(excinfo, style=style)
-
-    def reportinfo(self) -> tuple[Path, int, str]:
-        # The label heads the failure section. It must not be a suffix of the node
-        # id: pytest's verbose lines would turn its dots into "::" ("score::py").
-        return self.path, 0, f"{self.name} ({self.script_id})"
-
-    @property
-    def script_id(self) -> str:
-        """The node id of the script this check belongs to."""
-        return self.nodeid.rsplit("::", 1)[0]

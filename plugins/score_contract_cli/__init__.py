@@ -60,7 +60,7 @@ def _flag(option: options.Option) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from score_contract.serving.loader import versions
+    from score_contract.core.versions import versions
 
     parser = argparse.ArgumentParser(
         prog="score-contract",

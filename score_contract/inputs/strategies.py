@@ -18,10 +18,8 @@ Call `boundary_values`, `invalid_values` and `is_satisfiable` outside a Hypothes
 from __future__ import annotations
 
 import copy
-import math
 import re
 from collections.abc import Callable
-from datetime import date, datetime, timedelta, timezone
 from functools import partial
 from typing import Any
 
@@ -31,7 +29,9 @@ from hypothesis.errors import NoSuchExample, Unsatisfiable
 from hypothesis.strategies import SearchStrategy
 
 from . import schema_cases, schema_mistakes
-from .json_schemas import ANNOTATIONS, Reader, Schema, SchemaError, Sub, float_range, freeze, int_range, validator
+from .json_schemas import ANNOTATIONS, Reader, Schema, SchemaError, Sub, freeze, int_range, validator
+from .primitives import ANY_JSON, CHARS, FLOAT_SPAN, FORMATS, floats, integers, multiples, prefixed
+from .primitives import pattern as matching
 
 __all__ = [
     "SchemaError",
@@ -42,35 +42,6 @@ __all__ = [
     "valid_values",
     "validator",
 ]
-
-# Where the schema gives no bounds. A contract derived from samples never has bounds, yet beyond these JSON clients
-# and numpy disagree: integers past 2**53 lose precision as JavaScript numbers and as float64, and floats near the
-# float64 limits overflow to inf in the first sum a script does. Generating them would blame the script for that.
-INT_SPAN = 2**53
-FLOAT_SPAN = 1e9
-
-# Valid Unicode only: a lone surrogate cannot be encoded as UTF-8, so no client could send it.
-_CHARS = st.characters(codec="utf-8")
-
-# pandas' nanosecond timestamps cover 1677-2262 only; stay well inside.
-_DATETIMES = st.datetimes(
-    datetime(1900, 1, 1),
-    datetime(2199, 12, 31),
-    timezones=st.sampled_from(
-        [timezone.utc, timezone(timedelta(hours=1)), timezone(timedelta(hours=-5)), timezone(timedelta(hours=5.5))]
-    ),
-)
-_FORMATS: dict[str, SearchStrategy[str]] = {
-    "date": st.dates(date(1900, 1, 1), date(2199, 12, 31)).map(date.isoformat),
-    "date-time": _DATETIMES.map(datetime.isoformat),
-    "time": st.times().map(lambda t: t.isoformat() + "Z"),  # RFC 3339 full-time needs an offset
-    "email": st.emails(),
-    "uuid": st.uuids().map(str),
-    "ipv4": st.ip_addresses(v=4).map(str),
-    "ipv6": st.ip_addresses(v=6).map(str),
-    "hostname": st.from_regex(r"\A[a-z][a-z0-9]{0,9}(\.[a-z][a-z0-9]{0,9}){0,2}\Z"),
-    "uri": st.from_regex(r"\Ahttps://[a-z]{1,12}\.(com|org|net)(/[a-z0-9]{1,8}){0,3}\Z"),
-}
 
 # Keywords read approximately (or only checked): a subschema with any of them is filtered where it applies.
 _APPROXIMATE = frozenset(
@@ -174,53 +145,6 @@ def _minimal(builder: _Builder, sub: Sub) -> object:
         return schema_cases.NO_VALUE
 
 
-def _integers(low: int | None, high: int | None, span: int = INT_SPAN) -> SearchStrategy[int] | None:
-    low = low if low is not None else -span if high is None or high > -span else high - span
-    high = high if high is not None else span if low < span else low + span
-    return st.integers(low, high) if low <= high else None
-
-
-def _floats(schema: dict[str, Any]) -> SearchStrategy[float] | None:
-    low, low_open, high, high_open = float_range(schema)
-    low = low if low is not None else -FLOAT_SPAN if high is None or high > -FLOAT_SPAN else high - FLOAT_SPAN
-    high = high if high is not None else FLOAT_SPAN if low < FLOAT_SPAN else low + FLOAT_SPAN
-    if (
-        low > high
-        or (low == high and (low_open or high_open))
-        or (low_open and high_open and math.nextafter(low, math.inf) >= high)
-    ):
-        return None
-    return st.floats(low, high, exclude_min=low_open, exclude_max=high_open, allow_nan=False, allow_infinity=False)
-
-
-def _multiples(schema: dict[str, Any], step: float, integer: bool) -> SearchStrategy[Any] | None:
-    low, _, high, _ = float_range(schema)
-    span = INT_SPAN if integer else int(FLOAT_SPAN)
-    ks = _integers(
-        None if low is None else math.ceil(low / step),
-        None if high is None else math.floor(high / step),
-        span=max(1, int(span // step)),
-    )
-    if ks is None:
-        return None
-    # jsonschema divides, so a float step accepts only some of its multiples; the filter keeps those.
-    return ks.map(lambda k: k * step)
-
-
-# What a `true` schema allows; small, since such a value only fills a place the schema leaves open.
-_ANY_JSON: SearchStrategy[object] = st.recursive(
-    st.one_of(
-        st.none(),
-        st.booleans(),
-        st.integers(-INT_SPAN, INT_SPAN),
-        st.floats(-FLOAT_SPAN, FLOAT_SPAN),
-        st.text(_CHARS, max_size=20),
-    ),
-    lambda kids: st.lists(kids, max_size=3) | st.dictionaries(st.text(_CHARS, max_size=10), kids, max_size=3),
-    max_leaves=8,
-)
-
-
 def _as_dict(schema: Schema) -> dict[str, Any]:
     return schema if isinstance(schema, dict) else {"not": {}}
 
@@ -236,7 +160,7 @@ class _Builder:
         if node is None or node.schema is False:
             return None
         if node.schema is True:
-            return _ANY_JSON
+            return ANY_JSON
         schema: dict[str, Any] = node.schema
         if "not" in schema and (schema["not"] is True or not set(_as_dict(schema["not"])) - ANNOTATIONS):
             return None  # "not anything": no value, and no filter would ever say so
@@ -267,15 +191,15 @@ class _Builder:
     def _integer(self, node: Sub) -> SearchStrategy[int] | None:
         step = node.schema.get("multipleOf")
         if isinstance(step, int):
-            return _multiples(node.schema, step, integer=True)
-        return _integers(*int_range(node.schema))
+            return multiples(node.schema, step, integer=True)
+        return integers(*int_range(node.schema))
 
     def _number(self, node: Sub) -> SearchStrategy[Any] | None:
         step = node.schema.get("multipleOf")
         if step is not None:
-            return _multiples(node.schema, step, integer=False)
-        ints = _integers(*int_range(node.schema), span=int(FLOAT_SPAN))
-        options = [s for s in (ints, _floats(node.schema)) if s is not None]
+            return multiples(node.schema, step, integer=False)
+        ints = integers(*int_range(node.schema), span=int(FLOAT_SPAN))
+        options = [s for s in (ints, floats(node.schema)) if s is not None]
         return st.one_of(options) if options else None  # integers first: JSON clients send 1, not 1.0
 
     def _string(self, node: Sub) -> SearchStrategy[str] | None:
@@ -283,11 +207,11 @@ class _Builder:
         low, high = schema.get("minLength", 0), schema.get("maxLength")
         if high is not None and low > high:
             return None
-        if schema.get("format") in _FORMATS:
-            return _FORMATS[schema["format"]]
+        if schema.get("format") in FORMATS:
+            return FORMATS[schema["format"]]
         if "pattern" in schema:
-            return _pattern(schema["pattern"], low, high)
-        return st.text(_CHARS, min_size=low, max_size=high)
+            return matching(schema["pattern"], low, high)
+        return st.text(CHARS, min_size=low, max_size=high)
 
     def _array(self, node: Sub) -> SearchStrategy[list[object]] | None:
         schema = node.schema
@@ -298,7 +222,7 @@ class _Builder:
         rest = self.build(self.reader.item(node, len(prefix)))
         unique = freeze if schema.get("uniqueItems") else None
         if prefix:
-            return None if rest is None and low > len(prefix) else _prefixed(prefix, rest, low, high)
+            return None if rest is None and low > len(prefix) else prefixed(prefix, rest, low, high)
         if rest is None:  # e.g. items: false, or items that recurse too deep here
             return st.just([]) if low == 0 and "contains" not in schema else None
         wanted = schema.get("minContains", 1) if "contains" in schema else 0
@@ -361,7 +285,7 @@ class _Builder:
         for pattern, sub in schema.get("patternProperties", {}).items():
             value = self.build(self.reader.child(node, sub))
             if value is not None:
-                options.append(st.tuples(_pattern(pattern), value))
+                options.append(st.tuples(matching(pattern), value))
         if schema.get("additionalProperties", True) is not False and schema.get("propertyNames") is not False:
             names_schema = schema.get("propertyNames", {})
             keys = self.build(self.reader.child(node, {"allOf": [{"type": "string"}, names_schema]}))
@@ -371,61 +295,3 @@ class _Builder:
                 fresh = keys.filter(lambda k: k not in names and not any(re.search(p, str(k)) for p in patterns))
                 options.append(st.tuples(fresh.map(str), value))
         return st.one_of(options) if options else None
-
-
-def _pattern(pattern: str, low: int = 0, high: int | None = None) -> SearchStrategy[str]:
-    """Strings in which ``pattern`` is found: JSON Schema's pattern is a search, not a full match.
-
-    A full match of the pattern, with free text before it unless the pattern starts with ^ and after it unless it
-    ends with $, sized to the length bounds; it shrinks towards the bare match. Compiled with re.ASCII so that \\d
-    and \\w make the ASCII characters clients send (ECMA-262's meaning); jsonschema still judges.
-    """
-    try:
-        compiled = re.compile(pattern, re.ASCII)
-    except re.error:  # e.g. an inline (?u) flag
-        compiled = re.compile(pattern)
-    if "(?<=" in pattern or "(?<!" in pattern:  # a lookbehind looks at the text before the match
-        searched = st.from_regex(compiled, fullmatch=False, alphabet=_CHARS)
-        return searched.filter(lambda s: not s.endswith("\n")) if "$" in pattern else searched
-    # fullmatch also keeps Python's $ from matching before a final newline, which ECMA-262's $ does not.
-    core = st.from_regex(compiled, fullmatch=True, alphabet=_CHARS)
-    free_start = not pattern.startswith(("^", "\\A"))
-    free_end = not pattern.endswith(("$", "\\Z"))
-    if not (free_start or free_end):
-        return core
-
-    @st.composite
-    def strings(draw: st.DrawFn) -> str:
-        middle = draw(core)
-        room = None if high is None else max(0, high - len(middle))
-        before = draw(st.text(_CHARS, max_size=room)) if free_start else ""
-        room = None if room is None else room - len(before)
-        need = max(0, low - len(middle) - len(before))
-        after = (
-            draw(st.text(_CHARS, min_size=need if room is None else min(need, room), max_size=room)) if free_end else ""
-        )
-        return before + middle + after
-
-    return strings()
-
-
-def _prefixed(
-    prefix: list[SearchStrategy[object] | None], rest: SearchStrategy[object] | None, low: int, high: int | None
-) -> SearchStrategy[list[object]] | None:
-    """Arrays whose first items follow prefixItems; the rest follow items, once every prefix item is there."""
-    available = next((i for i, s in enumerate(prefix) if s is None), len(prefix))
-    longest = available if high is None else min(available, high)
-    if min(low, len(prefix)) > longest:
-        return None
-
-    @st.composite
-    def arrays(draw: st.DrawFn) -> list[object]:
-        count = draw(st.integers(min(low, len(prefix)), longest))
-        out = [draw(s) for s in prefix[:count] if s is not None]
-        if count == len(prefix) and rest is not None:
-            out += draw(
-                st.lists(rest, min_size=max(0, low - count), max_size=None if high is None else max(0, high - count))
-            )
-        return out
-
-    return arrays()

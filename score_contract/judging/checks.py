@@ -1,88 +1,37 @@
-"""The contract: small pure functions that judge what was observed.
+"""The contract of an online script: small pure functions that judge what was observed.
 
 Each check takes one observation — the import, the init() call, one call of
-run(), or the whole evidence of a script — and returns a Violation or None. Its
-docstring is the contract sentence shown in failure reports. ``CHECKS`` lists
-them in the order they run; there is no registry.
+run(), or the whole evidence of a script — and returns a Violation or None (see
+:mod:`.check`). Its docstring is the contract sentence shown in failure reports.
+``CHECKS`` lists them in the order they run; there is no registry. What run()
+answers is judged by :mod:`.output_checks`.
 """
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Sequence
 
 from ..core.compare import changes, differences
-from ..core.observations import VALID_AND_VARIED, Body, Call, Caught, Death, Evidence, ImportResult, InitResult
-from ..core.wording import shown_bytes
+from ..core.observations import VALID_AND_VARIED, Call, Caught, Death, Evidence, ImportResult, InitResult
 from .answers import (
     answer_value,
     carried_at,
     error_report,
-    json_constant,
     leaf_values,
-    python_repr,
     report_at,
     result_beside,
 )
-
-#: What a check judges: the import, init(), each call with a valid body, each
-#: call with an invalid body, each body sent again, or the whole evidence.
-Phase = Literal[
-    "import",
-    "definition",
-    "init",
-    "call",
-    "invalid",
-    "repeat",
-    "session",
-    # --score-server: the official server's boot, each valid and invalid body over HTTP, the whole exchange.
-    "server-boot",
-    "server-valid",
-    "server-invalid",
-    "server-session",
-    # A deployment spec's files, the environment it declares, init() against its probes (score_contract.environments).
-    "deployment",
-    "environment",
-    "probe",
-    # --score-latency-p99 / --score-max-memory: the figures of every call (score_contract.judging.budgets).
-    "budget",
-    # --score-cov-fail-under: the lines and branches the whole run reached (score_contract.coverage).
-    "coverage",
-]
-
-
-@dataclass(frozen=True)
-class Violation:
-    """One breach of the contract."""
-
-    headline: str
-    details: str = ""
-    body: Body | None = None
-    location: str = ""
-    #: What the report calls ``body``: the smallest one that fails, unless a check says otherwise.
-    label: str = ""
-    #: Worth a warning, not a failure, although the check is not advisory (see run_does_not_hide_errors).
-    warning: bool = False
-
-
-@dataclass(frozen=True)
-class Check:
-    judge: Callable[..., Violation | None]
-    phase: Phase
-    #: A breach is worth a warning, not a failure.
-    advisory: bool = False
-    #: Each call is judged against the other answers too: ``judge(call, calls)``.
-    compared: bool = False
-
-    @property
-    def name(self) -> str:
-        return self.judge.__name__
-
-    @property
-    def sentence(self) -> str:
-        return " ".join(inspect.cleandoc(self.judge.__doc__ or "").split())
+from .check import Check as Check
+from .check import Phase as Phase
+from .check import Violation as Violation
+from .output_checks import (
+    output_is_json_encodable,
+    output_is_not_double_encoded,
+    output_is_strict_json,
+    output_matches_schema,
+    preview,
+    response_status_is_2xx,
+)
 
 
 def _with_hint(text: str, hint: str) -> str:
@@ -223,7 +172,7 @@ def run_does_not_hide_errors(call: Call, answers: Sequence[Call] = ()) -> Violat
     if found is None:
         return None
     caught, (where, how) = found
-    answer = f"the answer: HTTP {response.status} {_preview(call)}"
+    answer = f"the answer: HTTP {response.status} {preview(call)}"
     kept = result_beside(value, where, answers)
     if kept is not None:
         return Violation(
@@ -263,111 +212,12 @@ def _init_failure_reported(call: Call, value: object) -> Violation | None:
     assert response is not None
     return Violation(
         f"run() answered {response.status} with an error report after init() caught {first.error.summary}",
-        f"the answer: HTTP {response.status} {_preview(call)}\n{report}"
+        f"the answer: HTTP {response.status} {preview(call)}\n{report}"
         + _init_caught_note(call.init_caught)
         + f"\n{_HIDDEN_REMEDY}",
         body=call.body,
         location=first.error.location,
     )
-
-
-def response_status_is_2xx(call: Call) -> Violation | None:
-    """When run() returns a Response of its own (AMLResponse, flask.Response) for a
-    valid request body, its status is 2xx."""
-    if call.returned_response and call.response is not None and not 200 <= call.response.status < 300:
-        preview = _preview(call)
-        return Violation(
-            f"run() answered a valid request with HTTP {call.response.status}",
-            f"response body: {preview}" if preview else "",
-            body=call.body,
-        )
-    return None
-
-
-def _preview(call: Call) -> str:
-    response = call.response
-    return shown_bytes(response.body, response.header("Content-Type") or "") if response is not None else ""
-
-
-def output_is_json_encodable(call: Call) -> Violation | None:
-    """What run() returns for a valid request body can be sent: the server's
-    json.dumps can encode it, or it is a Response gunicorn can write; otherwise
-    the client gets a 500 (or an answer that breaks off) although run() succeeded."""
-    if call.encode_error is None:
-        return None
-    if call.returned_response:
-        status = call.response.status if call.response is not None else None
-        outcome = (
-            f"the client gets HTTP {status} and a body that breaks off"
-            if status is not None and status < 500
-            else "the client gets gunicorn's HTML 500"
-        )
-        return Violation(
-            f"run() returned a response the server cannot send: {call.encode_error.summary}",
-            f"{outcome}.\n{call.encode_error.traceback}",
-            body=call.body,
-        )
-    return Violation(
-        f"run() returned {call.returned_type}, which the server cannot encode: HTTP 500",
-        f"{call.encode_error.summary}\n"
-        "Convert numpy/pandas values to plain Python first (e.g. .tolist(), float(x), int(x)).",
-        body=call.body,
-    )
-
-
-def output_is_strict_json(call: Call) -> Violation | None:
-    """Every JSON response to a valid request body is strict JSON: no NaN or
-    Infinity tokens, which JSON does not have and most clients reject."""
-    response = call.response
-    if response is None or not response.is_json or not 200 <= response.status < 300:
-        return None
-    try:
-        found = json_constant(response.body)
-    except ValueError as exc:
-        return Violation("the response body is not valid JSON", f"{exc}", body=call.body)
-    if found is None:
-        return None
-    path, token = found
-    return Violation(
-        f"the response body is not strict JSON: {token} at {path}",
-        "The server's json.dumps writes float('nan') / float('inf') as bare NaN / Infinity tokens."
-        " Replace them with null (or a string) before returning.",
-        body=call.body,
-    )
-
-
-def output_matches_schema(call: Call) -> Violation | None:
-    """Every response body to a valid request satisfies the output contract
-    (@output_schema, --score-output-schema); the server itself never checks it."""
-    if call.output_problem is not None:
-        return Violation(
-            f"the response body does not match the output schema: {call.output_problem}",
-            f"response body: {_preview(call)}",
-            body=call.body,
-        )
-    return None
-
-
-def output_is_not_double_encoded(call: Call) -> Violation | None:
-    """run() returns data, not a str that already holds it (json.dumps or str() of a
-    dict or list): the server encodes a str again, and clients receive one JSON string
-    instead of an object, or a Python repr they cannot parse as JSON at all."""
-    if call.double_encoded:
-        return Violation(
-            "run() returned a JSON string; the server encodes it again (double encoding)",
-            "Return the dict or list itself instead of json.dumps(...) of it.",
-            body=call.body,
-        )
-    held = python_repr(call.response, call.returned_response)
-    if held is not None:
-        return Violation(
-            f"run() returned str() of a {held}: the client gets a Python repr in a JSON string, which is not JSON",
-            f"the answer: HTTP {call.response.status if call.response else ''} {_preview(call)}\n"
-            "str() writes 'single quotes', True, False and None, which JSON does not have: a client's"
-            f" json.loads of the string fails. Return the {held} itself; the server encodes it as JSON.",
-            body=call.body,
-        )
-    return None
 
 
 def run_handles_invalid_input(call: Call) -> Violation | None:
@@ -474,7 +324,7 @@ def run_uses_its_input(evidence: Evidence) -> Violation | None:
         return None  # the same error every time: run_does_not_hide_errors says so, with its cause
     return Violation(
         f"run() gave the same answer to all {len(calls)} distinct valid bodies: it seems to ignore its input",
-        f"the answer, every time: HTTP {first.status} {_preview(calls[0])}\n"
+        f"the answer, every time: HTTP {first.status} {preview(calls[0])}\n"
         f"the largest of those bodies: {_short(calls[-1].body.text)}\n"
         "An answer that never changes usually means run() answers before it reaches the model: a placeholder,"
         " an error message, a cached result, or a model that init() did not load. If the model really gives"

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..core.observations import Body, HttpResponse
+from ..core.versions import package_version
 from ..isolation.groups import stop_group
 from ..isolation.sandbox import outside_our_python
 from .boot_log import BootLog
@@ -81,8 +82,6 @@ def free_port() -> int:
 def _has_control_socket(version: str | None) -> bool:
     """Whether this gunicorn (None: ours) takes --no-control-socket (25.1 and later)."""
     if version is None:
-        from ..serving.loader import package_version
-
         version = package_version("gunicorn")
         if version is None:
             return False

@@ -16,6 +16,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ..core.versions import package_version
+
 #: Bumped when a field changes meaning or goes away (new fields do not bump it).
 REPORT_VERSION = 1
 
@@ -55,8 +57,6 @@ def script_verdict(checks: Iterable[Mapping[str, Any]]) -> str:
 
 
 def versions() -> dict[str, str | None]:
-    from ..serving.loader import package_version
-
     return {
         "score_contract": package_version("score-contract"),
         "azureml_inference_server_http": package_version("azureml-inference-server-http"),
