@@ -8,6 +8,7 @@ and its target is skipped rather than failed.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -90,6 +91,10 @@ class Parts:
     env_file: Path | None = None
     env_field: str = ""
     image: str = ""
+
+    def fields(self) -> dict[str, Any]:
+        """As the Deployment's fields of the same names."""
+        return {name.name: getattr(self, name.name) for name in dataclasses.fields(self)}
 
 
 def parts(spec: Fields, base: Path, config: Fields | None = None, script_key: str = "scoring_script") -> Parts:
