@@ -8,7 +8,6 @@ another's checks, and stops each worker as soon as its last check is done.
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -18,10 +17,8 @@ from typing import IO, Any
 from .batch.kind import BATCH
 from .config.options import COV_REPORT, SERVER
 from .config.settings import Settings
-from .config.settings_file import script_settings
 from .core.wording import plural
 from .coverage.reports import Handover, Requested, parse, write
-from .deployment.spec import is_spec, read_spec
 from .errors import UsageError
 from .inputs.schema_files import check_satisfiable
 from .judging.checks import Check
@@ -33,6 +30,7 @@ from .pipeline.context import RunContext
 from .pipeline.failures import Failure
 from .pipeline.kind import Kind
 from .pipeline.run import WorkerRun
+from .planning.own import own_settings
 from .planning.script import Script, plan
 from .planning.targets import environment_hint
 
@@ -50,17 +48,6 @@ _PHASE_NAMES = {
     "invalid": ("invalid", "invalid"),
     "repeat": ("sent again", "sent again"),
 }
-
-
-def _own_settings(settings: Settings, target: Path, invocation_dir: Path) -> Settings:
-    """The settings file beside the target applied; for a deployment spec, also the one beside the script it names
-    (the script's folder is where a score-contract.toml belongs when one spec per environment shares a script), the
-    spec's own folder winning where both set a key."""
-    if is_spec(target):
-        script = read_spec(target, os.path.relpath(target, invocation_dir)).script
-        if script is not None and script.parent != target.parent:
-            settings = script_settings(settings, script, invocation_dir)
-    return script_settings(settings, target, invocation_dir)
 
 
 class ContractSession:
@@ -81,13 +68,15 @@ class ContractSession:
             else ()
         )
         #: Each target's settings: the run's, with the settings file in its folder applied.
-        self.own: dict[Path, Settings] = {p: _own_settings(settings, p, invocation_dir) for p in settings.scripts}
+        self.own: dict[Path, Settings] = {p: own_settings(settings, p, invocation_dir) for p in settings.scripts}
         self.scripts: dict[Path, Script] = {p: plan(self.own[p], p, invocation_dir) for p in settings.scripts}
         #: A likely environment file beside a plain script, which is not used: how to use it.
         self.hints: dict[Path, str] = {
             p: hint for p in settings.scripts if (hint := environment_hint(self.own[p], p, invocation_dir))
         }
         self._runs: dict[Path, WorkerRun] = {}
+        #: Runs lent to contract tests (see lend): closed with the session, not after their last check.
+        self._lent: set[Path] = set()
         self._order: list[Path] = []
         self._pending: Counter[Path] = Counter()
         #: Where long steps (building an environment) report what they are doing, and where a long
@@ -134,6 +123,16 @@ class ContractSession:
             self._runs[path] = self.kind(path).run(script, script.settings_for(self.own[path]), context)
         return self._runs[path]
 
+    def lend(self, path: Path) -> WorkerRun | None:
+        """The gate's run of an online target, for a contract test of the same script (score_contract.api): kept
+        until the session ends, its worker too, so that init() is not paid twice. None for another kind."""
+        path = path.resolve()
+        script = self.scripts.get(path)
+        if script is None or script.kind != "online" or script.nothing_to_gate:
+            return None
+        self._lent.add(path)
+        return self.run(path)
+
     def nothing_to_gate(self, path: Path) -> str:
         """Why a target has no scoring script to check ("" when it has one)."""
         script = self.scripts.get(path.resolve())
@@ -176,7 +175,7 @@ class ContractSession:
         """One scheduled check of ``path`` finished; stop its worker after the last."""
         path = path.resolve()
         self._pending[path] -= 1
-        if self._pending[path] <= 0 and path in self._runs:
+        if self._pending[path] <= 0 and path in self._runs and path not in self._lent:
             run = self._runs[path]
             run.close()
             data = run.measurement.data_file if run.measurement is not None else None

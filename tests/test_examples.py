@@ -71,6 +71,7 @@ CORRECT = (
     Example("rawhttp-echo"),
     Example("batch-files", model_dir="examples/batch-files/model"),
     Example("batch-tabular", options=("--score-batch-input", "tabular")),
+    Example("team-tests"),
 )
 BROKEN = (
     Example("broken-numpy-output", "output_is_json_encodable", "Object of type ndarray is not JSON serializable"),

@@ -26,6 +26,7 @@ from score_contract.errors import UsageError
 
 from . import terminal
 from .failures import FailureRepr
+from .fixtures import score_script as score_script  # the fixture contract tests use
 from .ini import ini_value, seed, value_of, where
 from .items import ScoreFile, ScoreItem
 from .keys import _REPORTS, RECORD, SESSION

@@ -64,6 +64,9 @@ class ScriptRun(WorkerRun):
         self._contract: Contract | None = None
         #: Answer paths found to change by themselves.
         self.volatile_found: dict[str, Difference] = {}
+        #: Keep the worker once the gate's bodies are sent: a contract test of the same script still calls it
+        #: (score_contract.api), and init() is not paid twice.
+        self.keep_worker = False
         #: The model folder as the worker will find it, listed before the worker starts: what init() and run() write
         #: there is what changed (see model_writes).
         self._model_listing = listing(str(settings.model_dir)) if settings.model_dir is not None else None
@@ -113,7 +116,7 @@ class ScriptRun(WorkerRun):
         notes = list(decorators.notes)
         if body is not None and OPAQUE in json.dumps(body):
             # Parameter types we cannot read get only the values the samples show.
-            body, missing = resolve_opaque(body, [*decorators.examples, *self._json_samples()])
+            body, missing = resolve_opaque(body, [*decorators.examples, *self.json_samples()])
             notes += missing
         if self.script.schema is not None:
             origins.append(f"schema file {self.script.schema_origin}")
@@ -122,7 +125,7 @@ class ScriptRun(WorkerRun):
             output = self.script.output_schema if output is None else {"allOf": [self.script.output_schema, output]}
         return Contract(" and ".join(origins), body, output, decorators.examples, tuple(notes))
 
-    def _json_samples(self) -> list[object]:
+    def json_samples(self) -> list[object]:
         """The user's samples that are JSON bodies, parsed."""
         values = []
         for body in self.script.bodies:
@@ -138,8 +141,9 @@ class ScriptRun(WorkerRun):
         if self._calls is None:
             self._start_server()
             self._calls = tuple(self._gather())
-            # Done with it: let it exit while the checks are judged; close() reaps it.
-            self._retire(release=True)
+            if not self.keep_worker:
+                # Done with it: let it exit while the checks are judged; close() reaps it.
+                self._retire(release=True)
             if self.settings.server:
                 # Now, not at the first server check: failures of the in-process
                 # checks show what the real server answered to the same body.
@@ -252,7 +256,7 @@ class ScriptRun(WorkerRun):
             return None
         from ..inputs.inferred import infer_schema
 
-        return infer_schema(self._json_samples())
+        return infer_schema(self.json_samples())
 
     def _send(self, body: Body, phase: Phase) -> Call:
         if self._sandbox is None and not self._restart():
@@ -274,6 +278,14 @@ class ScriptRun(WorkerRun):
         if phase in VALID_AND_VARIED and self._output_validator is not None:
             call = replace(call, output_problem=self._output_problem(call))
         return call
+
+    def send(self, body: Body) -> Call:
+        """One body, as the gate sends its own (a contract test's: score_contract.api). Its worker is started and
+        init() run first; a worker that died is replaced, as for the gate's bodies. Not part of the evidence."""
+        init = self.initialized()
+        if init is None or not init.ok:
+            return Call(body, rejected="init() did not succeed", phase="sample")
+        return self._send(body, "sample")
 
     def _restart(self) -> bool:
         """A replacement worker, unless the last one could not start or too many died."""
