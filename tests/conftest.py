@@ -27,6 +27,17 @@ SCRIPTS = Path(__file__).parent / "scripts"
 REPO = Path(__file__).parent.parent
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Commands the tests start run as from a user's shell: not inside an xdist worker.
+
+    xdist marks its workers in the environment (PYTEST_XDIST_WORKER...), and every child process would inherit it:
+    a nested pytest then believes itself a worker (pytest-benchmark, when installed, warns on stderr that it disables
+    itself). xdist itself reads the worker's identity from ``config.workerinput``, not from these.
+    """
+    for name in ("PYTEST_XDIST_WORKER", "PYTEST_XDIST_WORKER_COUNT", "PYTEST_XDIST_TESTRUNUID"):
+        os.environ.pop(name, None)
+
+
 @pytest.fixture
 def copy_script(pytester: pytest.Pytester) -> Callable[..., Path]:
     """Copy tests/scripts/<name>/ into the pytester folder; return the script path."""
