@@ -3,11 +3,17 @@
 It is started by :mod:`score_contract.isolation.sandbox` with the server's environment and
 working folder, reads commands from one pipe and answers on another. The
 script's own stdout and stderr go to a log file the parent reads when something
-goes wrong. Whatever the script does to this interpreter stays here.
+goes wrong; what one call printed is read here, from that same file, and comes back
+with the call. Whatever the script does to this interpreter stays here.
+
+``calls`` sends a list of bodies at once and is answered with one reply per body, each
+as soon as run() is done with it: one round trip over the pipes for many bodies, the
+parent judging a body while the worker already runs the next one.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 import traceback
@@ -20,6 +26,10 @@ from .serving import calling, hints, loader, tracebacks, warned
 
 if TYPE_CHECKING:
     from .coverage.tracing import Tracing
+
+
+#: What is kept of what one call printed: its last bytes (as Sandbox.output_since).
+LAST_OUTPUT_BYTES = 4000
 
 
 class Bug:
@@ -47,10 +57,16 @@ class Worker:
             return self.batch(command, args)
         if command == "call":
             body, timeout = args
-            assert self.loaded is not None, "call before a successful load"
-            own_peak = rss.reset_peak()
-            return rss.measured(calling.call(self.loaded, body, timeout), own_peak)
+            return self.call(body, timeout)
         raise ValueError(f"unknown command {command!r}")
+
+    def call(self, body: Any, timeout: float) -> object:
+        """run() with one body, as the server calls it, with the memory and what it printed."""
+        assert self.loaded is not None, "call before a successful load"
+        printed = _log_size()
+        own_peak = rss.reset_peak()
+        call = calling.call(self.loaded, body, timeout)
+        return rss.measured(call, own_peak, output=_printed_since(printed))
 
     def batch(self, command: str, args: tuple[Any, ...]) -> object:
         """A batch script, called as the batch runtime's driver calls it."""
@@ -99,6 +115,32 @@ class Worker:
         return InitResult(elapsed=time.perf_counter() - started, caught=seen.caught((), roots), warnings=tuple(heard))
 
 
+def _log_size() -> int:
+    """How much the script has printed so far: its stdout and stderr are one log file (see Sandbox)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:  # the script replaced or closed it
+            pass
+    try:
+        return os.fstat(1).st_size
+    except OSError:
+        return 0
+
+
+def _printed_since(offset: int) -> str:
+    """What the script printed since ``offset`` (its last lines when that is long)."""
+    size = _log_size()
+    if size <= offset:
+        return ""
+    start = max(offset, size - LAST_OUTPUT_BYTES)
+    try:
+        data = os.pread(1, size - start, start)
+    except OSError:  # the script moved its stdout elsewhere
+        return ""
+    return data.decode("utf-8", "replace").rstrip()
+
+
 def _die_with_parent(parent: int) -> None:
     """If the test session is killed outright, the kernel ends this worker too (Linux)."""
     import os
@@ -141,6 +183,9 @@ def serve(worker: Worker, commands: Connection, results: Connection, tracing: Tr
             return
         if command == "quit":
             return
+        if command == "calls":
+            _serve_calls(worker, results, tracing, *args)
+            continue
         try:
             reply = worker.handle(command, args)
         except BaseException:  # never let our own failure pass as the script's
@@ -148,6 +193,22 @@ def serve(worker: Worker, commands: Connection, results: Connection, tracing: Tr
         results.send(reply)
         if tracing is not None:
             tracing.after_command()
+
+
+def _serve_calls(
+    worker: Worker, results: Connection, tracing: Tracing | None, bodies: list[Any], timeout: float
+) -> None:
+    """One reply per body, each sent as soon as it is ready."""
+    for body in bodies:
+        try:
+            reply = worker.call(body, timeout)
+        except BaseException:  # never let our own failure pass as the script's
+            reply = Bug(traceback.format_exc())
+        results.send(reply)
+        if tracing is not None:
+            tracing.after_command()
+        if isinstance(reply, Bug):
+            return
 
 
 if __name__ == "__main__":

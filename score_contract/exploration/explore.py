@@ -28,7 +28,7 @@ from ..core.contract import Contract
 from ..core.observations import VALID_AND_VARIED, Body, Call, Phase
 from ..core.wording import plural
 from ..judging.checks import CHECKS, Check
-from .sender import Progress, Send, Sender, hung
+from .sender import Progress, Send, Sender, Stream, hung
 
 #: Bodies that are invalid for any contract: (what they are, bytes, content type).
 GENERIC_INVALID: tuple[tuple[str, bytes, str], ...] = (
@@ -87,9 +87,9 @@ def first_broken_check(call: Call, ignored: frozenset[str] = frozenset()) -> str
     return None
 
 
-def explore(send: Send, plan: Plan) -> Exploration:
-    """Every call made, in order, and notes for the report."""
-    sender = Sender(send, plan.volatile, progress=plan.progress)
+def explore(send: Send, plan: Plan, stream: Stream | None = None) -> Exploration:
+    """Every call made, in order, and notes for the report. ``stream``: sends listed bodies together."""
+    sender = Sender(send, plan.volatile, progress=plan.progress, stream_to_worker=stream)
     found = Exploration()
     calls = found.calls
     _send_listed(sender, plan.samples, "sample", calls)
@@ -127,11 +127,21 @@ def explore(send: Send, plan: Plan) -> Exploration:
 
 def _send_listed(sender: Sender, bodies: list[Body] | tuple[Body, ...], phase: Phase, calls: list[Call]) -> None:
     """Send bodies in order; the first answered one goes twice, back to back."""
-    for body in bodies:
-        if (sender.hung and phase != "sample") or sender.stopped:
-            return  # a valid body hung, or the worker can take no more: start nothing new
-        calls.append(sender(body, phase))
-        calls += sender.take_pairs(len(calls) - 1)
+
+    def halted() -> bool:  # a valid body hung, or the worker can take no more: start nothing new
+        return (sender.hung and phase != "sample") or bool(sender.stopped)
+
+    if halted() or not bodies:
+        return
+    sent = sender.many(list(bodies), phase)
+    try:
+        for call in sent:
+            calls.append(call)
+            calls += sender.take_pairs(len(calls) - 1)
+            if halted():
+                return
+    finally:
+        sent.close()
 
 
 def _search(sender: Sender, plan: Plan, schema: dict[str, Any], phase: Phase, notes: list[str]) -> list[Call]:
@@ -146,9 +156,28 @@ def _search(sender: Sender, plan: Plan, schema: dict[str, Any], phase: Phase, no
 
     source = GENERATED_SOURCES[phase == "varied"]
 
+    #: Calls already made for drawn bodies (by body), answered again when the search draws the same body.
+    made: dict[bytes, list[Call]] = {}
+
     def send_value(value: object) -> Call | None:
-        call = sender(Body.from_json(value, source), phase)
+        body = Body.from_json(value, source)
+        earlier = made.get(body.data)
+        call = earlier.pop(0) if earlier else sender(body, phase)
         return None if call.rejected is not None else call
+
+    def send_all(values: list[object]) -> list[Call | None]:
+        """The first round's bodies, sent together up to the first that is refused or breaks a check."""
+        answered: list[Call | None] = []
+        sent = sender.many([Body.from_json(value, source) for value in values], phase)
+        try:
+            for call in sent:
+                made.setdefault(call.body.data, []).append(call)
+                answered.append(None if call.rejected is not None else call)
+                if call.rejected is not None or first_broken_check(call, ignored) is not None:
+                    break
+        finally:
+            sent.close()
+        return answered
 
     calls: list[Call] = []
     ignored: frozenset[str] = frozenset()
@@ -162,7 +191,13 @@ def _search(sender: Sender, plan: Plan, schema: dict[str, Any], phase: Phase, no
             examples=plan.examples,
             seed=plan.seed,
             key=plan.key,
+            send_all=send_all if sender.stream_to_worker is not None else None,
         )
+        if not outcome.drawn_first:
+            # Sent ahead but never drawn again by the search (a refusal changed what Hypothesis drew next): made
+            # all the same, so judged all the same.
+            calls += [call for rest in made.values() for call in rest]
+        made.clear()
         refused += outcome.refused
         notes += [f"a failure did not happen again when replayed: {text}" for text in outcome.flaky]
         calls += outcome.passed + [call for _, call in outcome.smallest_failures]
@@ -270,14 +305,17 @@ def _send_invalid(send: Sender, schema: dict[str, object] | None) -> list[Call]:
         bodies += [Body.from_json(value, f"valid, but {what}") for what, value in strategies.unknown_key_values(schema)]
     calls: list[Call] = []
     hangs = 0
-    for body in bodies:
-        if send.stopped:
-            break
-        call = send(body, "invalid")
-        calls.append(call)
-        hangs += hung(call)
-        if hangs >= MAX_INVALID_HANGS:  # each hang costs a whole timeout: two are evidence enough
-            break
+    if send.stopped:
+        return calls
+    sent = send.many(bodies, "invalid")
+    try:
+        for call in sent:
+            calls.append(call)
+            hangs += hung(call)
+            if send.stopped or hangs >= MAX_INVALID_HANGS:  # each hang costs a whole timeout: two are evidence enough
+                break
+    finally:
+        sent.close()
     return calls
 
 
@@ -291,4 +329,4 @@ def _send_again(sender: Sender, calls: list[Call]) -> list[Call]:
         if call.phase in VALID_AND_VARIED and call.response is not None and call.rejected is None and call.error is None
     ]
     step = max(1, len(chosen) // REPEATS)
-    return [sender.again(calls[index], index) for index in chosen[::step][:REPEATS]]
+    return list(sender.again_many([(index, calls[index]) for index in chosen[::step][:REPEATS]]))

@@ -7,11 +7,22 @@ profile the user loaded (the ``ci`` profile is deterministic), an explicit seed
 when one is given. Each broken check raises its own exception type, so that
 Hypothesis tracks one failure per check and shrinks each to its smallest body
 instead of sliding from one failure to another while shrinking.
+
+Drawn first, then sent together: a search whose bodies all hold is decided by its
+bodies alone, so Hypothesis first draws them with a test that only records (the same
+test function, settings and seed, the example database read but never changed), and
+they go to the worker in one stream (``send_all``). Only when one breaks a check, or
+is refused, does the search run again as a test of its own, which draws the same
+bodies in the same order up to there (the caller answers those from what was already
+sent) and then generates on and shrinks as Hypothesis does. Without a seed from the
+user, one is chosen for both passes (under ``derandomize`` both derive the same one
+from the test function, as Hypothesis does).
 """
 
 from __future__ import annotations
 
 import hashlib
+import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,6 +64,8 @@ class Outcome:
     refused: int = 0
     #: A failure that did not happen again when Hypothesis replayed it.
     flaky: list[str] = field(default_factory=list)
+    #: Decided by the bodies drawn first and sent together: they all held.
+    drawn_first: bool = False
 
 
 def database_key(script: str, contract: object) -> str:
@@ -82,6 +95,28 @@ class KeyedDatabase(ExampleDatabase):
         self.database.move(self.prefix + src, self.prefix + dest, value)
 
 
+class _ReadOnly(ExampleDatabase):
+    """The database as the recording pass sees it: read, never changed; what Hypothesis would have deleted (examples
+    that no longer fail) is kept, to be deleted when the recorded bodies all held."""
+
+    def __init__(self, database: ExampleDatabase) -> None:
+        super().__init__()
+        self.database = database
+        self.deleted: list[tuple[bytes, bytes]] = []
+
+    def save(self, key: bytes, value: bytes) -> None:
+        pass
+
+    def fetch(self, key: bytes) -> Iterable[bytes]:
+        return self.database.fetch(key)
+
+    def delete(self, key: bytes, value: bytes) -> None:
+        self.deleted.append((key, value))
+
+    def move(self, src: bytes, dest: bytes, value: bytes) -> None:
+        pass
+
+
 def search(
     strategy: Any,
     send: Callable[[object], Call | None],
@@ -90,11 +125,14 @@ def search(
     examples: int,
     seed: int | None,
     key: str,
+    send_all: Callable[[list[object]], list[Call | None]] | None = None,
 ) -> Outcome:
     """Send ``examples`` bodies drawn from ``strategy``; shrink every broken check.
 
     ``send`` returns None for a body refused before run() saw it: that body is
-    not valid after all, and Hypothesis is told to discard it.
+    not valid after all, and Hypothesis is told to discard it. ``send_all``: sends
+    drawn bodies together, in order, up to the first that is refused (None) or
+    breaks a check; the calls of those it sent.
     """
     outcome = Outcome()
 
@@ -102,21 +140,15 @@ def search(
     # one function for every script: give each script its own corner of it.
     profile = settings.default
     database = profile.database if profile is not None else None
+    keyed = KeyedDatabase(database, key.encode()) if database is not None else None
+    if seed is None and send_all is not None and not (profile is not None and profile.derandomize):
+        seed = random.getrandbits(128)  # both passes draw the same bodies
+    recorded: list[object] | None = None
 
-    @settings(
-        parent=profile,
-        database=KeyedDatabase(database, key.encode()) if database is not None else None,
-        max_examples=examples,
-        deadline=None,
-        # Bodies go to another process: slow by Hypothesis's measure, and
-        # refusals by the decorators count as filtering.
-        suppress_health_check=list(HealthCheck),
-        report_multiple_bugs=True,
-        verbosity=Verbosity.quiet,
-        print_blob=False,
-    )
-    @given(strategy)
     def probe(value: object) -> None:
+        if recorded is not None:
+            recorded.append(value)
+            return
         call = send(value)
         if call is None:
             outcome.refused += 1
@@ -127,9 +159,44 @@ def search(
             raise _break_for(broken)(call)
         outcome.passed.append(call)
 
-    runner = fixed_seed(seed)(probe) if seed is not None else probe
-    try:
+    def run(database: ExampleDatabase | None) -> None:
+        @settings(
+            parent=profile,
+            database=database,
+            max_examples=examples,
+            deadline=None,
+            # Bodies go to another process: slow by Hypothesis's measure, and
+            # refusals by the decorators count as filtering.
+            suppress_health_check=list(HealthCheck),
+            report_multiple_bugs=True,
+            verbosity=Verbosity.quiet,
+            print_blob=False,
+        )
+        @given(strategy)
+        def body_holds(value: object) -> None:  # one test function for both passes: one derandomized seed
+            probe(value)
+
+        runner = fixed_seed(seed)(body_holds) if seed is not None else body_holds
         runner()
+
+    if send_all is not None:
+        recorded = []
+        reader = _ReadOnly(keyed) if keyed is not None else None
+        try:
+            run(reader)
+        except Exception:  # Hypothesis could not draw (e.g. Unsatisfiable): the search proper says so
+            recorded = None
+        values, recorded = recorded, None
+        calls = send_all(values) if values else []
+        if values and len(calls) == len(values) and all(c is not None and first_broken_check(c) is None for c in calls):
+            outcome.passed = [call for call in calls if call is not None]
+            outcome.drawn_first = True
+            if keyed is not None and reader is not None:
+                for database_key, value in reader.deleted:
+                    keyed.delete(database_key, value)
+            return outcome
+    try:
+        run(keyed)
     except BaseException as raised:  # ContractBreak, or a group of them
         _collect(raised, outcome)
     return outcome

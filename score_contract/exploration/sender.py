@@ -21,18 +21,27 @@ changed by itself (a timing, a timestamp, an id) or shows that run() is not dete
 (dropout left on, unseeded sampling). Once is not enough: dropping 10 % of twelve inputs
 gives the same answer twice in a row one time in eleven, and a later repeat that differed
 then blamed state kept between requests; three agreeing answers make that 1 in 1,300.
+
+Many at once: :meth:`Sender.many` gives the same calls as sending the bodies one by one, in
+the same order and with the same bookkeeping, but hands runs of them to the worker together
+(``Stream``: one round trip for the run, the worker answering each as it is done). A run ends
+where the worker does: at a death or a hang the rest goes again, to a replacement, only if
+the caller asks for the next call. Until the back-to-back pairing is done, bodies that may
+start it go one by one (the pair must follow its first call with nothing in between).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field, replace
 
 from ..core.compare import Difference, changes, describe, differences
 from ..core.observations import VALID_AND_VARIED, Body, Call, Phase
 
 Send = Callable[[Body, Phase], Call]
+#: Sends bodies together; gives their calls in order and stops after one that ended the worker.
+Stream = Callable[[list[Body], Phase], Generator[Call, None, None]]
 #: Told after each body sent: its phase, and every phase's count so far.
 Progress = Callable[[str, Counter[str]], None]
 
@@ -72,9 +81,47 @@ class Sender:
     pairing: bool = True
     _paired: bool = False
     pending_pairs: list[Call] = field(default_factory=list)
+    #: Sends many bodies in one round trip (None: one by one).
+    stream_to_worker: Stream | None = None
 
     def __call__(self, body: Body, phase: Phase) -> Call:
         key = (body.data, body.content_type, phase)
+        early = self._not_sent(body, phase, key)
+        if early is not None:
+            return early
+        return self._sent(self.send_to_worker(body, phase), phase, key)
+
+    def many(self, bodies: list[Body], phase: Phase) -> Generator[Call, None, None]:
+        """The calls of ``bodies``, in order, as sending each with ``self(body, phase)`` gives them."""
+        queue = list(bodies)
+        while queue:
+            key = (queue[0].data, queue[0].content_type, phase)
+            early = self._not_sent(queue[0], phase, key)
+            if early is not None or self.stream_to_worker is None or self._may_pair(phase):
+                body = queue.pop(0)
+                yield early if early is not None else self._sent(self.send_to_worker(body, phase), phase, key)
+                continue
+            run = []
+            for body in queue:
+                if (body.data, body.content_type, phase) in self._hung_bodies:
+                    break
+                run.append(body)
+            stream = self.stream_to_worker(run, phase)
+            try:
+                for call in stream:
+                    body = queue.pop(0)
+                    call = self._sent(call, phase, (body.data, body.content_type, phase))
+                    yield call
+                    if self.stopped or call.death is not None or hung(call):
+                        break  # the worker is gone: the rest goes to a replacement, if asked for
+            finally:
+                stream.close()
+
+    def _may_pair(self, phase: Phase) -> bool:
+        return self.pairing and not self._paired and phase in VALID_AND_VARIED
+
+    def _not_sent(self, body: Body, phase: Phase, key: tuple[bytes, str, str]) -> Call | None:
+        """The call of a body that is not sent: it hung before, the hangs are spent, or the worker can take no more."""
         if key in self._hung_bodies:
             return self._hung_bodies[key]
         if self.hangs >= MAX_HANGS and phase != "invalid":
@@ -83,7 +130,10 @@ class Sender:
         if self.stopped:
             self.unsent += 1
             return Call(body, rejected=NOT_SENT + self.stopped, phase=phase)
-        call = self.send_to_worker(body, phase)
+        return None
+
+    def _sent(self, call: Call, phase: Phase, key: tuple[bytes, str, str]) -> Call:
+        """Count a body that went to the worker; start the back-to-back pair after the first answered one."""
         if call.rejected is not None and call.rejected.startswith(NOT_SENT):
             self.stopped = call.rejected.removeprefix(NOT_SENT)
             self.unsent += 1
@@ -97,7 +147,7 @@ class Sender:
                 self.hangs += 1
             if phase in VALID_AND_VARIED:
                 self.hung = True
-        elif self.pairing and not self._paired and phase in VALID_AND_VARIED and _answered(call):
+        elif self._may_pair(phase) and _answered(call):
             self._paired = True
             for _ in range(BACK_TO_BACK):
                 again = self.again(call, -1, back_to_back=True)
@@ -113,7 +163,18 @@ class Sender:
 
     def again(self, first: Call, index: int, back_to_back: bool = False) -> Call:
         """Send ``first``'s body again and say what changed."""
-        call = self(first.body, "repeat")
+        return self._compared(first, self(first.body, "repeat"), index, back_to_back)
+
+    def again_many(self, firsts: list[tuple[int, Call]]) -> Generator[Call, None, None]:
+        """:meth:`again` for each (index, first call), the bodies sent together."""
+        calls = self.many([first.body for _, first in firsts], "repeat")
+        try:
+            for (index, first), call in zip(firsts, calls, strict=True):
+                yield self._compared(first, call, index)
+        finally:
+            calls.close()
+
+    def _compared(self, first: Call, call: Call, index: int, back_to_back: bool = False) -> Call:
         changed = None
         if call.response is not None and first.response is not None and call.rejected is None:
             found = differences(first.response, call.response)

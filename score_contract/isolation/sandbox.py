@@ -125,7 +125,8 @@ class Sandbox:
         self._commands = Connection(command_write, readable=False)
         self._results = Connection(result_read, writable=False)
         self.death: Death | None = None
-        self._pending = False
+        #: Replies still to come.
+        self._pending = 0
 
     @property
     def pid(self) -> int:
@@ -138,8 +139,21 @@ class Sandbox:
 
     def ask_async(self, command: str, *args: Any) -> None:
         """Send one command without waiting: the worker starts on it at once."""
+        self._send(1, command, *args)
+
+    def ask_each(self, command: str, items: list[Any], *args: Any) -> None:
+        """Send one command over many items (worker.py's ``calls``): one reply per item follows, each read by
+        :meth:`wait` with its own timeout, in order. A Death ends them all."""
+        self._send(len(items), command, items, *args)
+
+    @property
+    def pending(self) -> int:
+        """Replies still to come."""
+        return self._pending
+
+    def _send(self, replies: int, command: str, *args: Any) -> None:
         assert not self._pending, "one command at a time"
-        self._pending = True
+        self._pending = replies
         if self.death is None:
             try:
                 self._commands.send((command, args))
@@ -149,7 +163,7 @@ class Sandbox:
     def wait(self, timeout: float) -> object:
         """The reply to the command sent last, or a Death."""
         if self.death is not None:
-            self._pending = False
+            self._pending = 0
             return self.death
         if not self._results.poll(timeout + GRACE_SECONDS):
             return self._died(hung_after=timeout + GRACE_SECONDS)
@@ -157,13 +171,13 @@ class Sandbox:
             reply = self._results.recv()
         except (EOFError, OSError):
             return self._died()
-        self._pending = False
+        self._pending -= 1
         if type(reply).__name__ == "Bug":
             raise WorkerBug(f"score-contract failed inside the worker for {self.script}:\n{reply.text}")
         return reply
 
     def _died(self, hung_after: float | None = None) -> Death:
-        self._pending = False
+        self._pending = 0
         if hung_after is not None:
             signal_group(self._process, signal.SIGKILL)
         try:

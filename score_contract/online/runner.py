@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Generator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -240,7 +241,7 @@ class ScriptRun(WorkerRun):
             from ..inputs.strategies import validator
 
             self._output_validator = validator(contract.output)
-        exploration = explore(self._send, plan)
+        exploration = explore(self._send, plan, self._stream)
         self.sent, self.volatile_found = exploration.sent, exploration.volatile
         self.notes += exploration.notes
         if exploration.volatile:
@@ -262,22 +263,47 @@ class ScriptRun(WorkerRun):
         if self._sandbox is None and not self._restart():
             return Call(body, rejected=NOT_SENT + self._cannot_send, phase=phase)
         assert self._sandbox is not None
-        offset = self._sandbox.log_size()
         reply = self._sandbox.ask("call", body, self.settings.timeout, timeout=self.settings.timeout)
+        return self._received(body, phase, reply)
+
+    def _stream(self, bodies: list[Body], phase: Phase) -> Generator[Call, None, None]:
+        """The bodies sent to the worker at once (worker.py's ``calls``), their calls in order; it ends after a call
+        that ended the worker (the rest was never run) or that could not be sent."""
+        if self._sandbox is None and not self._restart():
+            yield Call(bodies[0], rejected=NOT_SENT + self._cannot_send, phase=phase)
+            return
+        sandbox = self._sandbox
+        assert sandbox is not None
+        sandbox.ask_each("calls", bodies, self.settings.timeout)
+        try:
+            for body in bodies:
+                call = self._received(body, phase, sandbox.wait(self.settings.timeout))
+                yield call
+                if call.death is not None:
+                    return
+        finally:
+            if sandbox.pending:  # stopped early while the worker still runs the rest: never read a stale reply
+                sandbox.close()
+                if self._sandbox is sandbox:
+                    self._sandbox = None
+
+    def _received(self, body: Body, phase: Phase, reply: object) -> Call:
+        """The worker's reply to ``body`` as evidence; a Death ends that worker (the next body goes to a new one)."""
         if not isinstance(reply, Call):
+            assert self._sandbox is not None
             self._sandbox.close()
-            self._sandbox = None  # the next body goes to a replacement worker
+            self._sandbox = None
             return Call(body, death=as_death(reply), incarnation=self._incarnation, phase=phase)
-        call = replace(
+        output_problem = None
+        if phase in VALID_AND_VARIED and self._output_validator is not None:
+            output_problem = self._output_problem(reply)
+        return replace(
             reply,
             incarnation=self._incarnation,
             phase=phase,
             init_caught=self._init_caught,
-            output=self._sandbox.output_since(offset),
+            output_problem=output_problem,
         )
-        if phase in VALID_AND_VARIED and self._output_validator is not None:
-            call = replace(call, output_problem=self._output_problem(call))
-        return call
 
     def send(self, body: Body) -> Call:
         """One body, as the gate sends its own (a contract test's: score_contract.api). Its worker is started and
