@@ -39,6 +39,10 @@ class Bug:
         self.text = text
 
 
+class Stopped:
+    """The answer to ``stop``: no more replies of the stream follow this one."""
+
+
 class Worker:
     def __init__(self) -> None:
         self.loaded: loader.LoadedScript | None = None
@@ -184,7 +188,10 @@ def serve(worker: Worker, commands: Connection, results: Connection, tracing: Tr
         if command == "quit":
             return
         if command == "calls":
-            _serve_calls(worker, results, tracing, *args)
+            _serve_calls(worker, commands, results, tracing, *args)
+            continue
+        if command == "stop":  # the stream it was meant for had ended already
+            results.send(Stopped())
             continue
         try:
             reply = worker.handle(command, args)
@@ -196,10 +203,19 @@ def serve(worker: Worker, commands: Connection, results: Connection, tracing: Tr
 
 
 def _serve_calls(
-    worker: Worker, results: Connection, tracing: Tracing | None, bodies: list[Any], timeout: float
+    worker: Worker,
+    commands: Connection,
+    results: Connection,
+    tracing: Tracing | None,
+    bodies: list[Any],
+    timeout: float,
 ) -> None:
-    """One reply per body, each sent as soon as it is ready."""
-    for body in bodies:
+    """One reply per body, each sent as soon as it is ready; the parent may ``stop`` the rest between two bodies."""
+    for index, body in enumerate(bodies):
+        if index and commands.poll():
+            commands.recv()  # "stop": the only command sent while a stream is answered
+            results.send(Stopped())
+            return
         try:
             reply = worker.call(body, timeout)
         except BaseException:  # never let our own failure pass as the script's

@@ -25,8 +25,9 @@ then blamed state kept between requests; three agreeing answers make that 1 in 1
 Many at once: :meth:`Sender.many` gives the same calls as sending the bodies one by one, in
 the same order and with the same bookkeeping, but hands runs of them to the worker together
 (``Stream``: one round trip for the run, the worker answering each as it is done). A run ends
-where the worker does: at a death or a hang the rest goes again, to a replacement, only if
-the caller asks for the next call. Until the back-to-back pairing is done, bodies that may
+where the worker does: after a death the rest goes again, to a replacement, only if the
+caller asks for the next call; a caller that wants no more (a hang in a phase that stops
+there) closes it, and the worker skips the rest. Until the back-to-back pairing is done, bodies that may
 start it go one by one (the pair must follow its first call with nothing in between).
 """
 
@@ -112,7 +113,7 @@ class Sender:
                     body = queue.pop(0)
                     call = self._sent(call, phase, (body.data, body.content_type, phase))
                     yield call
-                    if self.stopped or call.death is not None or hung(call):
+                    if self.stopped or call.death is not None:
                         break  # the worker is gone: the rest goes to a replacement, if asked for
             finally:
                 stream.close()

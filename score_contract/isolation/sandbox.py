@@ -146,6 +146,29 @@ class Sandbox:
         :meth:`wait` with its own timeout, in order. A Death ends them all."""
         self._send(len(items), command, items, *args)
 
+    def stop(self, timeout: float) -> None:
+        """Ask the worker to skip the rest of the stream it is answering, and read what it answers until then (a call
+        already under way, not kept: the caller did not want it). A Death if it never says it stopped."""
+        if not self._pending or self.death is not None:
+            return
+        try:
+            self._commands.send(("stop", ()))
+        except OSError:
+            self._died()
+            return
+        while True:
+            if not self._results.poll(timeout + GRACE_SECONDS):
+                self._died(hung_after=timeout + GRACE_SECONDS)
+                return
+            try:
+                reply = self._results.recv()
+            except (EOFError, OSError):
+                self._died()
+                return
+            if type(reply).__name__ == "Stopped":
+                self._pending = 0
+                return
+
     @property
     def pending(self) -> int:
         """Replies still to come."""

@@ -282,9 +282,10 @@ class ScriptRun(WorkerRun):
                 if call.death is not None:
                     return
         finally:
-            if sandbox.pending:  # stopped early while the worker still runs the rest: never read a stale reply
-                sandbox.close()
-                if self._sandbox is sandbox:
+            if sandbox.pending:  # the caller wants no more: the worker skips the rest, no stale reply is left
+                sandbox.stop(self.settings.timeout)
+                if sandbox.death is not None and self._sandbox is sandbox:
+                    sandbox.close()
                     self._sandbox = None
 
     def _received(self, body: Body, phase: Phase, reply: object) -> Call:
