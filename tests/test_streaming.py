@@ -203,3 +203,34 @@ def test_a_stream_closed_early_is_stopped_by_the_worker_itself_which_then_takes_
     assert after.response is not None and after.response.status == 200
     assert after.incarnation == first.incarnation  # the same worker: stopped, not killed
     assert after.output == "handling 9"  # nothing of the bodies it skipped
+
+
+def test_the_recording_pass_stops_drawing_at_the_first_hundred_that_holds_a_failure() -> None:
+    from hypothesis import strategies as st
+
+    from score_contract.exploration import search
+
+    chunks: list[int] = []
+
+    def call(value: object) -> Call:
+        body = Body.from_json(value)
+        return Call(body, response=HttpResponse(200, OK, body.data))
+
+    def send_all(values: list[object]) -> list[Call | None]:
+        chunks.append(len(values))
+        return [call(value) for value in values]
+
+    outcome = search.search(
+        st.integers(),
+        call,
+        lambda c: "run_accepts_valid_input" if abs(int(c.body.text)) > 1000 else None,
+        examples=5_000,
+        seed=1,
+        key="k",
+        send_all=send_all,
+    )
+    # One batch of DRAWN_AT_ONCE was drawn and sent, and held a failure: the search proper shrank it from there,
+    # without the 4,900 more bodies drawn first.
+    assert chunks == [search.DRAWN_AT_ONCE]
+    assert [(check, c.body.text) for check, c in outcome.smallest_failures] == [("run_accepts_valid_input", "1001")]
+    assert not outcome.drawn_first

@@ -95,6 +95,15 @@ class KeyedDatabase(ExampleDatabase):
         self.database.move(self.prefix + src, self.prefix + dest, value)
 
 
+#: Bodies drawn before they are sent together, in the recording pass: memory and drawing stay bounded when a body
+#: breaks a check early in a long search (--score-examples 100000).
+DRAWN_AT_ONCE = 100
+
+
+class _Drawn(BaseException):
+    """Ends the recording pass early. A BaseException: Hypothesis lets it through, it does not shrink it."""
+
+
 class _ReadOnly(ExampleDatabase):
     """The database as the recording pass sees it: read, never changed; what Hypothesis would have deleted (examples
     that no longer fail) is kept, to be deleted when the recorded bodies all held."""
@@ -143,11 +152,26 @@ def search(
     keyed = KeyedDatabase(database, key.encode()) if database is not None else None
     if seed is None and send_all is not None and not (profile is not None and profile.derandomize):
         seed = random.getrandbits(128)  # both passes draw the same bodies
+    #: The recording pass: bodies drawn and not sent yet, and the calls of those sent.
     recorded: list[object] | None = None
+    made: list[Call | None] = []
+
+    def held() -> bool:
+        """Send what was drawn since the last time; whether every body sent so far held."""
+        assert send_all is not None and recorded is not None
+        if recorded:
+            calls = send_all(recorded)
+            made.extend(calls)
+            if len(calls) < len(recorded):
+                made.append(None)  # the rest was not sent: a body refused or broken stopped it
+            recorded.clear()
+        return all(call is not None and first_broken_check(call) is None for call in made)
 
     def probe(value: object) -> None:
         if recorded is not None:
             recorded.append(value)
+            if len(recorded) >= DRAWN_AT_ONCE and not held():
+                raise _Drawn  # no use drawing on: the search proper takes over from here
             return
         call = send(value)
         if call is None:
@@ -184,12 +208,12 @@ def search(
         reader = _ReadOnly(keyed) if keyed is not None else None
         try:
             run(reader)
-        except Exception:  # Hypothesis could not draw (e.g. Unsatisfiable): the search proper says so
-            recorded = None
-        values, recorded = recorded, None
-        calls = send_all(values) if values else []
-        if values and len(calls) == len(values) and all(c is not None and first_broken_check(c) is None for c in calls):
-            outcome.passed = [call for call in calls if call is not None]
+            drawn = held()
+        except (_Drawn, Exception):  # a body broke a check; or Hypothesis could not draw (the search proper says why)
+            drawn = False
+        recorded = None
+        if drawn and made:
+            outcome.passed = [call for call in made if call is not None]
             outcome.drawn_first = True
             if keyed is not None and reader is not None:
                 for database_key, value in reader.deleted:
