@@ -81,6 +81,7 @@ class Comparison:
                 "no_response": list(traffic.unanswered),
                 "not_replayable": [{"record": name, "reason": why} for name, why in traffic.unreplayable],
                 "outputs_not_compared": traffic.outputs,
+                "responses_without_request": traffic.orphan_responses,
             }
         return found
 

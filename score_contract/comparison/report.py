@@ -135,6 +135,11 @@ def _production_notes(side: Mapping[str, Any]) -> list[str]:
             + "; ".join(f"{r['record']}: {r['reason']}" for r in refused[:3])
             + ("; …" if len(refused) > 3 else "")
         )
+    if side.get("responses_without_request"):
+        lines.append(
+            f"{counted(side['responses_without_request'], 'captured response')} without its request in the capture:"
+            " not compared"
+        )
     if side.get("outputs_not_compared"):
         lines.append(
             f"{counted(side['outputs_not_compared'], 'custom outputs record')} not compared: they hold the DataFrame"

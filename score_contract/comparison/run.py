@@ -161,26 +161,9 @@ class ComparisonRun(ScriptRun):
 
     def _cannot_run(self) -> tuple[str, str] | None:
         """Why the old version could not be run: a headline, and its details (its traceback)."""
-        baseline = self.baseline
-        if baseline is None:
+        if self.baseline is None:
             return None
-        who = f"the baseline {self.comparing.baseline_shown}"
-        blocked = baseline.deployed.blocker()
-        if blocked is not None:
-            return f"{who} could not be run: {blocked[0]}", f"(its check {blocked[1]} says why)"
-        imported = baseline.imported()
-        if not imported.imported:
-            error = imported.error
-            said = error.summary if error is not None else imported.death.describe() if imported.death else "it hung"
-            return f"{who} could not be imported: {said}", error.traceback if error is not None else ""
-        if not imported.accepted:
-            return f"{who} would not be served: {imported.definition_problem}", ""
-        init = baseline.initialized()
-        if init is None or not init.ok:
-            error = init.error if init is not None else None
-            said = error.summary if error is not None else "it did not finish" if init and init.timed_out else "it died"
-            return f"{who}'s init() failed: {said}", error.traceback if error is not None else ""
-        return None
+        return cannot_run(self.baseline, f"the baseline {self.comparing.baseline_shown}")
 
     def comparison_so_far(self) -> Comparison | None:
         """The comparison if it was made (the reports ask without starting anything)."""
@@ -188,3 +171,24 @@ class ComparisonRun(ScriptRun):
 
     def figures(self) -> dict[str, Any] | None:
         return self._comparison.figures() if self._comparison is not None else None
+
+
+def cannot_run(run: ScriptRun, who: str) -> tuple[str, str] | None:
+    """Why a version could not answer: a headline naming it (``who``), and its details (its traceback); None when
+    it imported and its init() succeeded."""
+    blocked = run.deployed.blocker()
+    if blocked is not None:
+        return f"{who} could not be run: {blocked[0]}", f"(its check {blocked[1]} says why)"
+    imported = run.imported()
+    if not imported.imported:
+        error = imported.error
+        said = error.summary if error is not None else imported.death.describe() if imported.death else "it hung"
+        return f"{who} could not be imported: {said}", error.traceback if error is not None else ""
+    if not imported.accepted:
+        return f"{who} would not be served: {imported.definition_problem}", ""
+    init = run.initialized()
+    if init is None or not init.ok:
+        error = init.error if init is not None else None
+        said = error.summary if error is not None else "it did not finish" if init and init.timed_out else "it died"
+        return f"{who}'s init() failed: {said}", error.traceback if error is not None else ""
+    return None

@@ -288,6 +288,11 @@ def _number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+def shown_value(value: object) -> str:
+    """One side of a difference as the failure texts show it: JSON, shortened; ``(absent)`` for a missing key."""
+    return _shown(value)
+
+
 def _shown(value: object) -> str:
     if value is _MISSING:
         return "(absent)"

@@ -13,15 +13,18 @@ their JSON format (``specversion``, ``id``, ``source``, ``type``, ``datacontentt
   CloudEvents' JSON format puts a binary one in ``data_base64``, base64-encoded (CloudEvents JSON Event Format 1.0,
   section 3.1). A payload over 4 MB, and binary data, are stored apart: ``data`` is then the blob's URL and
   ``datainblob`` is ``"true"`` (sections "Store large payloads", "Store binary data"): replayed when that file was
-  downloaded beside the records (found by its name, the last part of the URL), else named as not replayable. A
+  downloaded beside the records (found by its name, the last part of the URL; a large payload's file is itself named
+  ``{instance_id}.jsonl``, so a file a record points to is read as that payload, never as records), else named as
+  not replayable. A
   ``contentrange`` that ends before the total (``bytes 0-1023/5000``) is a truncated payload. No record holds the
   HTTP status. Captured headers (``request_logging.capture_headers``) are not shown in the documentation's records; a
   ``headers`` mapping, when a record has one, is sent along.
 - **custom logging** (``azureml-ai-monitoring``'s ``Collector(name="model_inputs").collect(df)``, read in version
   1.0.0: ``MdcSender`` posts ``df.to_json(orient="records")`` with CloudEvents headers ``ce-type:
-  azureml.inference.<collection>``, ``ce-x-request-id``, ``ce-collect-data-type``, ``ce-agent``): ``data`` is the
+  azureml.inference.<collection>``, ``ce-x-request-id``, ``ce-collect-data-type``, ``ce-agent``, which the
+  record shows as ``correlationid``, ``collectdatatype`` and ``agent``, beside ``modelversion``): ``data`` is the
   DataFrame's rows, which is what ``run()`` logged, not the request body, and requests close together are batched
-  into one record. Rows of an inputs collection are replayed in the place a sample of the script holds a table of the
+  into one record (section "Data collector batching"). Rows of an inputs collection are replayed in the place a sample of the script holds a table of the
   same columns (a list of row objects, or an object of column lists), else named as not replayable; an outputs
   collection is counted, never compared (it is the DataFrame ``run()`` logged, not what the client received).
 
@@ -35,13 +38,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import glob
 import hashlib
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from ..core.observations import Body
 from ..errors import UsageError
@@ -87,25 +90,28 @@ class Traffic:
 def read_traffic(path: Path, shown: str, limit: int, samples: tuple[Body, ...] = ()) -> Traffic:
     """Every record under ``path`` (a file, or a folder searched for ``.jsonl`` files); ``samples``: the script's,
     which show where custom logging's rows go in a request body."""
-    files = [path] if path.is_file() else sorted(p for p in path.rglob("*.jsonl") if not p.name.startswith("."))
+    root = path if path.is_dir() else path.parent
+    read = [(file, _records(file)) for file in ([path] if path.is_file() else _capture_files(path))]
+    payloads = {_blob_name(r) for _, records in read for _, r, _ in records if isinstance(r, dict) and _in_blob(r)}
+    # Every file beside the records, by name and by name without its extension (a download may add one).
+    beside = sorted(p for p in root.rglob("*") if p.is_file()) if payloads else []
+    stored = {**{p.stem: p for p in reversed(beside)}, **{p.name: p for p in reversed(beside)}}
     requests: list[tuple[str, dict[str, Any] | bytes]] = []
     responses: dict[str, list[dict[str, Any]]] = {}
     unreplayable: list[tuple[str, str]] = []
     outputs = 0
-    for file in files:
+    for file, records in read:
+        if (file.name in payloads or file.stem in payloads) and path.is_dir():
+            continue  # a large payload a record points to, not records
         shown_file = file.name if path.is_file() else file.relative_to(path).as_posix()
-        for number, line in enumerate(file.read_bytes().splitlines(), start=1):
-            if not line.strip():
-                continue
+        for number, record, line in records:
             name = f"{shown_file}:{number}"
-            try:
-                record = json.loads(line)
-            except (ValueError, RecursionError):
+            if record is _NOT_JSON:
                 unreplayable.append((name, "not JSON: neither a data collector record nor a request body"))
                 continue
             kind = _collection(record)
-            if kind is None:
-                requests.append((name, line.strip()))
+            if kind is None or not isinstance(record, dict):
+                requests.append((name, line))  # a plain body, sent byte for byte
             elif kind == "response":
                 responses.setdefault(_correlation(record), []).append(record)
             elif kind == "outputs":
@@ -117,20 +123,19 @@ def read_traffic(path: Path, shown: str, limit: int, samples: tuple[Body, ...] =
             f"{shown}: holds no data collector record and no request body (.jsonl files: one JSON record or body a line)."
         )
     template = _table_template(samples)
-    root = path if path.is_dir() else path.parent
     exchanges: list[Recorded] = []
     for name, record in requests:
         if isinstance(record, bytes):
             exchanges.append(Recorded(name, Body(record, name)))
             continue
-        body, problem = _request(record, name, root, template)
+        body, problem = _request(record, name, stored, template)
         if body is None:
             unreplayable.append((name, problem))
             continue
         # A response is matched by its correlation id; without one, nothing says which request it answered.
         answered = responses.get(_correlation(record), []) if _correlation(record) else []
         response = answered.pop(0) if answered and _collection(record) == "request" else None
-        answer, answer_type = (None, "") if response is None else _answer(response, root)
+        answer, answer_type = (None, "") if response is None else _answer(response, stored)
         exchanges.append(Recorded(name, body, answer, answer_type or "application/json"))
     kept = _sample(exchanges, limit)
     return Traffic(
@@ -143,6 +148,38 @@ def read_traffic(path: Path, shown: str, limit: int, samples: tuple[Body, ...] =
         outputs,
         sum(len(left) for left in responses.values()),
     )
+
+
+def _capture_files(folder: Path) -> list[Path]:
+    """The ``.jsonl`` files of a capture, in its date folders, in the order they were written."""
+    return sorted(p for p in folder.rglob("*.jsonl") if p.is_file() and not p.name.startswith("."))
+
+
+_NOT_JSON = object()
+
+
+def _records(file: Path) -> list[tuple[int, object, bytes]]:
+    """A file's lines that are not blank: (number, its JSON value or _NOT_JSON, the line)."""
+    found: list[tuple[int, object, bytes]] = []
+    for number, line in enumerate(file.read_bytes().splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except (ValueError, RecursionError):
+            value = _NOT_JSON
+        found.append((number, value, line.strip()))
+    return found
+
+
+def _in_blob(record: dict[str, Any]) -> bool:
+    return str(record.get("datainblob", "")).lower() == "true"
+
+
+def _blob_name(record: dict[str, Any]) -> str:
+    """The name of the file a record's payload was stored apart in: the last part of its URL."""
+    url = str(record.get("data", "")).split("?")[0].rstrip("/")
+    return unquote(url.rsplit("/", 1)[-1])
 
 
 def _collection(record: object) -> str | None:
@@ -163,11 +200,13 @@ def _correlation(record: dict[str, Any]) -> str:
     return str(record.get("correlationid") or record.get("xrequestid") or "")
 
 
-def _request(record: dict[str, Any], name: str, root: Path, template: _Template | None) -> tuple[Body | None, str]:
+def _request(
+    record: dict[str, Any], name: str, stored: dict[str, Path], template: _Template | None
+) -> tuple[Body | None, str]:
     """The request a record holds, or why it cannot be replayed."""
     if _collection(record) == "inputs":
         return _from_rows(record, name, template)
-    data, content_type, problem = _payload(record, root)
+    data, content_type, problem = _payload(record, stored)
     if data is None:
         return None, problem
     headers = record.get("headers")
@@ -181,22 +220,21 @@ def _request(record: dict[str, Any], name: str, root: Path, template: _Template 
     return Body(data, name, content_type, method, target if target.startswith("/") else "/score", extra), ""
 
 
-def _answer(record: dict[str, Any], root: Path) -> tuple[bytes | None, str]:
-    data, content_type, _ = _payload(record, root)
+def _answer(record: dict[str, Any], stored: dict[str, Path]) -> tuple[bytes | None, str]:
+    data, content_type, _ = _payload(record, stored)
     return data, content_type
 
 
-def _payload(record: dict[str, Any], root: Path) -> tuple[bytes | None, str, str]:
+def _payload(record: dict[str, Any], stored: dict[str, Path]) -> tuple[bytes | None, str, str]:
     """A record's payload: (bytes, content type, "") or (None, "", why not)."""
     content_type = str(record.get("datacontenttype") or "application/json")
     truncated = _truncated(str(record.get("contentrange", "")))
     if truncated:
         return None, "", f"truncated: the collector kept {truncated}"
-    if str(record.get("datainblob", "")).lower() == "true":
-        url = str(record.get("data", ""))
-        stored = url.rstrip("/").rsplit("/", 1)[-1]
-        found = next((p for p in root.rglob(glob.escape(stored)) if p.is_file()), None) if stored else None
+    if _in_blob(record):
+        found = stored.get(_blob_name(record)) if _blob_name(record) else None
         if found is None:
+            url = record.get("data", "")
             return (
                 None,
                 "",
