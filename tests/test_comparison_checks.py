@@ -218,3 +218,23 @@ def test_backward_compatibility_fails_on_what_the_run_found_about_the_contracts(
 def test_a_body_the_old_version_refused_is_not_held_against_the_new_one() -> None:
     refused = Call(BODY, HttpResponse(400, JSON, b"{}"))
     assert contract_is_backward_compatible(Compared(BODY, refused, Call(BODY, HttpResponse(400, JSON, b"{}")))) is None
+
+
+def test_bodies_whose_only_changes_were_accepted_are_counted_apart_and_by_path() -> None:
+    from score_contract.comparison.evidence import Comparison
+    from score_contract.comparison.report import summary
+
+    old, new = {"predictions": [1], "probabilities": [0.9]}, {"predictions": [1], "churn_probabilities": [0.9]}
+    accepted = ("$.probabilities", "$.churn_probabilities")
+    answers = compare_answers(dumped(old), dumped(new), TIGHT, accepted=accepted)
+    assert answers.different == () and not answers.identical
+    same = compared(old, old)
+    renamed = Compared(BODY, answered(new), answered(old), answers=answers, named="v1/score.py")
+    figures = Comparison((same, renamed), who="v1/score.py").figures()["baseline"]
+    assert (figures["identical"], figures["accepted_only"], figures["different"]) == (1, 1, 0)
+    assert figures["accepted"] == {"$.probabilities": 1, "$.churn_probabilities": 1}
+    assert summary(figures, production=False) == [
+        "2 bodies compared (both versions answered with 2xx): 1 identical, 0 within the tolerance, 0 different,"
+        " 1 with accepted changes only",
+        "accepted changes (--score-accept-changes), in as many bodies: $.probabilities (1), $.churn_probabilities (1)",
+    ]

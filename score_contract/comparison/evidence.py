@@ -107,6 +107,8 @@ def _counts(compared: Sequence[Compared]) -> dict[str, Any]:
     return {
         "identical": sum(1 for _, a in answers if a.identical),
         "within_tolerance": sum(1 for _, a in answers if not a.different and a.within),
+        # Bodies whose only differences are under --score-accept-changes: neither identical nor different.
+        "accepted_only": sum(1 for _, a in answers if a.accepted and not a.different and not a.within),
         "different": sum(1 for _, a in answers if a.different),
         "flips": sum(flipped.values()),
         "flipped_bodies": sum(1 for _, a in answers if a.flips),

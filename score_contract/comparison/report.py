@@ -84,12 +84,13 @@ def summary(side: Mapping[str, Any], production: bool, broken: int = 0, check: s
         lines.append(f"production: {replayed} of {counted(requests, 'request')} replayed{sampled}")
         compared = side["compared"]
     else:
-        compared = side["identical"] + side["within_tolerance"] + side["different"]
+        compared = side["identical"] + side["within_tolerance"] + side["accepted_only"] + side["different"]
     if compared:
         what = "production's answer" if production else "both versions answered with 2xx"
         lines.append(
             f"{compared} {plural(compared, 'body', 'bodies')} compared ({what}): {side['identical']} identical,"
             f" {side['within_tolerance']} within the tolerance, {side['different']} different"
+            + (f", {side['accepted_only']} with accepted changes only" if side["accepted_only"] else "")
         )
     largest = side.get("largest_difference")
     if largest:

@@ -105,7 +105,7 @@ def _comparison(scripts: list[Mapping[str, Any]]) -> list[str]:
 
 
 def _counts(side: Mapping[str, Any]) -> str:
-    compared = side["identical"] + side["within_tolerance"] + side["different"]
+    compared = side["identical"] + side["within_tolerance"] + side["accepted_only"] + side["different"]
     flips = side["flips"]
     if flips:
         paths = ", ".join(f"{path}: {count}" for path, count in side["flipped_paths"].items())
