@@ -172,3 +172,15 @@ def test_a_folder_with_no_record_is_a_usage_error(tmp_path: Path) -> None:
     write(tmp_path / "notes.txt", "hello")
     with pytest.raises(UsageError, match=r"capture: holds no data collector record and no request body"):
         read_traffic(tmp_path, "capture", limit=0)
+
+
+def test_a_response_that_cannot_be_read_is_named_not_taken_for_a_missing_one(tmp_path: Path) -> None:
+    write(
+        tmp_path / "r.jsonl",
+        record("request", data={"data": [ROW]}),
+        record("response", data={"predictions": [1]}, contentrange="bytes 0-9/20"),
+    )
+    traffic = read_traffic(tmp_path, "capture", limit=0)
+    (replayed,) = traffic.exchanges
+    assert replayed.answer is None and traffic.unanswered == ()
+    assert traffic.unreadable_answers == (("r.jsonl:1", "truncated: the collector kept bytes 0-9 of 20"),)

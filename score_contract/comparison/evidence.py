@@ -82,6 +82,7 @@ class Comparison:
                 "not_replayable": [{"record": name, "reason": why} for name, why in traffic.unreplayable],
                 "outputs_not_compared": traffic.outputs,
                 "responses_without_request": traffic.orphan_responses,
+                "unreadable_responses": [{"record": name, "reason": why} for name, why in traffic.unreadable_answers],
             }
         return found
 

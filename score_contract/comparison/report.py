@@ -136,6 +136,13 @@ def _production_notes(side: Mapping[str, Any]) -> list[str]:
             + "; ".join(f"{r['record']}: {r['reason']}" for r in refused[:3])
             + ("; …" if len(refused) > 3 else "")
         )
+    unreadable = side.get("unreadable_responses") or []
+    if unreadable:
+        lines.append(
+            f"{counted(len(unreadable), 'captured response')} could not be compared: "
+            + "; ".join(f"{r['record']}: {r['reason']}" for r in unreadable[:3])
+            + ("; …" if len(unreadable) > 3 else "")
+        )
     if side.get("responses_without_request"):
         lines.append(
             f"{counted(side['responses_without_request'], 'captured response')} without its request in the capture:"

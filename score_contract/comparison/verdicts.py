@@ -61,6 +61,9 @@ def _production(check: Check, comparison: Comparison) -> Verdict:
             f"{counted(len(unanswered), 'replayed request')} had no captured response, so only the other checks judged"
             f" {'it' if len(unanswered) == 1 else 'them'}: {shown}"
         )
+    if traffic.unreadable_answers:
+        shown = "; ".join(f"{name}: {why}" for name, why in traffic.unreadable_answers[:5])
+        notes.append(f"{counted(len(traffic.unreadable_answers), 'captured response')} could not be compared: {shown}")
     if not traffic.exchanges:
         reasons = "; ".join(f"{name}: {why}" for name, why in traffic.unreplayable[:3])
         return Verdict(

@@ -62,6 +62,8 @@ class Recorded:
     #: The response body production sent (None: not captured), and its content type.
     answer: bytes | None = None
     answer_type: str = "application/json"
+    #: Why the captured response cannot be compared (truncated, stored apart and not downloaded), or "".
+    answer_problem: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,12 @@ class Traffic:
     @property
     def unanswered(self) -> tuple[str, ...]:
         """The replayed requests whose response was not captured."""
-        return tuple(r.name for r in self.exchanges if r.answer is None)
+        return tuple(r.name for r in self.exchanges if r.answer is None and not r.answer_problem)
+
+    @property
+    def unreadable_answers(self) -> tuple[tuple[str, str], ...]:
+        """(replayed request, why its captured response cannot be compared)."""
+        return tuple((r.name, r.answer_problem) for r in self.exchanges if r.answer_problem)
 
 
 def read_traffic(path: Path, shown: str, limit: int, samples: tuple[Body, ...] = ()) -> Traffic:
@@ -135,8 +142,8 @@ def read_traffic(path: Path, shown: str, limit: int, samples: tuple[Body, ...] =
         # A response is matched by its correlation id; without one, nothing says which request it answered.
         answered = responses.get(_correlation(record), []) if _correlation(record) else []
         response = answered.pop(0) if answered and _collection(record) == "request" else None
-        answer, answer_type = (None, "") if response is None else _answer(response, stored)
-        exchanges.append(Recorded(name, body, answer, answer_type or "application/json"))
+        answer, answer_type, unread = (None, "", "") if response is None else _payload(response, stored)
+        exchanges.append(Recorded(name, body, answer, answer_type or "application/json", unread))
     kept = _sample(exchanges, limit)
     return Traffic(
         shown,
@@ -218,11 +225,6 @@ def _request(
     method = str(record.get("method") or "POST").upper()
     target = str(record.get("path") or "/score")
     return Body(data, name, content_type, method, target if target.startswith("/") else "/score", extra), ""
-
-
-def _answer(record: dict[str, Any], stored: dict[str, Path]) -> tuple[bytes | None, str]:
-    data, content_type, _ = _payload(record, stored)
-    return data, content_type
 
 
 def _payload(record: dict[str, Any], stored: dict[str, Path]) -> tuple[bytes | None, str, str]:
