@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .batch.kind import BATCH
+from .comparison.kind import COMPARISON
 from .config.options import COV_REPORT, SERVER
 from .config.settings import Settings
 from .core.wording import plural
@@ -35,7 +36,7 @@ from .planning.script import Script, plan
 from .planning.targets import environment_hint
 
 #: Every kind of run, by Script.kind. A new kind is one more entry here and a package of its own.
-KINDS: dict[str, Kind] = {kind.name: kind for kind in (ONLINE, BATCH)}
+KINDS: dict[str, Kind] = {kind.name: kind for kind in (ONLINE, BATCH, COMPARISON)}
 
 #: How the terminal summary names what each phase sent, in the order they are sent.
 _PHASE_NAMES = {
@@ -47,6 +48,8 @@ _PHASE_NAMES = {
     "varied": ("variation of the samples", "variations of the samples"),
     "invalid": ("invalid", "invalid"),
     "repeat": ("sent again", "sent again"),
+    "traffic": ("production request", "production requests"),
+    "baseline": ("body of the baseline's", "bodies of the baseline's"),
 }
 
 

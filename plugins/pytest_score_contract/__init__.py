@@ -101,6 +101,7 @@ def pytest_configure(config: pytest.Config) -> None:
             cov=cov,
             cov_fail_under=value[options.COV_FAIL_UNDER.dest],
             cov_report=value[options.COV_REPORT.dest],
+            **{o.ini.removeprefix("score_"): value[o.dest] for o in options.COMPARISON},
             base=config.invocation_params.dir,
             front_end="cli" if config.getoption("score_front_end") == "cli" else "pytest",
             named=named,
@@ -299,6 +300,13 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         if any(figures):
             terminalreporter.write_sep("-", "score-contract: latency and memory")
             for line in filter(None, figures):
+                terminalreporter.write_line(line)
+        from score_contract.comparison.report import summary_line as compared
+
+        lines = [line for shown, found in reports.figures.items() for line in compared(shown, found)]
+        if lines:
+            terminalreporter.write_sep("-", "score-contract: comparison")
+            for line in lines:
                 terminalreporter.write_line(line)
     if contract is not None and contract.measures_coverage:
         _coverage_summary(terminalreporter, contract)

@@ -3,7 +3,8 @@
 * ``score-contract check score.py [...]`` runs the same gate as ``pytest --score``
   (through pytest, so output, JUnit files and exit codes are identical);
 * ``score-contract replay score.py --body '...'`` imports the script, runs init()
-  and sends one request, and prints what the server would answer.
+  and sends one request, and prints what the server would answer; with
+  ``--baseline TARGET``, the old version answers too, side by side.
 
 Exit codes are pytest's: 0 the contract holds / the answer was 2xx, 1 it does
 not, 4 usage error; and a shell's for a command that a signal ended: 130 after
@@ -41,6 +42,10 @@ _COMMON = (
     options.ENV,
     options.SERVER_WORKERS,
 )
+
+
+#: What `replay --baseline` takes of the comparison's options (production's traffic is the gate's alone).
+_COMPARED = (options.BASELINE, options.BASELINE_MODEL_DIR, options.TOLERANCE, options.ACCEPT_CHANGES)
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -130,6 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("files", nargs="*", metavar="FILE", help="with --batch: the files of the mini-batch")
     for option in (options.BATCH_INPUT, options.BATCH_ARGS):
         replay.add_argument(_flag(option), dest=option.dest, metavar=option.metavar, help=option.help)
+    # A comparison failure's reproduce line: the same body to both versions, their answers side by side.
+    for option in _COMPARED:
+        replay.add_argument(_flag(option), dest=option.dest, metavar=option.metavar, help=_help(option))
     _add_common(replay)
     return parser
 
@@ -201,6 +209,11 @@ def _replay(args: argparse.Namespace) -> int:
 
     if args.files and not args.batch:
         raise UsageError(f"{args.files[0]}: files of a mini-batch are given with --batch (a batch scoring script).")
+    compared = {option.ini.removeprefix("score_"): getattr(args, option.dest) for option in _COMPARED}
+    if not args.score_baseline and any(compared.values()):
+        raise UsageError("--baseline-model-dir, --tolerance and --accept-changes go with --baseline TARGET.")
+    if args.score_baseline and (args.server or args.batch):
+        raise UsageError("--baseline compares two online scripts in the gate's workers: not with --server or --batch.")
     settings = resolve(
         scripts=[args.script],
         model_dir=args.score_model_dir,
@@ -215,7 +228,12 @@ def _replay(args: argparse.Namespace) -> int:
         batch_input=args.score_batch_input,
         batch_args=args.score_batch_args,
         env=args.score_env,
+        **compared,
     )
+    if args.score_baseline:
+        from score_contract.comparison.replay import replay_compared
+
+        return replay_compared(settings, _request(args), sys.stdout)
     if args.batch:
         from score_contract.batch.replay import replay_batch
 

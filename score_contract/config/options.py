@@ -17,6 +17,11 @@ FRONT_END_FLAG = "--score-front-end"
 DEFAULT_TIMEOUT = 5.0
 DEFAULT_INIT_TIMEOUT = 120.0
 DEFAULT_EXAMPLES = 100
+#: Production requests replayed at most per script (--score-traffic-limit): a capture of a busy endpoint holds
+#: millions, and each costs a call of both versions.
+DEFAULT_TRAFFIC_LIMIT = 1000
+#: How --score-baseline names a git revision.
+GIT_PREFIX = "git:"
 #: Sample bodies found beside a script when --score-samples is not given.
 SAMPLES_FOLDER = "samples"
 #: Contract files found beside a script when --score-schema / --score-output-schema are not given.
@@ -263,6 +268,62 @@ COV_REPORT = Option(
     " (default htmlcov-score/, coverage-score.xml, coverage-score.json)",
 )
 
+BASELINE = Option(
+    "score_baseline",
+    "--score-baseline",
+    "score_baseline",
+    "text",
+    "TARGET",
+    "the version being replaced: a scoring script, a deployment spec, or git:REF (this script and its code folder"
+    " at a git revision, e.g. git:origin/main); both get the same bodies, and answers_match_the_baseline and"
+    " contract_is_backward_compatible compare them",
+)
+BASELINE_MODEL_DIR = Option(
+    "score_baseline_model_dir",
+    "--score-baseline-model-dir",
+    "score_baseline_model_dir",
+    "path",
+    "DIR",
+    "the baseline's AZUREML_MODEL_DIR when it differs (default: the model its deployment spec names, else the"
+    " new version's)",
+)
+TRAFFIC = Option(
+    "score_traffic",
+    "--score-traffic",
+    "score_traffic",
+    "path",
+    "PATH",
+    "production traffic: a folder or file of Azure ML data collector records (JSON Lines, as downloaded from blob"
+    " storage) or of plain request bodies (.jsonl); each request is replayed, and answers_match_production compares"
+    " the answer with the response production gave",
+)
+TRAFFIC_LIMIT = Option(
+    "score_traffic_limit",
+    "--score-traffic-limit",
+    "score_traffic_limit",
+    "count",
+    "N",
+    f"production requests replayed at most, chosen deterministically (default {DEFAULT_TRAFFIC_LIMIT}; 0: all)",
+)
+TOLERANCE = Option(
+    "score_tolerance",
+    "--score-tolerance",
+    "score_tolerance",
+    "text",
+    "TOL",
+    "how far numbers of two answers may differ: 'rel=X abs=Y', with per-path overrides in the notation of"
+    " --score-volatile-keys, e.g. 'rel=1e-6, $.probabilities abs=1e-4' (default rel=1e-9 abs=1e-12)",
+)
+ACCEPT_CHANGES = Option(
+    "score_accept_changes",
+    "--score-accept-changes",
+    "score_accept_changes",
+    "text",
+    "PATHS",
+    "answer paths whose values may change on purpose in the new version, e.g. '$.model_version,$.scores':"
+    " shown in the report, not held against it",
+)
+
 OPTIONS: tuple[Option, ...] = (
     SCORE,
     MODEL_DIR,
@@ -289,4 +350,14 @@ OPTIONS: tuple[Option, ...] = (
     COV,
     COV_FAIL_UNDER,
     COV_REPORT,
+    BASELINE,
+    BASELINE_MODEL_DIR,
+    TRAFFIC,
+    TRAFFIC_LIMIT,
+    TOLERANCE,
+    ACCEPT_CHANGES,
 )
+
+#: The options of a comparison run (--score-baseline, --score-traffic and how answers are compared), by which the
+#: shells pass them on to the settings' resolve() under its argument names (the ini keys without "score_").
+COMPARISON: tuple[Option, ...] = (BASELINE, BASELINE_MODEL_DIR, TRAFFIC, TRAFFIC_LIMIT, TOLERANCE, ACCEPT_CHANGES)

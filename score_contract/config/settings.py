@@ -16,15 +16,20 @@ from pathlib import Path
 
 from ..core.compare import parse_volatile
 from ..core.files import writable
+from ..core.tolerance import Tolerance, parse_tolerance
 from ..errors import UsageError
+from .comparing import baseline_target, existing
 from .options import (
     APP_ROOT,
+    BASELINE,
+    BASELINE_MODEL_DIR,
     BATCH_ARGS,
     BATCH_INPUT,
     COV_FAIL_UNDER,
     DEFAULT_EXAMPLES,
     DEFAULT_INIT_TIMEOUT,
     DEFAULT_TIMEOUT,
+    DEFAULT_TRAFFIC_LIMIT,
     ENV,
     EXAMPLES,
     INIT_TIMEOUT,
@@ -42,6 +47,9 @@ from .options import (
     SPEC_SUFFIXES,
     SUMMARY,
     TIMEOUT,
+    TOLERANCE,
+    TRAFFIC,
+    TRAFFIC_LIMIT,
     FrontEnd,
     Option,
     spelled,
@@ -95,6 +103,15 @@ class Settings:
     #: --score-cov-report as given ("term,xml:cov.xml"): which reports, read by the run's planning
     #: (score_contract.planning.run), which names the coverage formats.
     cov_report: str = ""
+    #: --score-baseline: "git:REF", or the old version's script or deployment spec (an absolute path); "" for none.
+    baseline: str = ""
+    baseline_model_dir: Path | None = None
+    #: --score-traffic: production's requests (and responses) to replay, and how many at most.
+    traffic: Path | None = None
+    traffic_limit: int = DEFAULT_TRAFFIC_LIMIT
+    #: How two answers are compared (--score-tolerance), and the paths that may change (--score-accept-changes).
+    tolerance: Tolerance = Tolerance()
+    accept_changes: tuple[str, ...] = ()
 
     @property
     def measures_coverage(self) -> bool:
@@ -210,6 +227,12 @@ def resolve(
     cov: bool = False,
     cov_fail_under: object = None,
     cov_report: str | None = None,
+    baseline: str | None = None,
+    baseline_model_dir: str | None = None,
+    traffic: str | None = None,
+    traffic_limit: object = None,
+    tolerance: str | None = None,
+    accept_changes: str | None = None,
     base: Path,
     front_end: FrontEnd = "pytest",
     named: Mapping[str, str] | None = None,
@@ -291,6 +314,20 @@ def resolve(
             percent(cov_fail_under, given(COV_FAIL_UNDER, cov_fail_under)) if cov_fail_under not in (None, "") else None
         ),
         cov_report=cov_report or "",
+        baseline=baseline_target(baseline, base, given(BASELINE, baseline)) if baseline else "",
+        baseline_model_dir=(
+            folder(baseline_model_dir, base, "baseline's model folder", given(BASELINE_MODEL_DIR, baseline_model_dir))
+            if baseline_model_dir
+            else None
+        ),
+        traffic=existing(traffic, base, "traffic", given(TRAFFIC, traffic)) if traffic else None,
+        traffic_limit=(
+            count(traffic_limit, given(TRAFFIC_LIMIT, traffic_limit))
+            if traffic_limit not in (None, "")
+            else DEFAULT_TRAFFIC_LIMIT
+        ),
+        tolerance=parse_tolerance(tolerance, given(TOLERANCE, tolerance)) if tolerance else Tolerance(),
+        accept_changes=tuple(item.strip() for item in (accept_changes or "").split(",") if item.strip()),
         given=frozenset(
             dest
             for dest, value in (

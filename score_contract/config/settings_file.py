@@ -24,7 +24,10 @@ from typing import Any
 
 from ..errors import UsageError
 from .options import (
+    ACCEPT_CHANGES,
     APP_ROOT,
+    BASELINE,
+    BASELINE_MODEL_DIR,
     BATCH_ARGS,
     BATCH_INPUT,
     COV,
@@ -48,6 +51,9 @@ from .options import (
     SERVER_WORKERS,
     SUMMARY,
     TIMEOUT,
+    TOLERANCE,
+    TRAFFIC,
+    TRAFFIC_LIMIT,
     VOLATILE_KEYS,
     Option,
 )
@@ -80,7 +86,15 @@ PER_SCRIPT: tuple[Option, ...] = (
     LATENCY_P99,
     MAX_MEMORY,
     COV_FAIL_UNDER,
+    BASELINE,
+    BASELINE_MODEL_DIR,
+    TRAFFIC,
+    TRAFFIC_LIMIT,
+    TOLERANCE,
+    ACCEPT_CHANGES,
 )
+#: Keys a TOML list may give, as the comma list the command line takes.
+_LISTS = (VOLATILE_KEYS, TOLERANCE, ACCEPT_CHANGES)
 #: What only the whole run can set: which scripts, whether the server boots, where reports go.
 WHOLE_RUN: tuple[Option, ...] = (SCORE, SERVER, ENV_REBUILD, REPORT, SUMMARY, COV, COV_REPORT)
 
@@ -145,7 +159,7 @@ def _read(path: Path, shown: str) -> dict[Option, Any]:
 
 def _text(option: Option, value: object, shown: str) -> str:
     """The value as the command line would give it; TOML's own numbers are taken for numbers."""
-    if option is VOLATILE_KEYS and isinstance(value, list) and all(isinstance(v, str) for v in value):
+    if option in _LISTS and isinstance(value, list) and all(isinstance(v, str) for v in value):
         return ",".join(value)
     numeric = (
         option.kind in ("seconds", "count", "number") and isinstance(value, int | float) and not isinstance(value, bool)

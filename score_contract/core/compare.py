@@ -30,7 +30,9 @@ from dateutil import parser as date_parser
 from .observations import HttpResponse
 from .wording import plural
 
-_MISSING = object()
+#: What a Difference holds on the side where a key is absent.
+MISSING = object()
+_MISSING = MISSING
 _SHOWN = 80
 _DEPTH = 50
 
@@ -136,18 +138,26 @@ class Difference:
         return f"{self.path}: {_shown(self.before)} → {_shown(self.after)}"
 
 
-def differences(first: HttpResponse, again: HttpResponse) -> list[Difference]:
-    """Every place where ``again`` differs from ``first`` (nothing when they are the same)."""
+def differences(first: HttpResponse, again: HttpResponse, strict: bool = False) -> list[Difference]:
+    """Every place where ``again`` differs from ``first`` (nothing when they are the same).
+
+    ``strict``: an integer and a float of the same value differ (``1`` → ``1.0``: the answer's type changed, which a
+    comparison of two versions holds against the new one; a repeat of one version never sees it)."""
     if first.status != again.status:
         return [Difference("status", (), first.status, again.status, False)]
+    return body_differences(first.body, again.body, strict)
+
+
+def body_differences(first: bytes, again: bytes, strict: bool = False) -> list[Difference]:
+    """Every place where two answer bodies differ: as JSON (strings holding JSON decoded), else as bytes."""
     try:
-        a, b = decode(json.loads(first.body)), decode(json.loads(again.body))
+        a, b = decode(json.loads(first)), decode(json.loads(again))
     except (ValueError, RecursionError):
-        if first.body == again.body:
+        if first == again:
             return []
-        before, after = (_short(r.body.decode("utf-8", "replace")) for r in (first, again))
+        before, after = (_short(body.decode("utf-8", "replace")) for body in (first, again))
         return [Difference("body", (), before, after, False)]
-    return list(_diff(a, b, "$", ()))
+    return list(_diff(a, b, "$", (), strict))
 
 
 def changes(found: Iterable[Difference], volatile: Iterable[tuple[str, ...]] = ()) -> list[Difference]:
@@ -162,23 +172,24 @@ def describe(found: list[Difference], limit: int = 5) -> str:
     return shown + (f"; and {len(found) - limit} more" if len(found) > limit else "")
 
 
-def _diff(a: object, b: object, path: str, keys: tuple[str, ...]) -> Iterator[Difference]:
+def _diff(a: object, b: object, path: str, keys: tuple[str, ...], strict: bool = False) -> Iterator[Difference]:
     if len(keys) > _DEPTH:
         return
     if isinstance(a, dict) and isinstance(b, dict):
         for key in list(a) + [k for k in b if k not in a]:
-            yield from _diff(a.get(key, _MISSING), b.get(key, _MISSING), f"{path}.{key}", (*keys, str(key)))
+            yield from _diff(a.get(key, _MISSING), b.get(key, _MISSING), f"{path}.{key}", (*keys, str(key)), strict)
         return
     if isinstance(a, list) and isinstance(b, list):
         if len(a) != len(b):
             yield Difference(path, keys, a, b, _volatile_key(keys))
             return
         for index, (x, y) in enumerate(zip(a, b, strict=True)):
-            yield from _diff(x, y, f"{path}[{index}]", keys)
+            yield from _diff(x, y, f"{path}[{index}]", keys, strict)
         return
-    # 1 and 1.0 are one JSON number; True is not 1; NaN (not JSON, but the
+    # 1 and 1.0 are one JSON number (unless ``strict``); True is not 1; NaN (not JSON, but the
     # server sends it) is the same answer as NaN.
-    if a == b and type(a) is type(b) or (_number(a) and _number(b) and (a == b or _both_nan(a, b))):
+    same_number = _number(a) and _number(b) and (a == b or _both_nan(a, b)) and not (strict and type(a) is not type(b))
+    if a == b and type(a) is type(b) or same_number:
         return
     yield Difference(
         path, keys, a, b, _volatile_key(keys) or (_volatile_value(a) and _volatile_value(b)) or _clock_readings(a, b)
@@ -275,6 +286,11 @@ def _both_nan(a: object, b: object) -> bool:
 
 def _number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def shown_value(value: object) -> str:
+    """One side of a difference as the failure texts show it: JSON, shortened; ``(absent)`` for a missing key."""
+    return _shown(value)
 
 
 def _shown(value: object) -> str:

@@ -20,8 +20,10 @@ Mode = Literal["text", "schema", "rawhttp"]
 #: Where a request body came from: the user's samples, the decorators' own
 #: sample, the contract's boundaries, Hypothesis, a variation of the samples when
 #: no contract was declared, an invalid body, or a body sent again to see whether
-#: the answer is the same.
-Phase = Literal["sample", "example", "boundary", "generated", "varied", "invalid", "repeat"]
+#: the answer is the same. A comparison run (score_contract.comparison) sends two more: production's recorded
+#: requests ("traffic") and the bodies only the old version's contract or samples hold ("baseline"); neither is
+#: judged by the per-call checks, which hold a script to its own contract.
+Phase = Literal["sample", "example", "boundary", "generated", "varied", "invalid", "repeat", "traffic", "baseline"]
 #: Bodies the declared contract (or the user's samples) calls valid: what they break is a failure.
 VALID_PHASES: tuple[Phase, ...] = ("sample", "example", "boundary", "generated")
 #: ... and bodies meant to be valid by a contract guessed from the samples: what they break is a warning.

@@ -33,6 +33,8 @@ Phase = Literal[
     "budget",
     # --score-cov-fail-under: the lines and branches the whole run reached (score_contract.coverage).
     "coverage",
+    # --score-baseline / --score-traffic: each body's answers compared with the old version's or production's.
+    "comparison",
 ]
 
 

@@ -11,12 +11,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ..config.options import KIND, REQUEST_SCHEMA_FILE, RESPONSE_SCHEMA_FILE, SAMPLES_FOLDER
+from ..config.options import BASELINE, KIND, REQUEST_SCHEMA_FILE, RESPONSE_SCHEMA_FILE, SAMPLES_FOLDER, TRAFFIC
 from ..config.settings import Settings
 from ..core.observations import Body
 from ..core.wording import a
+from ..errors import UsageError
 from ..inputs.samples import load_samples
 from ..inputs.schema_files import check_samples, load_schema
+from ..inputs.traffic import Traffic, read_traffic
+from .comparing import baseline_target
 from .recognise import recognise
 from .targets import Target, target_of
 
@@ -45,6 +48,8 @@ class Script:
     #: What the deployment spec or the environment file decided (see score_contract.planning.targets);
     #: None for a plain script run in this Python.
     target: Target | None = None
+    #: What a comparison run (kind "comparison") compares it with: the old version, production's traffic.
+    comparing: Comparing | None = None
 
     @property
     def nothing_to_gate(self) -> str:
@@ -57,12 +62,55 @@ class Script:
         return self.target.settings if self.target is not None else settings
 
 
+@dataclass(frozen=True)
+class Comparing:
+    """What a comparison run compares a script with (see score_contract.planning.comparing)."""
+
+    #: The old version (--score-baseline), planned as the gate plans a script, with its own settings; how the
+    #: messages name it ("git:origin/main", "v1/score.py").
+    baseline: Script | None = None
+    baseline_settings: Settings | None = None
+    baseline_shown: str = ""
+    #: Production's requests and answers (--score-traffic).
+    traffic: Traffic | None = None
+
+
 def plan(settings: Settings, path: Path, invocation_dir: Path) -> Script:
     """Decide app root and request bodies for one target; bad samples are usage errors.
 
     ``path`` is a scoring script or a deployment spec naming one; either may come with an environment
-    file (see score_contract.planning.targets), which then decides the run's settings too.
+    file (see score_contract.planning.targets), which then decides the run's settings too. With
+    --score-baseline or --score-traffic, an online script is compared (see score_contract.planning.comparing).
     """
+    script = _plan(settings, path, invocation_dir)
+    missing = script.target is not None and script.target.deployment is not None and script.target.deployment.missing
+    if (not settings.baseline and settings.traffic is None) or script.nothing_to_gate or missing:
+        return script
+    if script.kind == "batch":
+        what = settings.shown(BASELINE, settings.baseline) if settings.baseline else settings.shown(TRAFFIC, "")
+        raise UsageError(
+            f"{what}: {script.shown_as} is a batch scoring script ({script.kind_reason}); the comparison of versions and"
+            " production traffic are for online scripts."
+        )
+    baseline, old_settings, name = None, None, ""
+    if settings.baseline:
+        old_settings, source, name = baseline_target(
+            settings, script.settings_for(settings), path, script.app_root, invocation_dir
+        )
+        baseline = _plan(old_settings, source, invocation_dir)
+        if baseline.kind != "online":
+            raise UsageError(
+                f"{settings.shown(BASELINE, settings.baseline)}: the old version is a batch scoring script."
+            )
+        baseline = replace(baseline, shown_as=f"{script.shown_as} at {name}" if name.startswith("git:") else name)
+    traffic = None
+    if settings.traffic is not None:
+        shown = dict(settings.named).get(TRAFFIC.dest) or _shown(settings.traffic, invocation_dir)
+        traffic = read_traffic(settings.traffic, shown, settings.traffic_limit, script.bodies)
+    return replace(script, kind="comparison", comparing=Comparing(baseline, old_settings, name, traffic))
+
+
+def _plan(settings: Settings, path: Path, invocation_dir: Path) -> Script:
     target = target_of(settings, path, invocation_dir)
     if target is None:
         return _plan_script(settings, path, invocation_dir)

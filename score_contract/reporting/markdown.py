@@ -1,5 +1,6 @@
-"""The Markdown summary for a pull request: one table row per script, then each
-failure's headline and the command that replays it. Written to
+"""The Markdown summary for a pull request: one table row per script, the comparison's counts when versions or
+production were compared (--score-baseline, --score-traffic), then each failure's headline and the command that
+replays it. Written to
 ``$GITHUB_STEP_SUMMARY`` when GitHub Actions sets it, and to --score-summary FILE."""
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ def render(report: Mapping[str, Any]) -> str:
             )
             + " |"
         )
+    lines += _comparison(scripts)
     for script in failed:
         for check in script["checks"]:
             if check["outcome"] != "failed":
@@ -62,3 +64,56 @@ def render(report: Mapping[str, Any]) -> str:
             if check["reproduce"]:
                 lines += ["", "```sh", check["reproduce"], "```"]
     return "\n".join(lines) + "\n"
+
+
+def _comparison(scripts: list[Mapping[str, Any]]) -> list[str]:
+    """A row per side a script was compared with: the old version, production's answers."""
+    rows = []
+    for script in scripts:
+        found = script.get("comparison") or {}
+        name = f"`{_cell(script['script'])}`"
+        baseline = found.get("baseline")
+        if baseline:
+            against = f"`{_cell(baseline['target'])}`"
+            if not baseline["ran"]:
+                rows.append(f"| {name} | {against} | the baseline could not be run | | | | | | |")
+            else:
+                refused = f"; {baseline['refused']} refused by the new version" if baseline["refused"] else ""
+                rows.append(f"| {name} | {against}{refused} | " + _counts(baseline) + " |")
+        production = found.get("production")
+        if production:
+            said = [f"{production['replayed']} of {production['requests']} requests replayed"]
+            if production["not_replayable"]:
+                said.append(f"{len(production['not_replayable'])} not replayable")
+            if production["no_response"]:
+                said.append(f"{len(production['no_response'])} without a captured response")
+            if production["sampled_out"]:
+                said.append(f"{production['sampled_out']} left out by the limit {production['limit']}")
+            against = f"production `{_cell(production['origin'])}` ({', '.join(said)})"
+            rows.append(f"| {name} | {against} | " + _counts(production) + " |")
+    if not rows:
+        return []
+    return [
+        "",
+        "### Compared answers",
+        "",
+        "| script | compared with | bodies | identical | within tolerance | different | flips | largest difference"
+        " | accepted changes |",
+        "|---|---|---|---|---|---|---|---|---|",
+        *rows,
+    ]
+
+
+def _counts(side: Mapping[str, Any]) -> str:
+    compared = side["identical"] + side["within_tolerance"] + side["accepted_only"] + side["different"]
+    flips = side["flips"]
+    if flips:
+        paths = ", ".join(f"{path}: {count}" for path, count in side["flipped_paths"].items())
+        flipped = f"{flips} in {side['flipped_bodies']} bodies ({_cell(paths)})"
+    else:
+        flipped = "0"
+    largest = side["largest_difference"]
+    apart = f"{largest['absolute']:.3g} at `{_cell(largest['path'])}`" if largest else "—"
+    accepted = ", ".join(f"`{_cell(path)}` ({count})" for path, count in side["accepted"].items()) or "—"
+    cells = [compared, side["identical"], side["within_tolerance"], side["different"], flipped, apart, accepted]
+    return " | ".join(str(cell) for cell in cells)
