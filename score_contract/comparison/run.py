@@ -42,12 +42,11 @@ class BaselineRun(ScriptRun):
         if init is None or not init.ok:
             return []
         ticker = Ticker(self.status, self.script.shown_as) if self.status is not None else None
-        calls = []
-        for body, phase in bodies:
-            calls.append(self._send(body, phase))
-            self.sent[phase] += 1
+        calls = self._send_each(bodies)
+        for call in calls:
+            self.sent[call.phase] += 1
             if ticker is not None:
-                ticker.sent(phase, self.sent)
+                ticker.sent(call.phase, self.sent)
         self._calls = tuple(calls)
         self._retire(release=True)
         return calls
@@ -95,12 +94,14 @@ class ComparisonRun(ScriptRun):
         extra = self._old_bodies(calls)
         traffic = self.comparing.traffic
         extra += [(recorded.body, "traffic") for recorded in (traffic.exchanges if traffic is not None else ())]
+        new: dict[tuple[object, ...], tuple[Body, Phase]] = {}
         for body, phase in extra:
             if request_key(body) not in sent:
-                call = self._send(body, phase)
-                self.sent[phase] += 1
-                sent[request_key(body)] = call
-                calls.append(call)
+                new.setdefault(request_key(body), (body, phase))
+        for call in self._send_each(list(new.values())):
+            self.sent[call.phase] += 1
+            sent[request_key(call.body)] = call
+            calls.append(call)
         if self.baseline is not None:
             chosen = {request_key(c.body): c for c in calls if c.phase in COMPARED_PHASES and c.death is None}
             self.baseline_calls = tuple(self.baseline.answer([(c.body, c.phase) for c in chosen.values()]))

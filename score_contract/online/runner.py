@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
 from dataclasses import replace
+from itertools import takewhile
 from typing import TYPE_CHECKING, Any
 
 from ..config.settings import Settings
@@ -287,6 +288,22 @@ class ScriptRun(WorkerRun):
                 if sandbox.death is not None and self._sandbox is sandbox:
                     sandbox.close()
                     self._sandbox = None
+
+    def _send_each(self, bodies: Sequence[tuple[Body, Phase]]) -> list[Call]:
+        """Each body with its phase, in order, as ``_send`` one by one would give them, sent in streams (a death ends
+        one; the rest goes to a replacement); once no worker can start, the rest is not sent."""
+        calls: list[Call] = []
+        queue = list(bodies)
+        while queue:
+            phase = queue[0][1]
+            run = [body for body, _ in takewhile(lambda pair, phase=phase: pair[1] == phase, queue)]
+            for call in self._stream(run, phase):
+                calls.append(call)
+                queue.pop(0)
+            if self._cannot_send:
+                calls += [Call(body, rejected=NOT_SENT + self._cannot_send, phase=phase) for body, phase in queue]
+                break
+        return calls
 
     def _received(self, body: Body, phase: Phase, reply: object) -> Call:
         """The worker's reply to ``body`` as evidence; a Death ends that worker (the next body goes to a new one)."""
