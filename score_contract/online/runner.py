@@ -12,6 +12,7 @@ import json
 import os
 from collections.abc import Generator, Sequence
 from dataclasses import replace
+from functools import partial
 from itertools import takewhile
 from typing import TYPE_CHECKING, Any
 
@@ -296,7 +297,7 @@ class ScriptRun(WorkerRun):
         queue = list(bodies)
         while queue:
             phase = queue[0][1]
-            run = [body for body, _ in takewhile(lambda pair, phase=phase: pair[1] == phase, queue)]
+            run = [body for body, _ in takewhile(partial(_of_phase, phase), queue)]
             for call in self._stream(run, phase):
                 calls.append(call)
                 queue.pop(0)
@@ -358,3 +359,7 @@ class ScriptRun(WorkerRun):
             return None
         where = json_path(error.absolute_path)
         return f"{where}: {error.message}"
+
+
+def _of_phase(phase: Phase, pair: tuple[Body, Phase]) -> bool:
+    return pair[1] == phase
