@@ -177,11 +177,11 @@ def test_nothing_is_traced_for_a_script_whose_files_cannot_catch(tmp_path: Path)
             """
         )
     )
-    # An installed package under the app root is not the script's (tracebacks.is_user_file).
-    (tmp_path / ".venv" / "lib" / "site-packages").mkdir(parents=True)
-    (tmp_path / ".venv" / "lib" / "site-packages" / "lib.py").write_text(
-        "try:\n    import x\nexcept ImportError:\n    x = None\n"
-    )
+    # An installed package under the app root is not the script's (tracebacks.is_user_file), nor is a hidden folder.
+    guarded = "try:\n    import x\nexcept ImportError:\n    x = None\n"
+    for folder in ("venv/lib/python3.11/site-packages", ".git/hooks"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "lib.py").write_text(guarded)
     assert not caught.any_file_can_catch((str(tmp_path),))
     # A file run() may import later counts as much as one imported already: a `with` is a handler too.
     (tmp_path / "helpers").mkdir()

@@ -147,7 +147,10 @@ def can_catch(code: CodeType) -> bool:
 
 #: Past this many files and folders under the roots, the scan gives up and every block is traced.
 _MAX_SCANNED = 2000
-#: Folders whose files are never the user's (tracebacks.is_user_file), and bytecode caches.
+#: Past this many Python files, too (each is compiled, ~1 ms).
+_MAX_COMPILED = 200
+#: Folders whose files are never the user's (tracebacks.is_user_file), and bytecode caches. Hidden folders
+#: (.git, .venv, .tox) are left out too: no import statement names one.
 _NOT_SCANNED = frozenset({"site-packages", "dist-packages", "__pycache__"})
 
 
@@ -173,14 +176,15 @@ def any_file_can_catch(roots: tuple[str, ...]) -> bool:
     module, function, class body, comprehension, is asked can_catch(). Most scoring scripts have no ``try`` and no
     ``with`` at all (44 of azureml-examples' 61): for them nothing need be traced. Every file under the roots is
     asked, not only those imported yet, since run() may import one."""
-    seen = 0
+    seen = compiled = 0
     for root in roots:
         for folder, folders, files in os.walk(root):
-            folders[:] = [name for name in folders if name not in _NOT_SCANNED]
-            seen += len(folders) + len(files)
-            if seen > _MAX_SCANNED:
+            folders[:] = [name for name in folders if name not in _NOT_SCANNED and not name.startswith(".")]
+            sources = [name for name in files if name.endswith(".py")]
+            seen, compiled = seen + len(folders) + len(files), compiled + len(sources)
+            if seen > _MAX_SCANNED or compiled > _MAX_COMPILED:
                 return True
-            if any(name.endswith(".py") and _file_can_catch(os.path.join(folder, name)) for name in files):
+            if any(_file_can_catch(os.path.join(folder, name)) for name in sources):
                 return True
     return False
 
