@@ -48,6 +48,27 @@ def short_circuit(values):
 def library_only():
     # json catches its own exceptions inside; none passes through this file.
     return json.loads('{"a": [1, 2, 3]}')
+
+
+def parse(text):
+    return float(text)
+
+
+def with_default(text):
+    try:
+        return parse(text)
+    except ValueError:
+        return 0.0
+
+
+class Settings:
+    def __getattr__(self, name):
+        raise AttributeError(name)
+
+
+def probes():
+    # getattr() with a default stops the AttributeError in C, not in this file.
+    return getattr(Settings(), "threshold", 0.5)
 """
 
 SCENARIO = """
@@ -65,6 +86,8 @@ for name, call in [
     ("hidden", lambda: module.hides("{{")),
     ("short_circuit", lambda: module.short_circuit([0, 5, 7])),
     ("library_only", module.library_only),
+    ("raised_below", lambda: module.with_default("n/a")),
+    ("stopped_by_c", module.probes),
 ]:
     with watcher.watching() as seen:
         call()
@@ -121,6 +144,11 @@ def test_caught_exceptions_are_seen_in_the_scripts_own_code_only(python: str, tm
     assert results["library_only"] == []
     # The exception that left the block is not "caught".
     assert results["escaped"] == []
+    # Raised in a function that has no handler, caught by its caller: where the caller caught it.
+    assert results["raised_below"] == [["ValueError", "score.py:41 in with_default"]]
+    # A handler outside the script's files is not the script's catch (a C function's neither): before 3.12 the
+    # trace function once said the script caught it in __getattr__, where it was only raised.
+    assert results["stopped_by_c"] == []
 
 
 def test_the_mechanism_matches_the_python() -> None:
@@ -128,3 +156,34 @@ def test_the_mechanism_matches_the_python() -> None:
 
     watcher = caught.Watcher(("/nowhere",))
     assert watcher._monitoring == (sys.version_info >= (3, 12))
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="sys.monitoring costs nothing until a handler runs")
+def test_nothing_is_traced_for_a_script_whose_files_cannot_catch(tmp_path: Path) -> None:
+    from score_contract.serving import caught
+
+    (tmp_path / "score.py").write_text(
+        textwrap.dedent(
+            """
+            import json
+
+            def init():
+                global weights
+                weights = [0.5, -0.25, 1.0]
+
+            def run(raw_data):
+                rows = json.loads(raw_data)["data"]
+                return {"scores": [sum(w * x for w, x in zip(weights, row)) for row in rows]}
+            """
+        )
+    )
+    # An installed package under the app root is not the script's (tracebacks.is_user_file), nor is a hidden folder.
+    guarded = "try:\n    import x\nexcept ImportError:\n    x = None\n"
+    for folder in ("venv/lib/python3.11/site-packages", ".git/hooks"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "lib.py").write_text(guarded)
+    assert not caught.any_file_can_catch((str(tmp_path),))
+    # A file run() may import later counts as much as one imported already: a `with` is a handler too.
+    (tmp_path / "helpers").mkdir()
+    (tmp_path / "helpers" / "io.py").write_text("def read(path):\n    with open(path) as f:\n        return f.read()\n")
+    assert caught.any_file_can_catch((str(tmp_path),))

@@ -3,7 +3,8 @@
 A thin shell over the ``score_contract`` engine: each scoring script becomes a
 pytest File, each check of ``score_contract.judging.checks.CHECKS`` one Item named after
 it (``score.py::run_accepts_valid_input``). Only the options module of the engine
-is imported at start-up; the rest when a script is actually checked.
+is imported at start-up; the rest when a script is actually checked (pytest_configure
+with scripts to check) or the ``score_script`` fixture is first used.
 
 PYTEST_DONT_REWRITE (see score_contract/__init__.py).
 """
@@ -20,8 +21,6 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from score_contract.config import options
-from score_contract.config.settings import resolve
-from score_contract.core.files import writable
 from score_contract.errors import UsageError
 
 from . import terminal
@@ -61,6 +60,10 @@ def pytest_configure(config: pytest.Config) -> None:
     scripts = from_cli or [os.path.relpath(p, config.invocation_params.dir) for p in ini_value(config, options.SCORE)]
     if not scripts:
         return
+    # Only now: every test run on a machine with score-contract installed imports this plugin, and pays for what
+    # it imports at start-up (bench/plugin_import.py; tests/test_plugin_import.py).
+    from score_contract.config.settings import resolve
+    from score_contract.core.files import writable
     from score_contract.session import ContractSession
 
     given = {o.dest: value_of(config, o) for o in options.OPTIONS if o.kind not in ("paths", "flag")}

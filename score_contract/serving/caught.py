@@ -8,12 +8,13 @@ such an answer, the worker needs to know which exceptions the script caught.
   whose handler caught the exception. It is registered once per worker and costs
   nothing until an exception is handled somewhere; a handler outside the script's
   files (a library catching its own exception) is ignored.
-* Python 3.10/3.11: a trace function that enters only the script's own frames (a
-  global trace function sees each new Python frame, returns None for every frame
-  outside the script's files) and, inside them, takes no line events: it sees the
-  ``exception`` event of each frame an exception passes through. An exception that
-  was seen and yet did not leave run() was caught; the last of the script's frames it
-  passed through is the one that caught it.
+* Before 3.12: a trace function that enters only the script's own frames that can
+  catch (their code has a handler: a ``try`` or a ``with``) and, inside them, takes no
+  line events: it sees the ``exception`` event of each such frame an exception passes
+  through. An exception that was seen and yet did not leave run() was caught; the last
+  of the script's frames it passed through is the one that caught it. Nothing is
+  traced for a script none of whose files can catch (most have no ``try`` at all).
+  What tracing costs, and what was cut: see _Tracer.
 
 Written by hand: no library observes caught exceptions (coverage.py and debuggers use
 the same two interpreter hooks for other ends). The trace function set here passes
@@ -23,11 +24,12 @@ see score_contract.coverage.tracing), and puts it back when the block ends.
 
 from __future__ import annotations
 
+import dis
+import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from types import CodeType, FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.observations import Caught
 from . import tracebacks
@@ -44,13 +46,14 @@ class _UserFiles:
 
     def __init__(self, roots: tuple[str, ...]) -> None:
         self.roots = roots
-        self._known: dict[str, bool] = {}
+        #: file name -> is it the user's; read directly where every frame asks
+        self.known: dict[str, bool] = {}
 
     def __call__(self, code: CodeType) -> bool:
-        known = self._known.get(code.co_filename)
+        known = self.known.get(code.co_filename)
         if known is None:
             known = any(tracebacks.is_user_file(code.co_filename, root) for root in self.roots)
-            self._known[code.co_filename] = known
+            self.known[code.co_filename] = known
         return known
 
 
@@ -127,40 +130,207 @@ def _register_monitoring() -> bool:
     return True
 
 
-@contextmanager
-def _traced(seen: _Seen) -> Iterator[None]:
-    """The trace-function fallback (before Python 3.12).
+#: Before 3.11 a handler is pushed by one of these instructions (SETUP_FINALLY serves
+#: try/except and try/finally from 3.8 on).
+_SETUP_OPS = frozenset(
+    dis.opmap[name] for name in ("SETUP_FINALLY", "SETUP_WITH", "SETUP_ASYNC_WITH") if name in dis.opmap
+)
 
-    A trace function already in place (coverage.py's Python tracer) is chained: it
-    gets every event of every frame, as if it were alone, so its line and arc data
-    stay whole. (coverage.py's C tracer cannot be chained: called from Python, it
-    installs itself again. Coverage is measured with its Python tracer there.)"""
-    previous: Any = sys.gettrace()
 
-    def chained(theirs: Any) -> Any:
+def can_catch(code: CodeType) -> bool:
+    """Does this code have an exception handler (a ``try`` or a ``with``)? Without one, a frame cannot stop an
+    exception: one raised in it or passing through it is seen again by the frame that does. (Before 3.12 only:
+    3.12 gives generators and inlined comprehensions handlers of their own, and watches with sys.monitoring.)"""
+    if sys.version_info >= (3, 11):
+        return bool(code.co_exceptiontable)  # empty for code with no handler
+    return not _SETUP_OPS.isdisjoint(code.co_code[::2])  # wordcode: opcodes at even offsets
+
+
+#: Past this many files and folders under the roots, the scan gives up and every block is traced.
+_MAX_SCANNED = 2000
+#: Past this many Python files, too (each is compiled, ~1 ms).
+_MAX_COMPILED = 200
+#: Folders whose files are never the user's (tracebacks.is_user_file), and bytecode caches. Hidden folders
+#: (.git, .venv, .tox) are left out too: no import statement names one.
+_NOT_SCANNED = frozenset({"site-packages", "dist-packages", "__pycache__"})
+
+
+def _file_can_catch(path: str) -> bool:
+    try:
+        with open(path, "rb") as source:
+            top = compile(source.read(), path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return False  # no Python can import it: none of its code runs
+    except OSError:
+        return True  # unread: assume the worst
+    codes = [top]
+    while codes:
+        code = codes.pop()
+        if can_catch(code):
+            return True
+        codes.extend(const for const in code.co_consts if isinstance(const, CodeType))
+    return False
+
+
+def any_file_can_catch(roots: tuple[str, ...]) -> bool:
+    """Could any Python file under the roots catch an exception? Compiled, not imported: each code object in it,
+    module, function, class body, comprehension, is asked can_catch(). Most scoring scripts have no ``try`` and no
+    ``with`` at all (44 of azureml-examples' 61): for them nothing need be traced. Every file under the roots is
+    asked, not only those imported yet, since run() may import one."""
+    seen = compiled = 0
+    for root in roots:
+        for folder, folders, files in os.walk(root):
+            folders[:] = [name for name in folders if name not in _NOT_SCANNED and not name.startswith(".")]
+            sources = [name for name in files if name.endswith(".py")]
+            seen, compiled = seen + len(folders) + len(files), compiled + len(sources)
+            if seen > _MAX_SCANNED or compiled > _MAX_COMPILED:
+                return True
+            if any(_file_can_catch(os.path.join(folder, name)) for name in sources):
+                return True
+    return False
+
+
+if TYPE_CHECKING:  # subscripting Callable fails at run time on 3.8, which a deployment's worker may run
+    TraceFunction = Callable[[FrameType, str, Any], Any]
+
+
+class _Tracer:
+    """The trace function (before Python 3.12) of one Watcher, built once and reused by every block.
+
+    Tracing costs in two places (bench/caught_overhead.py). While any trace function is
+    set, the interpreter takes its slow path for every instruction, so it is set around
+    run() alone (calling.py puts the watcher innermost), and not at all when no file can
+    catch (needed()). That slow path is the floor: on 3.11 it nearly doubles the time of
+    the Python code run() runs (measured: a run() of 6.6 us takes 12.1 us under a trace
+    function that does nothing, `getattr`, written in C), and sys.settrace offers no way
+    around it; only sys.monitoring does, from 3.12. And every Python frame that
+    starts or resumes in the block (each step of a generator expression too) calls the
+    global function, so that function is a closure built once, answers from a dict
+    lookup and an attribute, and enters only the script's own frames that can catch
+    (decided once per file, and per code object). Which is also what the script catches:
+    an exception that a library frame or C code stops (``getattr(obj, name, default)``
+    over a ``__getattr__`` that raises AttributeError) is not the script's catch, as
+    sys.monitoring's EXCEPTION_HANDLED, raised only in the handling frame, says from 3.12.
+
+    Inside an entered frame, line events are switched off: the one local function sees
+    the frame's ``exception`` events (and its ``return``)."""
+
+    def __init__(self, user_files: _UserFiles) -> None:
+        self.user_files = user_files
+        #: where the block running now records what it sees
+        self.seen: _Seen | None = None
+        self.enter, self.local = self._build()
+        self._needed: bool | None = None
+
+    def needed(self) -> bool:
+        """Is there anything to watch? Not when none of the script's files can catch (asked at the first block)."""
+        if self._needed is None:
+            self._needed = any_file_can_catch(self.user_files.roots)
+        return self._needed
+
+    def _build(self) -> tuple[TraceFunction, TraceFunction]:
+        known = self.user_files.known.get
+        learn = self.user_files
+        tracer = self
+
         def local(frame: FrameType, event: str, arg: Any) -> Any:
-            nonlocal theirs
-            if event == "exception":
-                seen.saw(arg[1], frame.f_code, frame.f_lineno)
-            if theirs is not None:
-                theirs = theirs(frame, event, arg)
+            if event == "exception" and tracer.seen is not None:
+                tracer.seen.saw(arg[1], frame.f_code, frame.f_lineno)
             return local
 
-        return local
+        if sys.version_info >= (3, 11):
 
-    def global_trace(frame: FrameType, event: str, arg: Any) -> Any:
-        theirs = previous(frame, event, arg) if previous is not None else None
-        if event == "call" and seen.is_user_code(frame.f_code):
-            if previous is None:
-                frame.f_trace_lines = False  # only exception events are wanted
-            return chained(theirs)
-        return theirs
+            def enter(frame: FrameType, event: str, arg: Any) -> Any:
+                # Called with the 'call' event only; later events go to the frame's own f_trace.
+                code = frame.f_code
+                mine = known(code.co_filename)
+                if mine is None:
+                    mine = learn(code)
+                if mine and code.co_exceptiontable:  # can_catch(), without a call
+                    frame.f_trace_lines = False
+                    return local
+                return None
 
-    sys.settrace(global_trace)
-    try:
-        yield
-    finally:
-        sys.settrace(previous)
+            return enter, local
+
+        #: id(code) -> (code, can it catch); the code is kept so that its id stays its own. Keyed
+        #: by id: hashing a code object hashes its constants, nested code objects too.
+        catching: dict[int, tuple[CodeType, bool]] = {}
+
+        def enter_scanned(frame: FrameType, event: str, arg: Any) -> Any:
+            code = frame.f_code
+            mine = known(code.co_filename)
+            if mine is None:
+                mine = learn(code)
+            if not mine:
+                return None
+            entry = catching.get(id(code))
+            if entry is None:
+                entry = catching[id(code)] = (code, can_catch(code))
+            if entry[1]:
+                frame.f_trace_lines = False
+                return local
+            return None
+
+        return enter_scanned, local
+
+    def chained(self, previous: TraceFunction) -> TraceFunction:
+        """The global trace function when one was already set (coverage.py's Python tracer under
+        --score-cov, see score_contract.coverage.tracing): it gets every event of every frame, as
+        if it were alone, so its line and arc data stay whole. (coverage.py's C tracer cannot be
+        chained: called from Python, it installs itself again. Coverage is measured with its
+        Python tracer there.) Each frame needs a local function of its own here, to carry theirs."""
+
+        def chain(theirs: Any) -> TraceFunction:
+            def local(frame: FrameType, event: str, arg: Any) -> Any:
+                nonlocal theirs
+                if event == "exception" and self.seen is not None:
+                    self.seen.saw(arg[1], frame.f_code, frame.f_lineno)
+                if theirs is not None:
+                    theirs = theirs(frame, event, arg)
+                return local
+
+            return local
+
+        def enter(frame: FrameType, event: str, arg: Any) -> Any:
+            theirs = previous(frame, event, arg)
+            if self.user_files(frame.f_code) and can_catch(frame.f_code):
+                return chain(theirs)
+            return theirs
+
+        return enter
+
+
+class _Block:
+    """One ``with watcher.watching() as seen:`` block; a class rather than a generator-based
+    context manager, whose frames would run (traced) on the way out of every call."""
+
+    __slots__ = ("_seen", "_tracer", "_previous")
+
+    def __init__(self, seen: _Seen, tracer: _Tracer | None) -> None:
+        self._seen = seen
+        #: None: sys.monitoring sees for every block, or there is nothing to trace
+        self._tracer = tracer
+        self._previous: tuple[_Seen | None, Any] = (None, None)
+
+    def __enter__(self) -> _Seen:
+        tracer = self._tracer
+        if tracer is None:
+            _ACTIVE.append(self._seen)  # unused where nothing is traced: no callback reads it
+            return self._seen
+        previous: Any = sys.gettrace()
+        self._previous = (tracer.seen, previous)
+        tracer.seen = self._seen
+        sys.settrace(tracer.enter if previous is None else tracer.chained(previous))
+        return self._seen
+
+    def __exit__(self, *exc_info: object) -> None:
+        tracer = self._tracer
+        if tracer is None:
+            _ACTIVE.remove(self._seen)
+            return
+        sys.settrace(self._previous[1])  # first: nothing of ours runs traced after the block
+        tracer.seen = self._previous[0]
 
 
 class Watcher:
@@ -169,18 +339,10 @@ class Watcher:
     def __init__(self, roots: tuple[str, ...]) -> None:
         self._user_files = _UserFiles(tuple(dict.fromkeys(roots)))
         self._monitoring = _monitoring_available() and _register_monitoring()
+        self._tracer = None if self._monitoring else _Tracer(self._user_files)
 
-    @contextmanager
-    def watching(self) -> Iterator[_Seen]:
+    def watching(self) -> _Block:
         """Record the exceptions caught in the script's files while the block runs;
         read them with ``seen.caught()`` afterwards."""
-        seen = _Seen(self._user_files)
-        if self._monitoring:
-            _ACTIVE.append(seen)
-            try:
-                yield seen
-            finally:
-                _ACTIVE.remove(seen)
-        else:
-            with _traced(seen):
-                yield seen
+        tracer = self._tracer if self._tracer is not None and self._tracer.needed() else None
+        return _Block(_Seen(self._user_files), tracer)

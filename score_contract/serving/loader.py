@@ -19,6 +19,7 @@ Facts this module reproduces (AZUREML_SERVER_FACTS.md, re-measured on 1.5.1 in
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import inspect
 import os
@@ -137,9 +138,10 @@ class LoadedScript:
     def __post_init__(self) -> None:
         self.watcher = Watcher(self.roots)
 
-    @property
+    @functools.cached_property
     def roots(self) -> tuple[str, ...]:
-        """Where the user's files are: the app root, and the script's folder if it lies elsewhere."""
+        """Where the user's files are: the app root, and the script's folder if it lies elsewhere.
+        Kept: every call asks for them, and each asking resolved both paths again (lstat per component)."""
         return user_roots(self.module.__file__ or self.app_root, self.app_root)
 
 

@@ -7,6 +7,7 @@ noise to someone fixing their script.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import traceback
@@ -17,6 +18,14 @@ from ..core.observations import ScriptError
 
 _OWN_PACKAGE = str(Path(__file__).resolve().parent.parent)
 _MAX_MESSAGE = 2000
+
+
+@functools.lru_cache(maxsize=4096)
+def _realpath(filename: str) -> str:
+    """A file's real path, asked for every frame of every exception described: uncached, it was most of what
+    describing an exception that run() caught on every call cost (nine realpath() calls, each an lstat() per path
+    component; bench/caught_overhead.py). Files do not move under a running script."""
+    return os.path.realpath(filename)
 
 
 #: The folders whose files are the user's: the app root, and the script's own folder
@@ -30,11 +39,13 @@ def _roots(roots: Roots) -> tuple[str, ...]:
     return (roots,) if isinstance(roots, str) else roots
 
 
+@functools.lru_cache(maxsize=4096)
 def is_user_file(filename: str, roots: Roots) -> bool:
-    """A frame is the user's when its file lies in one of the roots, outside installed packages."""
+    """A frame is the user's when its file lies in one of the roots, outside installed packages.
+    (Asked for every frame of every exception described; kept, like the real paths.)"""
     if not filename or filename.startswith("<"):
         return False
-    path = os.path.realpath(filename)
+    path = _realpath(filename)
     if path.startswith(_OWN_PACKAGE + os.sep):
         return False
     if not any(path.startswith(root.rstrip(os.sep) + os.sep) for root in _roots(roots)):
@@ -44,7 +55,7 @@ def is_user_file(filename: str, roots: Roots) -> bool:
 
 
 def display_path(filename: str, roots: Roots) -> str:
-    path = os.path.realpath(filename)
+    path = _realpath(filename)
     for root in _roots(roots):
         prefix = root.rstrip(os.sep) + os.sep
         if path.startswith(prefix):
@@ -57,7 +68,7 @@ def describe(exc: BaseException, roots: Roots, last_line: str | None = None) -> 
 
     ``last_line`` replaces the exception line (for our own interruptions).
     """
-    app_root = tuple(os.path.realpath(root) for root in _roots(roots))
+    app_root = tuple(_realpath(root) for root in _roots(roots))
     # compact= is Python 3.10+; a deployment's environment may run the worker on 3.8 or 3.9.
     extra = {"compact": True} if sys.version_info >= (3, 10) else {}
     te = traceback.TracebackException.from_exception(exc, limit=None, **extra)
