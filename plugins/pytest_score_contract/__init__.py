@@ -28,7 +28,7 @@ from . import terminal
 from .failures import FailureRepr
 from .fixtures import score_script as score_script  # the fixture contract tests use
 from .ini import ini_value, seed, value_of, where
-from .items import ScoreFile, ScoreItem
+from .items import NothingToGate, ScoreFile, ScoreItem
 from .keys import _REPORTS, RECORD, SESSION
 from .keys import ScoreContractWarning as ScoreContractWarning  # -W error::pytest_score_contract.ScoreContractWarning
 from .reports import Reports
@@ -120,6 +120,16 @@ def pytest_configure(config: pytest.Config) -> None:
     if session.cov_reports:
         _share_coverage(config, session)
     config.pluginmanager.register(Reports(config, session), _REPORTS)
+    if getattr(config.option, "splits", None):
+        from .sharding import WholeScripts, splitting
+
+        if splitting(config):
+            config.pluginmanager.register(WholeScripts(lambda item: _script_of(session, item)))
+    if not hasattr(config, "workerinput"):
+        from .durations import Durations
+
+        # Where every report arrives (xdist's controller too): each script's duration, for the next run under -n.
+        config.pluginmanager.register(Durations(config, lambda file: session.wants(config.rootpath / file)))
     config.add_cleanup(session.close)
     _collect_scripts(config, [str(p) for p in settings.scripts], only=bool(from_cli))
 
@@ -252,6 +262,20 @@ def _python_collects(path: Path, parent: pytest.Collector) -> bool:
     return False
 
 
+def _script_of(contract: ContractSession, item: pytest.Item) -> str | None:
+    """The target a check belongs to (None for the user's own tests)."""
+    return str(item.path) if isinstance(item, ScoreItem | NothingToGate) and contract.wants(item.path) else None
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # The whole run, after -k/-m and before pytest-split takes this shard's part (sharding.py says why it is before).
+    if SESSION in config.stash and getattr(config.option, "splits", None):
+        from .sharding import WHOLE_RUN
+
+        config.stash[WHOLE_RUN] = list(items)
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     contract = session.config.stash.get(SESSION, None)
     if contract is not None and not session.config.option.collectonly:  # --collect-only starts and builds nothing
@@ -266,10 +290,19 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> None:
     contract = item.config.stash.get(SESSION, None)
-    if contract is not None and isinstance(nextitem, ScoreItem) and nextitem.path != item.path:
-        # The next script's import overlaps this last check of the previous one (under xdist, the
-        # only look ahead there is: the controller sends a script's checks when it is nearly done).
+    if contract is None:
+        return
+    if isinstance(nextitem, ScoreItem) and nextitem.path != item.path:
+        # The next script's import overlaps this last check of the previous one.
         contract.start(nextitem.path)
+    if hasattr(item.config, "workerinput"):
+        from .distribution import sent_ahead
+
+        # An xdist worker is sent its next script while it runs the current one (distribution.py): the
+        # next script's worker process starts now, not when its first check is next.
+        for queued in sent_ahead(item.session):
+            if isinstance(queued, ScoreItem) and queued.path != item.path:
+                contract.start(queued.path)
 
 
 @pytest.hookimpl(tryfirst=True, optionalhook=True)
@@ -278,8 +311,9 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     if contract is None or config.getvalue("dist") != "load":
         return None
     from .distribution import ScriptScheduling
+    from .durations import known
 
-    return ScriptScheduling(config, log, lambda file: contract.wants(config.rootpath / file))
+    return ScriptScheduling(config, log, lambda file: contract.wants(config.rootpath / file), known(config))
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

@@ -3,7 +3,9 @@
 * ``score-contract check score.py [...]`` runs the same gate as ``pytest --score``
   (through pytest, so output, JUnit files and exit codes are identical);
 * ``score-contract replay score.py --body '...'`` imports the script, runs init()
-  and sends one request, and prints what the server would answer.
+  and sends one request, and prints what the server would answer;
+* ``score-contract combine shard-*.json --report score.json`` makes the JSON reports
+  of a run's shards (one per CI machine) into the report of the whole run.
 
 Exit codes are pytest's: 0 the contract holds / the answer was 2xx, 1 it does
 not, 4 usage error; and a shell's for a command that a signal ended: 130 after
@@ -131,6 +133,16 @@ def build_parser() -> argparse.ArgumentParser:
     for option in (options.BATCH_INPUT, options.BATCH_ARGS):
         replay.add_argument(_flag(option), dest=option.dest, metavar=option.metavar, help=option.help)
     _add_common(replay)
+
+    combine = commands.add_parser(
+        "combine",
+        help="make the JSON reports of a run's shards (one per CI machine) into the report of the whole run",
+        description="Combine the --score-report files of a run's shards, in the order given (pytest-split's groups"
+        " 1..N give the run's order back), into one report, and its Markdown summary.",
+    )
+    combine.add_argument("reports", nargs="+", metavar="SHARD.json", help="each shard's --score-report file")
+    combine.add_argument("--report", required=True, metavar="FILE.json", help="where the whole run's report goes")
+    combine.add_argument("--summary", metavar="FILE.md", help="also write its Markdown summary there")
     return parser
 
 
@@ -144,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             if args.command == "check":
                 return _check(args, pytest_args)
+            if args.command == "combine":
+                return _combine(args)
             _interrupt_once()
             return _replay(args)
         finally:
@@ -194,6 +208,24 @@ def _check(args: argparse.Namespace, extra: list[str]) -> int:
     # Only the scripts named here, whatever the project's ini file lists; hints name this CLI's flags.
     pytest_args += [options.FRONT_END_FLAG, "cli"]
     return int(pytest.main([*pytest_args, "-o", f"{options.SCORE.ini}=", *extra]))
+
+
+def _combine(args: argparse.Namespace) -> int:
+    from score_contract.core.files import writable
+    from score_contract.reporting import markdown
+    from score_contract.reporting.combine import combine, read
+    from score_contract.reporting.records import write_json
+
+    report_path = Path(args.report)
+    writable(report_path, f"--report {args.report}", "JSON report")
+    if args.summary:
+        writable(Path(args.summary), f"--summary {args.summary}", "Markdown summary")
+    report = combine([(name, read(Path(name))) for name in args.reports])
+    write_json(report_path, report)
+    if args.summary:
+        Path(args.summary).write_text(markdown.render(report), encoding="utf-8")
+    print(f"{len(report['scripts'])} script(s) from {len(args.reports)} report(s) written to {report_path}")
+    return 0
 
 
 def _replay(args: argparse.Namespace) -> int:
