@@ -137,8 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
     combine = commands.add_parser(
         "combine",
         help="make the JSON reports of a run's shards (one per CI machine) into the report of the whole run",
-        description="Combine the --score-report files of a run's shards, in the order given (pytest-split's groups"
-        " 1..N give the run's order back), into one report, and its Markdown summary.",
+        description="Combine the --score-report files of a run's shards into the report of the whole run (its"
+        " scripts in the run's order), and its Markdown summary.",
     )
     combine.add_argument("reports", nargs="+", metavar="SHARD.json", help="each shard's --score-report file")
     combine.add_argument("--report", required=True, metavar="FILE.json", help="where the whole run's report goes")

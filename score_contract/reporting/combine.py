@@ -1,12 +1,11 @@
 """The JSON reports of a run's shards (one per CI machine, issue 22 item 4) made into the report of the whole run.
 
 Each script is checked whole on one shard (the pytest plugin keeps its checks together), so a script's entry
-needs no merging: the whole run's report is every shard's entries, in the order of the shards given, each
-shard's in its own (the run's) order. With pytest-split's default algorithm, which cuts the run into contiguous
-chunks, shards 1..N given in that order give back the run's order exactly. What must agree is checked, not
-guessed: the report version, the Hypothesis seed (one seed for the whole run, or all derandomized) and the
-versions of what ran; a script found in two shards means the shards overlap. Written by hand: the shape is ours
-(report.schema.json), and the work is a concatenation with these checks.
+needs no merging: the whole run's report is every shard's entries, in the order of the targets the run was given
+(each report lists them all, ``targets``). What must agree is checked, not guessed: the report version, the
+Hypothesis seed (one seed for the whole run, or all derandomized), the versions of what ran and the targets; a
+script found in two shards means the shards overlap. Written by hand: the shape is ours (report.schema.json),
+and the work is a sort with these checks.
 """
 
 from __future__ import annotations
@@ -41,19 +40,19 @@ def read(path: Path) -> dict[str, Any]:
 
 
 def combine(reports: Sequence[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
-    """The whole run's report from each shard's (named for messages), in the order given."""
+    """The whole run's report from each shard's (named for messages)."""
     if not reports:
         raise UsageError("no report to combine: give each shard's --score-report file.")
     first_name, first = reports[0]
     seen: dict[str, str] = {}
     scripts = []
     for name, report in reports:
-        for key in ("report_version", "seed", "versions"):
+        for key in ("report_version", "seed", "versions", "targets"):
             if report[key] != first[key]:
                 raise UsageError(
                     f"{name}: {key} is {json.dumps(report[key])} where {first_name} has {json.dumps(first[key])}:"
-                    " the shards of one run must run the same versions with the same Hypothesis seed"
-                    " (--hypothesis-seed, or CI=true for Hypothesis's derandomized ci profile)."
+                    " the shards of one run are given the same targets and run the same versions with the same"
+                    " Hypothesis seed (--hypothesis-seed, or CI=true for Hypothesis's derandomized ci profile)."
                 )
         for entry in report["scripts"]:
             if entry["script"] in seen:
@@ -62,4 +61,7 @@ def combine(reports: Sequence[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
                 )
             seen[entry["script"]] = name
             scripts.append(entry)
+    # The run's order (a report without targets, or an entry not among them, keeps the order given here).
+    position = {target: n for n, target in enumerate(first.get("targets", []))}
+    scripts.sort(key=lambda entry: position.get(entry["script"], len(position)))
     return {**first, "scripts": scripts}
