@@ -220,3 +220,19 @@ def test_an_xdist_worker_starts_the_next_script_it_was_sent_while_the_current_on
     events = _events(pytester)
     assert events[("b", "imported")] < events[("a", "initialized")]
     assert events[("a", "initialized")] < events[("b", "initialized")]  # init() itself waits for its checks
+
+
+def test_every_xdist_worker_searches_with_the_seed_the_header_shows(
+    pytester: pytest.Pytester, copy_script: Callable[..., Path]
+) -> None:
+    copy_script("branch_by_input")
+    copy_script("good")
+    result = _xdist(
+        pytester, "--score", "good/score.py", "--score", "branch_by_input/score.py", "--score-cov-fail-under", "100"
+    )
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    text = result.stdout.str()
+    shown = re.search(r"Hypothesis seed (\d+) \(repeat with --hypothesis-seed=\1\)", text)
+    used = re.search(r"reproduce: score-contract check branch_by_input/score\.py .*--seed (\d+)", text)
+    assert shown is not None and used is not None, text
+    assert used.group(1) == shown.group(1)

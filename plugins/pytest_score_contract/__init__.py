@@ -27,7 +27,7 @@ from score_contract.errors import UsageError
 from . import terminal
 from .failures import FailureRepr
 from .fixtures import score_script as score_script  # the fixture contract tests use
-from .ini import ini_value, seed, value_of, where
+from .ini import SEED, ini_value, seed, value_of, where
 from .items import NothingToGate, ScoreFile, ScoreItem
 from .keys import _REPORTS, RECORD, SESSION
 from .keys import ScoreContractWarning as ScoreContractWarning  # -W error::pytest_score_contract.ScoreContractWarning
@@ -172,7 +172,11 @@ def _share_coverage(config: pytest.Config, session: ContractSession) -> None:
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node: Any) -> None:
     contract = node.config.stash.get(SESSION, None)
-    if contract is not None and contract.cov_gathered is not None:
+    if contract is None:
+        return
+    # The seed the header shows is the one every worker searches with (each would pick its own otherwise).
+    node.workerinput[SEED] = contract.settings.seed
+    if contract.cov_gathered is not None:
         node.workerinput[_COV_SHARE] = str(contract.cov_gathered)
 
 
