@@ -236,3 +236,16 @@ def test_every_xdist_worker_searches_with_the_seed_the_header_shows(
     used = re.search(r"reproduce: score-contract check branch_by_input/score\.py .*--seed (\d+)", text)
     assert shown is not None and used is not None, text
     assert used.group(1) == shown.group(1)
+
+
+def test_under_xdist_an_unsatisfiable_schema_is_one_usage_error_from_the_controller(
+    pytester: pytest.Pytester, copy_script: Callable[..., Path]
+) -> None:
+    # The controller verifies the input once; its workers do not build the same strategies again.
+    copy_script("good")
+    (pytester.path / "request.json").write_text('{"type": "integer", "minimum": 3, "maximum": 2}')
+    (pytester.path / "good" / "samples").rename(pytester.path / "unused-samples")
+    result = _xdist(pytester, "--score", "good/score.py", "--score-schema", "request.json")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert result.stderr.lines[0] == "ERROR: request.json: no request body can satisfy this schema."
+    assert "gw0" not in result.stdout.str() + result.stderr.str()

@@ -184,7 +184,8 @@ def pytest_configure_node(node: Any) -> None:
 def pytest_sessionstart(session: pytest.Session) -> None:
     # After Hypothesis's own sessionstart: from here on it may draw examples.
     contract = session.config.stash.get(SESSION, None)
-    if contract is not None:
+    # An xdist worker's input was verified by the controller, where a usage error reads as one line.
+    if contract is not None and not hasattr(session.config, "workerinput"):
         try:
             contract.verify()
         except UsageError as exc:
