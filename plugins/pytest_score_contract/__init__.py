@@ -304,10 +304,11 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
         from .distribution import sent_ahead
 
         # An xdist worker is sent its next script while it runs the current one (distribution.py): the
-        # next script's worker process starts now, not when its first check is next.
-        for queued in sent_ahead(item.session):
-            if isinstance(queued, ScoreItem) and queued.path != item.path:
-                contract.start(queued.path)
+        # next script's worker process starts now, not when its first check is next. Only the next one: a
+        # --dist that sends a worker many scripts at once (worksteal) must not start them all.
+        ahead = next((q for q in sent_ahead(item.session) if isinstance(q, ScoreItem) and q.path != item.path), None)
+        if ahead is not None:
+            contract.start(ahead.path)
 
 
 @pytest.hookimpl(tryfirst=True, optionalhook=True)
