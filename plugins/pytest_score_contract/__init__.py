@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import argparse
 import fnmatch
+import functools
 import io
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -129,7 +131,7 @@ def pytest_configure(config: pytest.Config) -> None:
         from .durations import Durations
 
         # Where every report arrives (xdist's controller too): each script's duration, for the next run under -n.
-        config.pluginmanager.register(Durations(config, lambda file: session.wants(config.rootpath / file)))
+        config.pluginmanager.register(Durations(config, _is_target(config, session)))
     config.add_cleanup(session.close)
     _collect_scripts(config, [str(p) for p in settings.scripts], only=bool(from_cli))
 
@@ -267,6 +269,12 @@ def _python_collects(path: Path, parent: pytest.Collector) -> bool:
     return False
 
 
+def _is_target(config: pytest.Config, contract: ContractSession) -> Callable[[str], bool]:
+    """Whether the file part of a node id is a target. Remembered: xdist's scheduler asks for every item and the
+    durations for every report, and each answer resolves a path (a tenth of a second over 8 scripts)."""
+    return functools.cache(lambda file: contract.wants(config.rootpath / file))
+
+
 def _script_of(contract: ContractSession, item: pytest.Item) -> str | None:
     """The target a check belongs to (None for the user's own tests)."""
     return str(item.path) if isinstance(item, ScoreItem | NothingToGate) and contract.wants(item.path) else None
@@ -319,7 +327,7 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     from .distribution import ScriptScheduling
     from .durations import known
 
-    return ScriptScheduling(config, log, lambda file: contract.wants(config.rootpath / file), known(config))
+    return ScriptScheduling(config, log, _is_target(config, contract), known(config))
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
