@@ -22,6 +22,10 @@ Two changes to how ``load`` hands out the units:
   The cost: the next script is promised one script early, so a worker that finishes first may idle for up to
   the last (and, in this order, shortest) script of another.
 
+xdist has no hook for either: the order is set where its LoadScopeScheduling hands out its first unit
+(``_assign_work_unit``) and the look-ahead where it decides whether a worker gets more (``_reschedule``), the
+methods its own schedulers are built from; tests/test_xdist.py checks both through real runs.
+
 Imported only by xdist's own hooks (and by an xdist worker), so xdist is installed when it is.
 """
 
