@@ -204,9 +204,6 @@ def test_a_run_keeps_each_scripts_duration_and_the_next_hands_out_the_longest_fi
     assert sorted(order) == ["gw0", "gw1"], order
     assert {ran[0] for ran in order.values()} == {"c", "d"}, order
     assert {ran[1] for ran in order.values()} == {"a", "b"}, order
-    # Without the cache, the order given.
-    plain = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2", "-v", "--score-examples", "5", *scripts)
-    assert {ran[0] for ran in _scripts_by_worker(plain).values()} == {"a", "b"}
 
 
 def test_an_xdist_worker_starts_the_next_script_it_was_sent_while_the_current_one_runs(
