@@ -213,7 +213,7 @@ def test_under_xdist_the_controller_writes_the_reports_from_every_workers_script
     [
         (["--score-cov-fail-under", "120"], "--score-cov-fail-under 120: a percentage is between 0 and 100."),
         (["--score-cov-fail-under", "most"], "--score-cov-fail-under most: not a percentage."),
-        (["--score-cov-report", "pdf"], "'pdf' is not a report; give term, html, xml or json"),
+        (["--score-cov-report", "pdf"], "'pdf' is not a report; give term, html, xml, json or data"),
         (["--score-cov-report", "xml:nowhere/c.xml"], "the folder * does not exist."),
     ],
 )

@@ -6,6 +6,7 @@ Subprocess runs: xdist's workers are processes of their own, as in CI.
 
 from __future__ import annotations
 
+import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -129,3 +130,119 @@ def test_the_users_own_tests_are_still_spread_one_by_one(pytester: pytest.Pytest
     assert result.ret == pytest.ExitCode.OK
     workers = {worker for worker, _, node in XDIST_LINE.findall(result.stdout.str()) if node.startswith("test_own")}
     assert workers == {"gw0", "gw1"}
+
+
+#: A script that logs when it was imported and when its init() ended, to the folder above its own.
+TIMED = """\
+import os
+import time
+
+_LOG = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "events.log")
+_NAME = os.path.basename(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _log(event):
+    with open(_LOG, "a") as log:
+        log.write(f"{time.time()} {_NAME} {event}\\n")
+
+
+_log("imported")
+
+
+def init():
+    time.sleep(float(os.environ.get("SLOW_INIT_" + _NAME, "0")))
+    _log("initialized")
+
+
+def run(raw_data):
+    return {"length": len(raw_data)}
+"""
+
+
+def _timed_scripts(pytester: pytest.Pytester, names: str) -> list[str]:
+    pytester.makeini("[pytest]\n")  # pytest's root, and its cache, are this folder
+    args = []
+    for name in names:
+        (pytester.path / name / "samples").mkdir(parents=True)
+        (pytester.path / name / "score.py").write_text(TIMED)
+        (pytester.path / name / "samples" / "one.json").write_text('{"x": 1}')
+        args += ["--score", f"{name}/score.py"]
+    return args
+
+
+def _events(pytester: pytest.Pytester) -> dict[tuple[str, str], float]:
+    found = {}
+    for line in (pytester.path / "events.log").read_text().splitlines():
+        when, name, event = line.split()
+        found.setdefault((name, event), float(when))
+    return found
+
+
+def _scripts_by_worker(result: pytest.RunResult) -> dict[str, list[str]]:
+    """Each xdist worker's scripts, in the order it ran them."""
+    order: dict[str, list[str]] = {}
+    for worker, _, node in XDIST_LINE.findall(result.stdout.str()):
+        script = node.split("/")[0]
+        if script not in order.setdefault(worker, []):
+            order[worker].append(script)
+    return order
+
+
+def test_a_run_keeps_each_scripts_duration_and_the_next_hands_out_the_longest_first(pytester: pytest.Pytester) -> None:
+    scripts = _timed_scripts(pytester, "abcd")
+    serial = pytester.runpytest_subprocess("--score-examples", "5", *scripts)
+    assert serial.ret == pytest.ExitCode.OK
+    kept = json.loads((pytester.path / ".pytest_cache/v/score_contract/durations").read_text())
+    assert sorted(kept) == ["a/score.py", "b/score.py", "c/score.py", "d/score.py"]
+    assert all(seconds > 0 for seconds in kept.values())
+    # Given a, b, c, d; the cache says d is the longest, then c, b, a: d and c go first, one to each worker.
+    durations = {"a/score.py": 1.0, "b/score.py": 2.0, "c/score.py": 3.0, "d/score.py": 4.0}
+    (pytester.path / ".pytest_cache/v/score_contract/durations").write_text(json.dumps(durations))
+    result = pytester.runpytest_subprocess("-n", "2", "-v", "--score-examples", "5", *scripts)
+    assert result.ret == pytest.ExitCode.OK
+    order = _scripts_by_worker(result)
+    assert sorted(order) == ["gw0", "gw1"], order
+    assert {ran[0] for ran in order.values()} == {"c", "d"}, order
+    assert {ran[1] for ran in order.values()} == {"a", "b"}, order
+
+
+def test_an_xdist_worker_starts_the_next_script_it_was_sent_while_the_current_one_runs(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One xdist worker, two scripts: b is sent with a, and imported while a's init() still sleeps.
+    monkeypatch.setenv("SLOW_INIT_a", "3")
+    scripts = _timed_scripts(pytester, "ab")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "1", "--score-examples", "5", *scripts)
+    assert result.ret == pytest.ExitCode.OK
+    events = _events(pytester)
+    assert events[("b", "imported")] < events[("a", "initialized")]
+    assert events[("a", "initialized")] < events[("b", "initialized")]  # init() itself waits for its checks
+
+
+def test_every_xdist_worker_searches_with_the_seed_the_header_shows(
+    pytester: pytest.Pytester, copy_script: Callable[..., Path]
+) -> None:
+    copy_script("branch_by_input")
+    copy_script("good")
+    result = _xdist(
+        pytester, "--score", "good/score.py", "--score", "branch_by_input/score.py", "--score-cov-fail-under", "100"
+    )
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    text = result.stdout.str()
+    shown = re.search(r"Hypothesis seed (\d+) \(repeat with --hypothesis-seed=\1\)", text)
+    used = re.search(r"reproduce: score-contract check branch_by_input/score\.py .*--seed (\d+)", text)
+    assert shown is not None and used is not None, text
+    assert used.group(1) == shown.group(1)
+
+
+def test_under_xdist_an_unsatisfiable_schema_is_one_usage_error_from_the_controller(
+    pytester: pytest.Pytester, copy_script: Callable[..., Path]
+) -> None:
+    # The controller verifies the input once; its workers do not build the same strategies again.
+    copy_script("good")
+    (pytester.path / "request.json").write_text('{"type": "integer", "minimum": 3, "maximum": 2}')
+    (pytester.path / "good" / "samples").rename(pytester.path / "unused-samples")
+    result = _xdist(pytester, "--score", "good/score.py", "--score-schema", "request.json")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert result.stderr.lines[0] == "ERROR: request.json: no request body can satisfy this schema."
+    assert "gw0" not in result.stdout.str() + result.stderr.str()

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import argparse
 import fnmatch
+import functools
 import io
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,8 +28,8 @@ from score_contract.errors import UsageError
 from . import terminal
 from .failures import FailureRepr
 from .fixtures import score_script as score_script  # the fixture contract tests use
-from .ini import ini_value, seed, value_of, where
-from .items import ScoreFile, ScoreItem
+from .ini import SEED, ini_value, seed, value_of, where
+from .items import NothingToGate, ScoreFile, ScoreItem
 from .keys import _REPORTS, RECORD, SESSION
 from .keys import ScoreContractWarning as ScoreContractWarning  # -W error::pytest_score_contract.ScoreContractWarning
 from .reports import Reports
@@ -124,6 +126,16 @@ def pytest_configure(config: pytest.Config) -> None:
     if session.cov_reports:
         _share_coverage(config, session)
     config.pluginmanager.register(Reports(config, session), _REPORTS)
+    if getattr(config.option, "splits", None):
+        from .sharding import WholeScripts, splitting
+
+        if splitting(config):
+            config.pluginmanager.register(WholeScripts(lambda item: _script_of(session, item)))
+    if not hasattr(config, "workerinput"):
+        from .durations import Durations
+
+        # Where every report arrives (xdist's controller too): each script's duration, for the next run under -n.
+        config.pluginmanager.register(Durations(config, _is_target(config, session)))
     config.add_cleanup(session.close)
     _collect_scripts(config, [str(p) for p in settings.scripts], only=bool(from_cli))
 
@@ -166,7 +178,11 @@ def _share_coverage(config: pytest.Config, session: ContractSession) -> None:
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node: Any) -> None:
     contract = node.config.stash.get(SESSION, None)
-    if contract is not None and contract.cov_gathered is not None:
+    if contract is None:
+        return
+    # The seed the header shows is the one every worker searches with (each would pick its own otherwise).
+    node.workerinput[SEED] = contract.settings.seed
+    if contract.cov_gathered is not None:
         node.workerinput[_COV_SHARE] = str(contract.cov_gathered)
 
 
@@ -174,7 +190,8 @@ def pytest_configure_node(node: Any) -> None:
 def pytest_sessionstart(session: pytest.Session) -> None:
     # After Hypothesis's own sessionstart: from here on it may draw examples.
     contract = session.config.stash.get(SESSION, None)
-    if contract is not None:
+    # An xdist worker's input was verified by the controller, where a usage error reads as one line.
+    if contract is not None and not hasattr(session.config, "workerinput"):
         try:
             contract.verify()
         except UsageError as exc:
@@ -256,6 +273,26 @@ def _python_collects(path: Path, parent: pytest.Collector) -> bool:
     return False
 
 
+def _is_target(config: pytest.Config, contract: ContractSession) -> Callable[[str], bool]:
+    """Whether the file part of a node id is a target. Remembered: xdist's scheduler asks for every item and the
+    durations for every report, and each answer resolves a path (a tenth of a second over 8 scripts)."""
+    return functools.cache(lambda file: contract.wants(config.rootpath / file))
+
+
+def _script_of(contract: ContractSession, item: pytest.Item) -> str | None:
+    """The target a check belongs to (None for the user's own tests)."""
+    return str(item.path) if isinstance(item, ScoreItem | NothingToGate) and contract.wants(item.path) else None
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # The whole run, after -k/-m and before pytest-split takes this shard's part (sharding.py says why it is before).
+    if SESSION in config.stash and getattr(config.option, "splits", None):
+        from .sharding import WHOLE_RUN
+
+        config.stash[WHOLE_RUN] = list(items)
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     contract = session.config.stash.get(SESSION, None)
     if contract is not None and not session.config.option.collectonly:  # --collect-only starts and builds nothing
@@ -270,10 +307,20 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> None:
     contract = item.config.stash.get(SESSION, None)
-    if contract is not None and isinstance(nextitem, ScoreItem) and nextitem.path != item.path:
-        # The next script's import overlaps this last check of the previous one (under xdist, the
-        # only look ahead there is: the controller sends a script's checks when it is nearly done).
+    if contract is None:
+        return
+    if isinstance(nextitem, ScoreItem) and nextitem.path != item.path:
+        # The next script's import overlaps this last check of the previous one.
         contract.start(nextitem.path)
+    if hasattr(item.config, "workerinput"):
+        from .distribution import sent_ahead
+
+        # An xdist worker is sent its next script while it runs the current one (distribution.py): the
+        # next script's worker process starts now, not when its first check is next. Only the next one: a
+        # --dist that sends a worker many scripts at once (worksteal) must not start them all.
+        ahead = next((q for q in sent_ahead(item.session) if isinstance(q, ScoreItem) and q.path != item.path), None)
+        if ahead is not None:
+            contract.start(ahead.path)
 
 
 @pytest.hookimpl(tryfirst=True, optionalhook=True)
@@ -282,8 +329,9 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     if contract is None or config.getvalue("dist") != "load":
         return None
     from .distribution import ScriptScheduling
+    from .durations import known
 
-    return ScriptScheduling(config, log, lambda file: contract.wants(config.rootpath / file))
+    return ScriptScheduling(config, log, _is_target(config, contract), known(config))
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

@@ -55,9 +55,18 @@ def where(config: pytest.Config, key: str, value: str | None = None) -> str:
     return f"{key} = {value} in {where}" if value is not None else f"{key} in {where}"
 
 
+#: The key of xdist's workerinput under which the controller hands its seed to each worker.
+SEED = "score_contract_seed"
+
+
 def seed(config: pytest.Config) -> int | None:
     """Hypothesis's own --hypothesis-seed; else one we pick and show, unless the
-    loaded profile is derandomized (Hypothesis's ci profile), which needs none."""
+    loaded profile is derandomized (Hypothesis's ci profile), which needs none.
+    An xdist worker takes the controller's: the one the header shows."""
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None and SEED in workerinput:
+        handed: int | None = workerinput[SEED]
+        return handed
     given = config.getoption("hypothesis_seed", default=None)
     if given is not None:
         try:

@@ -47,7 +47,8 @@ class Reports:
         from score_contract.reporting.records import build
 
         figures = {shown: self.figures[shown] for shown in self.order()}
-        return build(figures, self.checks, self.session.settings.seed)
+        targets = [s.shown_as for s in self.session.scripts.values()]
+        return build(figures, self.checks, self.session.settings.seed, targets)
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:

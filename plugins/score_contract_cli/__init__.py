@@ -5,6 +5,8 @@
 * ``score-contract replay score.py --body '...'`` imports the script, runs init()
   and sends one request, and prints what the server would answer; with
   ``--baseline TARGET``, the old version answers too, side by side.
+* ``score-contract combine shard-*.json --report score.json`` makes the JSON reports
+  of a run's shards (one per CI machine) into the report of the whole run.
 
 Exit codes are pytest's: 0 the contract holds / the answer was 2xx, 1 it does
 not, 4 usage error; and a shell's for a command that a signal ended: 130 after
@@ -139,6 +141,16 @@ def build_parser() -> argparse.ArgumentParser:
     for option in _COMPARED:
         replay.add_argument(_flag(option), dest=option.dest, metavar=option.metavar, help=_help(option))
     _add_common(replay)
+
+    combine = commands.add_parser(
+        "combine",
+        help="make the JSON reports of a run's shards (one per CI machine) into the report of the whole run",
+        description="Combine the --score-report files of a run's shards into the report of the whole run (its"
+        " scripts in the run's order), and its Markdown summary.",
+    )
+    combine.add_argument("reports", nargs="+", metavar="SHARD.json", help="each shard's --score-report file")
+    combine.add_argument("--report", required=True, metavar="FILE.json", help="where the whole run's report goes")
+    combine.add_argument("--summary", metavar="FILE.md", help="also write its Markdown summary there")
     return parser
 
 
@@ -152,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             if args.command == "check":
                 return _check(args, pytest_args)
+            if args.command == "combine":
+                return _combine(args)
             _interrupt_once()
             return _replay(args)
         finally:
@@ -202,6 +216,24 @@ def _check(args: argparse.Namespace, extra: list[str]) -> int:
     # Only the scripts named here, whatever the project's ini file lists; hints name this CLI's flags.
     pytest_args += [options.FRONT_END_FLAG, "cli"]
     return int(pytest.main([*pytest_args, "-o", f"{options.SCORE.ini}=", *extra]))
+
+
+def _combine(args: argparse.Namespace) -> int:
+    from score_contract.core.files import writable
+    from score_contract.reporting import markdown
+    from score_contract.reporting.combine import combine, read
+    from score_contract.reporting.records import write_json
+
+    report_path = Path(args.report)
+    writable(report_path, f"--report {args.report}", "JSON report")
+    if args.summary:
+        writable(Path(args.summary), f"--summary {args.summary}", "Markdown summary")
+    report = combine([(name, read(Path(name))) for name in args.reports])
+    write_json(report_path, report)
+    if args.summary:
+        Path(args.summary).write_text(markdown.render(report), encoding="utf-8")
+    print(f"{len(report['scripts'])} script(s) from {len(args.reports)} report(s) written to {report_path}")
+    return 0
 
 
 def _replay(args: argparse.Namespace) -> int:

@@ -265,7 +265,8 @@ COV_REPORT = Option(
     "text",
     "TYPE",
     "coverage.py's own reports of the scripts: a comma list of term, html, xml, json, each with an optional :PATH"
-    " (default htmlcov-score/, coverage-score.xml, coverage-score.json)",
+    " (default htmlcov-score/, coverage-score.xml, coverage-score.json), or data (coverage.py's data file, default"
+    " .coverage-score, which `coverage combine` joins with other shards')",
 )
 
 BASELINE = Option(

@@ -1,8 +1,10 @@
 """coverage.py's own reporters on the scripts' data (--score-cov-report), and the data handed to
 pytest-cov when it runs in the same session.
 
---score-cov-report takes a comma list of ``term``, ``html``, ``xml``, ``json``, each with an
-optional ``:PATH``. The default paths are not coverage.py's (``htmlcov/``, ``coverage.xml``,
+--score-cov-report takes a comma list of ``term``, ``html``, ``xml``, ``json``, ``data``, each with an
+optional ``:PATH``. ``data`` is coverage.py's data file of every script measured: the shards of a run on many
+CI machines each leave one, and coverage.py's own ``coverage combine`` makes them one (then ``coverage xml``),
+with its path remapping when the machines' checkouts differ — nothing of ours is needed for it. The default paths are not coverage.py's (``htmlcov/``, ``coverage.xml``,
 ``coverage.json``): pytest-cov writes those in the same run (``pytest --cov --score``), and the
 gate's report of the scripts alone must not overwrite the project's. ``term`` lists the missing
 lines and branches (coverage.py's ``--show-missing``).
@@ -26,8 +28,13 @@ from typing import IO
 from ..core.files import writable
 from ..errors import UsageError
 
-FORMATS = ("term", "html", "xml", "json")
-DEFAULT_PATHS = {"html": "htmlcov-score", "xml": "coverage-score.xml", "json": "coverage-score.json"}
+FORMATS = ("term", "html", "xml", "json", "data")
+DEFAULT_PATHS = {
+    "html": "htmlcov-score",
+    "xml": "coverage-score.xml",
+    "json": "coverage-score.json",
+    "data": ".coverage-score",
+}
 
 
 @dataclass(frozen=True)
@@ -56,7 +63,7 @@ def parse(value: str, base: Path, shown: str) -> tuple[Requested, ...]:
         name, _, path = item.partition(":")
         if name not in FORMATS:
             raise UsageError(
-                f"{shown}: {name!r} is not a report; give term, html, xml or json, each with :PATH or not."
+                f"{shown}: {name!r} is not a report; give term, html, xml, json or data, each with :PATH or not."
             )
         if name == "term":
             if path:
@@ -90,6 +97,12 @@ def write(data_files: Sequence[Path], requested: Sequence[Requested], terminal: 
             elif report.format == "html":
                 cov.html_report(directory=str(report.path))
                 written.append(f"coverage HTML written to {report.path}{os.sep}index.html")
+            elif report.format == "data":
+                import shutil
+
+                cov.save()
+                shutil.copyfile(os.path.join(tmp, ".coverage"), str(report.path))
+                written.append(f"coverage data written to {report.path} (coverage combine joins shards' files)")
             elif report.format == "xml":
                 cov.xml_report(outfile=str(report.path))
                 written.append(f"coverage XML written to {report.path}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import platform
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -66,14 +66,25 @@ def versions() -> dict[str, str | None]:
 
 
 def build(
-    scripts: Mapping[str, Mapping[str, Any]], checks: Mapping[str, list[dict[str, Any]]], seed: int | None
+    scripts: Mapping[str, Mapping[str, Any]],
+    checks: Mapping[str, list[dict[str, Any]]],
+    seed: int | None,
+    targets: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """The whole report: ``scripts`` holds each script's figures, ``checks`` its check records, by script."""
+    """The whole report: ``scripts`` holds each script's figures, ``checks`` its check records, by script;
+    ``targets`` every target the run was given, in order (a shard's report holds only its own scripts' entries,
+    and this is how the shards' entries are put back in the run's order: reporting.combine)."""
     entries = []
     for shown, figures in scripts.items():
         mine = checks.get(shown, [])
         entries.append({"script": shown, "verdict": script_verdict(mine), **figures, "checks": mine})
-    return {"report_version": REPORT_VERSION, "seed": seed, "versions": versions(), "scripts": entries}
+    return {
+        "report_version": REPORT_VERSION,
+        "seed": seed,
+        "versions": versions(),
+        "targets": list(targets),
+        "scripts": entries,
+    }
 
 
 def write_json(path: Path, report: Mapping[str, Any]) -> None:
