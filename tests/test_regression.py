@@ -129,6 +129,8 @@ def by_git(tmp_path_factory: pytest.TempPathFactory) -> Gated:
     leave_out = shutil.ignore_patterns("score-contract.toml", "deployment.yml", "environment")
     for version in VERSIONS:
         shutil.copytree(REGRESSION / "v1", project / f"app-{version}", ignore=leave_out)
+    # As a real project ignores them: importing the new versions writes their bytecode beside them.
+    (project / ".gitignore").write_text("__pycache__/\n")
     git(project, "init", "-q")
     git(project, "add", ".")
     git(project, "commit", "-q", "-m", "v1")
@@ -371,6 +373,7 @@ def repository(tmp_path: Path) -> Path:
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
     shutil.copytree(REGRESSION / "v1", tmp_path / "app", ignore=shutil.ignore_patterns("score-contract.toml"))
+    (tmp_path / ".gitignore").write_text("__pycache__/\n")
     git(tmp_path, "init", "-q")
     git(tmp_path, "add", ".")
     git(tmp_path, "commit", "-q", "-m", "v1")
