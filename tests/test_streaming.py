@@ -8,10 +8,10 @@ from collections.abc import Generator
 from pathlib import Path
 
 from score_contract.config.settings import resolve
+from score_contract.core.contract import Contract
 from score_contract.core.observations import Body, Call, Death, HttpResponse, Phase, ScriptError
-from score_contract.exploration.explore import Plan, explore
+from score_contract.exploration.explore import Exploration, Plan, explore
 from score_contract.exploration.sender import Sender
-from score_contract.inputs.contract import Contract
 from score_contract.online.runner import ScriptRun
 from score_contract.pipeline.context import RunContext
 from score_contract.planning.script import plan
@@ -21,10 +21,11 @@ OK = (("Content-Type", "application/json"),)
 
 
 class FakeWorker:
-    """run() decided by the body: "exit" ends the worker, "hang" hangs, "raise" fails, anything else is answered;
-    an answer says which worker gave it. Counts round trips."""
+    """run() decided by the body: "exit" ends the worker, "hang" hangs, "raise" fails, an integer above ``too_big``
+    raises, anything else is answered; an answer says which worker gave it. Counts round trips."""
 
-    def __init__(self) -> None:
+    def __init__(self, too_big: int | None = None) -> None:
+        self.too_big = too_big
         self.round_trips = 0
         self.incarnation = 1
         self.alive = True
@@ -36,6 +37,9 @@ class FakeWorker:
             value = json.dumps(json.loads(body.data)["data"])
         except (ValueError, KeyError, TypeError):
             value = json.dumps(body.text)  # an invalid body: answered
+        if self.too_big is not None and value.isdigit() and int(value) > self.too_big:
+            error = ScriptError("ValueError", "too big", 'File "score.py", line 9, in run')
+            return Call(body, response=HttpResponse(500, OK, b'"too big"'), error=error, phase=phase)
         if value == '"exit"':
             self.alive = False
             return Call(body, death=Death(exit_code=3), phase=phase, incarnation=self.incarnation)
@@ -61,19 +65,23 @@ class FakeWorker:
 
 
 def _explored(
-    values: list[object], streamed: bool, contract: Contract | None = None, examples: int = 0
-) -> tuple[list[tuple[str, str, int, bool]], Sender, int]:
-    worker = FakeWorker()
+    values: list[object],
+    streamed: bool,
+    contract: Contract | None = None,
+    examples: int = 0,
+    too_big: int | None = None,
+) -> tuple[list[tuple[str, str, int, object]], Exploration, int]:
+    worker = FakeWorker(too_big)
     samples = tuple(Body.from_json({"data": value}, "a sample") for value in values)
     found = explore(
         worker.send,
         Plan(samples=samples, contract=contract or Contract(), examples=examples, seed=1, key="k"),
         worker.stream if streamed else None,
     )
-    seen = [
+    seen: list[tuple[str, str, int, object]] = [
         (c.body.text, c.phase, c.incarnation, c.response.status if c.response else c.timed_out) for c in found.calls
     ]
-    return seen, found, worker.round_trips  # type: ignore[return-value]
+    return seen, found, worker.round_trips
 
 
 def test_streamed_bodies_give_the_calls_and_counts_of_bodies_sent_one_by_one_in_fewer_round_trips() -> None:
@@ -81,7 +89,7 @@ def test_streamed_bodies_give_the_calls_and_counts_of_bodies_sent_one_by_one_in_
     one_by_one, alone, trips_alone = _explored(values, streamed=False)
     streamed, together, trips_together = _explored(values, streamed=True)
     assert streamed == one_by_one
-    assert together.sent == alone.sent  # type: ignore[attr-defined]
+    assert together.sent == alone.sent
     # The first answered body's back-to-back repeats follow it directly, and the later samples reach replacements.
     phases = [phase for _, phase, _, _ in streamed]
     assert phases[:6] == ["sample", "sample", "repeat", "repeat", "repeat", "sample"]
@@ -101,23 +109,7 @@ NUMBERS = Contract(
 )
 
 
-def _failing_above_1000(worker: FakeWorker) -> None:
-    outcome = worker.outcome
-
-    def failing(body: Body, phase: Phase) -> Call:
-        try:
-            value = json.loads(body.data)["data"]
-        except (ValueError, KeyError, TypeError):
-            value = None
-        if isinstance(value, int) and value > 1000:
-            error = ScriptError("ValueError", "too big", 'File "score.py", line 9, in run')
-            return Call(body, response=HttpResponse(500, OK, b'"too big"'), error=error, phase=phase)
-        return outcome(body, phase)
-
-    worker.outcome = failing  # type: ignore[method-assign]
-
-
-def test_the_search_drawn_first_and_streamed_sends_what_the_search_as_a_test_sends(monkeypatch: object) -> None:
+def test_the_search_drawn_first_and_streamed_sends_what_the_search_as_a_test_sends() -> None:
     # Every generated body holds: decided by the bodies drawn first, the same ones in the same order.
     one_by_one, _, trips_alone = _explored([1], streamed=False, contract=NUMBERS, examples=40)
     streamed, _, trips_together = _explored([1], streamed=True, contract=NUMBERS, examples=40)
@@ -127,23 +119,13 @@ def test_the_search_drawn_first_and_streamed_sends_what_the_search_as_a_test_sen
 
 
 def test_a_body_that_breaks_a_check_in_the_streamed_round_is_shrunk_as_the_search_shrinks_it() -> None:
-    original = FakeWorker.__init__
-
-    def init(self: FakeWorker) -> None:
-        original(self)
-        _failing_above_1000(self)
-
-    FakeWorker.__init__ = init  # type: ignore[method-assign]
-    try:
-        one_by_one, alone, _ = _explored([1], streamed=False, contract=NUMBERS, examples=60)
-        streamed, together, _ = _explored([1], streamed=True, contract=NUMBERS, examples=60)
-    finally:
-        FakeWorker.__init__ = original  # type: ignore[method-assign]
+    one_by_one, alone, _ = _explored([1], streamed=False, contract=NUMBERS, examples=60, too_big=1000)
+    streamed, together, _ = _explored([1], streamed=True, contract=NUMBERS, examples=60, too_big=1000)
     failed = [c for c in streamed if c[1] == "generated" and c[3] == 500]
     assert failed == [c for c in one_by_one if c[1] == "generated" and c[3] == 500]
     assert ('{"data": 1001}', "generated", 1, 500) in failed  # the smallest body past the edge
     # Bodies already sent in the streamed round are answered from it, not sent twice.
-    assert together.sent["generated"] <= alone.sent["generated"]  # type: ignore[attr-defined]
+    assert together.sent["generated"] <= alone.sent["generated"]
 
 
 def test_a_hang_in_a_stream_stops_a_phase_that_starts_nothing_new_after_a_hang() -> None:
