@@ -91,9 +91,23 @@ def markers(tmp_path: Path) -> Path:
     return folder
 
 
+def _as_from_a_terminal() -> None:
+    # A signal the test run's own parent ignored (nohup ignores SIGHUP, a background job SIGINT) stays ignored
+    # through exec: the session is given the dispositions a terminal's would have.
+    for sig in (signal.SIGHUP, signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_DFL)
+
+
 def start(command: list[str], markers: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "SCORE_CONTRACT_TEST_MARKERS": str(markers)}
-    return subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        command,
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=_as_from_a_terminal,
+    )
 
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM, signal.SIGHUP], ids=lambda s: s.name)
