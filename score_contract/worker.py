@@ -17,6 +17,8 @@ import os
 import sys
 import time
 import traceback
+from collections.abc import Callable
+from functools import partial
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
@@ -193,13 +195,19 @@ def serve(worker: Worker, commands: Connection, results: Connection, tracing: Tr
         if command == "stop":  # the stream it was meant for had ended already
             results.send(Stopped())
             continue
-        try:
-            reply = worker.handle(command, args)
-        except BaseException:  # never let our own failure pass as the script's
-            reply = Bug(traceback.format_exc())
-        results.send(reply)
-        if tracing is not None:
-            tracing.after_command()
+        _reply(results, tracing, partial(worker.handle, command, args))
+
+
+def _reply(results: Connection, tracing: Tracing | None, answer: Callable[[], object]) -> object:
+    """Send what ``answer()`` gives, or a Bug if it is our own code that failed; what was sent."""
+    try:
+        reply = answer()
+    except BaseException:  # never let our own failure pass as the script's
+        reply = Bug(traceback.format_exc())
+    results.send(reply)
+    if tracing is not None:
+        tracing.after_command()
+    return reply
 
 
 def _serve_calls(
@@ -216,14 +224,7 @@ def _serve_calls(
             commands.recv()  # "stop": the only command sent while a stream is answered
             results.send(Stopped())
             return
-        try:
-            reply = worker.call(body, timeout)
-        except BaseException:  # never let our own failure pass as the script's
-            reply = Bug(traceback.format_exc())
-        results.send(reply)
-        if tracing is not None:
-            tracing.after_command()
-        if isinstance(reply, Bug):
+        if isinstance(_reply(results, tracing, partial(worker.call, body, timeout)), Bug):
             return
 
 
