@@ -16,7 +16,7 @@ from typing import Any
 
 from ..config.settings import Settings
 from ..core.compare import Difference, json_path, keys_of
-from ..core.observations import Body, Call, HttpResponse
+from ..core.observations import NOT_JSON, Body, Call, HttpResponse
 from ..inputs.traffic import Recorded, Traffic
 from ..serving.responses import INTERNAL_ERROR, RUN_FAILED
 from .answers import Answers, Numeric, compare_answers, shape_breaks
@@ -179,8 +179,8 @@ def compare(
                 breaks = shape_breaks(old.response.body, mine.response.body, ignored)
         refuses = ""
         if new_request is not None:
-            value = _json(old.body)
-            if value is not _NOT_JSON and (old_request is None or old_request.is_valid(value)):
+            value = old.body.parsed()
+            if value is not NOT_JSON and (old_request is None or old_request.is_valid(value)):
                 refuses = _first_error(new_request, old.body.data)
         baseline.append(
             Compared(old.body, mine, old, None, "the baseline", who, answers, problem, tuple(breaks), refuses),
@@ -221,16 +221,6 @@ def _server_error(answer: bytes) -> bool:
     except (ValueError, RecursionError):
         return False
     return isinstance(value, dict) and value.get("message") in (RUN_FAILED, INTERNAL_ERROR)
-
-
-_NOT_JSON = object()
-
-
-def _json(body: Body) -> object:
-    try:
-        return json.loads(body.data)
-    except (ValueError, RecursionError):
-        return _NOT_JSON
 
 
 def _first_error(validator: Any, data: bytes) -> str:

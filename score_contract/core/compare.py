@@ -254,7 +254,7 @@ def _clock_readings(a: object, b: object) -> bool:
 def _clock_reading(text: str) -> list[datetime]:
     """What ``text`` reads as, month first and day first (04/12 is either), as naive UTC; [] when it is no clock."""
     text = text.strip()
-    if len(text) > 64 or not _TIME_OF_DAY.search(text) or _is_number(text):
+    if len(text) > 64 or not _TIME_OF_DAY.search(text) or is_number(text):
         return []
     found = []
     for dayfirst in (False, True):
@@ -268,7 +268,8 @@ def _clock_reading(text: str) -> list[datetime]:
     return found
 
 
-def _is_number(text: str) -> bool:
+def is_number(text: str) -> bool:
+    """Whether ``text`` reads as a number (``float()`` takes it)."""
     try:
         float(text)
     except ValueError:

@@ -30,6 +30,10 @@ VALID_PHASES: tuple[Phase, ...] = ("sample", "example", "boundary", "generated")
 VALID_AND_VARIED: tuple[Phase, ...] = (*VALID_PHASES, "varied")
 
 
+#: What :meth:`Body.parsed` gives for a body that is not JSON.
+NOT_JSON = object()
+
+
 @dataclass(frozen=True)
 class Body:
     """One request we send to the server, and where it came from: mostly a POST of a
@@ -53,6 +57,13 @@ class Body:
     @property
     def text(self) -> str:
         return self.data.decode("utf-8", errors="backslashreplace")
+
+    def parsed(self) -> object:
+        """Its JSON value, or NOT_JSON (a file sent as it is, malformed JSON)."""
+        try:
+            return json.loads(self.data)
+        except (ValueError, RecursionError):
+            return NOT_JSON
 
     @property
     def is_plain_post(self) -> bool:

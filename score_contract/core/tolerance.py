@@ -20,7 +20,7 @@ import math
 from dataclasses import dataclass
 
 from ..errors import UsageError
-from .compare import keys_of
+from .compare import is_number, keys_of
 
 DEFAULT_REL = 1e-9
 DEFAULT_ABS = 1e-12
@@ -69,7 +69,7 @@ def parse_tolerance(text: str, shown: str = "") -> Tolerance:
             continue
         words = item.split()
         path = "" if "=" in words[0] else words.pop(0)
-        if not words and _is_number(path):
+        if not words and is_number(path):
             raise UsageError(f"{shown}: say which bound {path} is: rel={path} (relative) or abs={path} (absolute).")
         if not words:
             raise UsageError(f"{shown}: {path} has no bound: write {path} rel=X or {path} abs=X.")
@@ -103,11 +103,3 @@ def _bound(value: str, shown: str) -> float:
     if not number >= 0 or math.isinf(number):
         raise UsageError(f"{shown}: a tolerance is a finite number, 0 or more.")
     return number
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True

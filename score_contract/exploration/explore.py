@@ -16,7 +16,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from typing import Any
 
 from ..core.compare import Difference, json_path
 from ..core.contract import Contract
-from ..core.observations import VALID_AND_VARIED, Body, Call, Phase
+from ..core.observations import NOT_JSON, VALID_AND_VARIED, Body, Call, Phase
 from ..core.wording import plural
 from ..judging.checks import CHECKS, Check
 from .sender import Progress, Send, Sender, Stream, hung
@@ -225,8 +224,8 @@ def _shrink_failures(send: Send, calls: list[Call], schema: dict[str, Any]) -> l
         smallest = min(failing, key=lambda c: len(c.body.data))
         if smallest.body.source in GENERATED_SOURCES:
             continue  # Hypothesis shrank it already
-        value = _json(smallest.body)
-        if value is _NOT_JSON:
+        value = smallest.body.parsed()
+        if value is NOT_JSON:
             continue  # a file sent as it is: nothing to shrink
         still_fails, found = _still_fails(send, check, smallest, valid)
         budget = shrink.BUDGET if smallest.death is None and not hung(smallest) else shrink.BUDGET // 10
@@ -256,8 +255,8 @@ def _cross_failures(send: Sender, calls: list[Call], schema: dict[str, Any]) -> 
         if decision([smallest.body], [c.body for c in passing]) is not None:
             continue  # the bodies sent already say which place decided
         partner = min(passing, key=lambda c: (c.phase not in ("sample", "example"), len(c.body.data)))
-        failed, passed = _json(smallest.body), _json(partner.body)
-        if failed is _NOT_JSON or passed is _NOT_JSON:
+        failed, passed = smallest.body.parsed(), partner.body.parsed()
+        if failed is NOT_JSON or passed is NOT_JSON:
             continue
         for parts, candidate in crossings(failed, passed):
             if send.stopped or not valid.is_valid(candidate):
@@ -268,16 +267,6 @@ def _cross_failures(send: Sender, calls: list[Call], schema: dict[str, Any]) -> 
             if call.rejected is None and call.death is None and not check.judge(call):
                 break  # this place alone decided
     return crossed
-
-
-_NOT_JSON = object()
-
-
-def _json(body: Body) -> object:
-    try:
-        return json.loads(body.data)
-    except (ValueError, RecursionError):
-        return _NOT_JSON
 
 
 def _still_fails(send: Send, check: Check, first: Call, valid: Any) -> tuple[Callable[[object], bool], list[Call]]:

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from ..core.compare import json_path
-from ..core.observations import Body
+from ..core.observations import NOT_JSON, Body
 
 #: Marks a key one of two bodies does not have.
 ABSENT = object()
@@ -75,11 +75,11 @@ def decision(failing: Sequence[Body], passing: Sequence[Body]) -> Decision | Non
     Among pairs that differ in one place only, the deepest place is the most precise
     ("$.GlobalParameters.method" rather than "$.GlobalParameters"); at one depth, the
     first failing body (the one the failure shows) and a passing sample come first."""
-    parsed_passing = [(body, value) for body in passing if (value := _parsed(body)) is not _NOT_JSON]
+    parsed_passing = [(body, value) for body in passing if (value := body.parsed()) is not NOT_JSON]
     best: Decision | None = None
     for body in failing:
-        value = _parsed(body)
-        if value is _NOT_JSON:
+        value = body.parsed()
+        if value is NOT_JSON:
             continue
         for other, other_value in parsed_passing:
             found = list(_first_places(value, other_value, 2))
@@ -129,16 +129,6 @@ def _same(a: object, b: object) -> bool:
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
         return a == b
     return type(a) is type(b) and a == b
-
-
-_NOT_JSON = object()
-
-
-def _parsed(body: Body) -> object:
-    try:
-        return json.loads(body.data)
-    except (ValueError, RecursionError):
-        return _NOT_JSON
 
 
 def _shown(value: object) -> str:
