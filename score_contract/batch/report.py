@@ -16,7 +16,7 @@ from pathlib import Path
 from ..config.options import APP_ROOT, BATCH_ARGS, INIT_TIMEOUT, MODEL_DIR, TIMEOUT
 from ..judging.checks import Check, Violation
 from ..judging.verdicts import Verdict
-from ..pipeline.failures import Failure, indent, location, shown_path
+from ..pipeline.failures import Failure, failure, indent, shown_path
 from ..planning.script import Script
 from .minibatches import edges_folder
 from .observations import BatchCall, MiniBatch
@@ -37,17 +37,8 @@ def render(
     if first.details:
         lines.append(first.details)
     reproduce = reproduce_command(script, run, invocation_dir, call.mini_batch if call else None)
-    lines.append(f"reproduce: {reproduce}")
-    text = first.headline + "\n" + indent("\n".join(lines))
-    settings = run.settings
-    return Failure(
-        settings.spelled(first.headline),
-        settings.spelled(text),
-        location=location(first, script, invocation_dir),
-        body=call.mini_batch.describe() if call is not None else "",
-        reproduce=settings.spelled(reproduce),
-        body_label=BODY_LABEL,
-    )
+    body = call.mini_batch.describe() if call is not None else ""
+    return failure(first, lines, reproduce, run.settings, script, invocation_dir, body=body, body_label=BODY_LABEL)
 
 
 def render_findings(

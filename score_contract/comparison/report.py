@@ -15,8 +15,14 @@ from ..core.tolerance import Tolerance
 from ..core.wording import counted, plural
 from ..judging.checks import Check
 from ..judging.verdicts import Verdict
-from ..online.report import describe_body, request_words
-from ..pipeline.failures import BODY_LABEL, REPRODUCE_LABEL, Failure, indent, location, replay_words, shown_path
+from ..online.report import body_line, describe_body, request_words
+from ..pipeline.failures import (
+    BODY_LABEL,
+    Failure,
+    failure,
+    replay_words,
+    shown_path,
+)
 from ..planning.script import Script
 
 
@@ -52,8 +58,7 @@ def render(
     first = verdict.violations[0]
     lines = [f"contract: {check.sentence}"]
     if first.body is not None:
-        source = f" ({first.body.source})" if first.body.source else ""
-        lines.append(f"{first.label or BODY_LABEL}{source}: {describe_body(first.body)}")
+        lines.append(body_line(first))
     if first.details:
         lines.append(first.details)
     production = check.name == "answers_match_production"
@@ -61,15 +66,9 @@ def render(
     if side:
         lines += summary(side, production, broken=len(verdict.violations), check=check.name)
     reproduce = reproduce_command(script, settings, invocation_dir, first.body, baseline=not production)
-    lines.append(f"{REPRODUCE_LABEL} {reproduce}")
-    text = first.headline + "\n" + indent("\n".join(lines))
-    return Failure(
-        settings.spelled(first.headline),
-        settings.spelled(text),
-        location=location(first, script, invocation_dir),
-        body=describe_body(first.body) if first.body is not None else "",
-        body_label=first.label or BODY_LABEL,
-        reproduce=reproduce,
+    body = describe_body(first.body) if first.body is not None else ""
+    return failure(
+        first, lines, reproduce, settings, script, invocation_dir, body=body, body_label=first.label or BODY_LABEL
     )
 
 

@@ -18,7 +18,7 @@ from ..inputs.samples import content_type_of
 from ..judging.checks import Check, Violation
 from ..judging.deciding import decision
 from ..judging.verdicts import Judged, Verdict
-from ..pipeline.failures import BODY_LABEL, REPRODUCE_LABEL, Failure, indent, location, replay_words
+from ..pipeline.failures import BODY_LABEL, REPRODUCE_LABEL, Failure, failure, indent, replay_words
 from ..planning.script import Script
 
 _BODY_PREVIEW = 500
@@ -69,7 +69,8 @@ def describe_body(body: Body) -> str:
     return f"{body.method} {body.target}{headers}; {text}"
 
 
-def _body_line(violation: Violation) -> str:
+def body_line(violation: Violation) -> str:
+    """The line that shows a violation's body, labelled as the violation labels it."""
     body = violation.body
     assert body is not None
     source = f" ({body.source})" if body.source else ""
@@ -93,7 +94,7 @@ def render(
     first = verdict.violations[0]
     lines = [f"contract: {check.sentence}"]
     if first.body is not None:
-        lines.append(_body_line(first))
+        lines.append(body_line(first))
         failing = len(verdict.violations)
         if failing > 1:
             lines.append(f"{failing} of {verdict.judged} bodies break this contract")
@@ -106,15 +107,9 @@ def render(
         lines.append(f"the official server answered the same body: HTTP {server_answer.status} {text}")
     server = check.phase.startswith("server-")
     reproduce = reproduce_command(script, settings, invocation_dir, first.body, server)
-    lines.append(f"{REPRODUCE_LABEL} {reproduce}")
-    text = first.headline + "\n" + indent("\n".join(lines))
-    return Failure(
-        settings.spelled(first.headline),
-        settings.spelled(text),
-        location=location(first, script, invocation_dir),
-        body=describe_body(first.body) if first.body is not None else "",
-        body_label=first.label or BODY_LABEL,
-        reproduce=settings.spelled(reproduce),
+    body = describe_body(first.body) if first.body is not None else ""
+    return failure(
+        first, lines, reproduce, settings, script, invocation_dir, body=body, body_label=first.label or BODY_LABEL
     )
 
 
@@ -213,7 +208,7 @@ def render_findings(
     first = findings[0]
     lines = [f"contract: {check.sentence}"]
     if first.body is not None:
-        lines.append(_body_line(first))
+        lines.append(body_line(first))
     if len(findings) > 1:
         lines.append(f"{len(findings)} varied bodies break this contract")
     if first.details:

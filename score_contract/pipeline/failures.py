@@ -38,6 +38,30 @@ class Failure:
     body_label: str = BODY_LABEL
 
 
+def failure(
+    first: Violation,
+    lines: list[str],
+    reproduce: str,
+    settings: Settings,
+    script: Script,
+    invocation_dir: Path,
+    *,
+    body: str,
+    body_label: str = BODY_LABEL,
+) -> Failure:
+    """A failed check as every kind shows it: the first violation's headline, ``lines`` below it ending in the
+    command that reproduces it, all in the spelling of the front end the run came from."""
+    text = first.headline + "\n" + indent("\n".join([*lines, f"{REPRODUCE_LABEL} {reproduce}"]))
+    return Failure(
+        settings.spelled(first.headline),
+        settings.spelled(text),
+        location=location(first, script, invocation_dir),
+        body=body,
+        reproduce=settings.spelled(reproduce),
+        body_label=body_label,
+    )
+
+
 def indent(text: str, prefix: str = "  ") -> str:
     return "\n".join(prefix + line if line else line for line in text.splitlines())
 
