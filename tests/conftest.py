@@ -35,6 +35,27 @@ REPO = Path(__file__).parent.parent
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 sys.dont_write_bytecode = False
 
+# A CI runner marks itself in the environment (CI, GITHUB_ACTIONS, TF_BUILD...), and Hypothesis then loads its
+# derandomized "ci" profile in every session a test starts: no seed in the header, none in a reproduce line. The
+# sessions the tests start run as on a developer's machine, wherever the suite runs; a test of CI's behaviour sets
+# CI itself (monkeypatch.setenv / env=).
+CI_MARKERS = (  # the variables Hypothesis reads (hypothesis/_settings.py, _CI_VARS)
+    "CI",
+    "__TOX_ENVIRONMENT_VARIABLE_ORIGINAL_CI",
+    "TF_BUILD",
+    "bamboo.buildKey",
+    "BUILDKITE",
+    "CIRCLECI",
+    "CIRRUS_CI",
+    "CODEBUILD_BUILD_ID",
+    "GITHUB_ACTIONS",
+    "GITLAB_CI",
+    "HEROKU_TEST_RUN_ID",
+    "TEAMCITY_VERSION",
+)
+for _marker in CI_MARKERS:
+    os.environ.pop(_marker, None)
+
 
 def pytest_configure(config: pytest.Config) -> None:
     """Commands the tests start run as from a user's shell: not inside an xdist worker.
