@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,6 +23,7 @@ import score_contract.inputs.strategies  # noqa: F401
 # test_ci_templates). Imported rather than named in pytest_plugins, which pytest refuses in a conftest below the
 # rootdir, as this one is when a user's session gates a script under tests/.
 from tests.installed import built_dist, built_wheel, wheel_venv  # noqa: E402, F401
+from tests.shared import Once, once_fixture  # noqa: E402, F401
 
 SCRIPTS = Path(__file__).parent / "scripts"
 REPO = Path(__file__).parent.parent
@@ -68,6 +70,16 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ.pop(name, None)
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """The suite's files that do their work in one module fixture go whole to one worker (tests/scheduling.py)."""
+    if config.getvalue("dist") != "load":
+        return None
+    from tests.scheduling import SuiteScheduling
+
+    return SuiteScheduling(config, log)
+
+
 @pytest.fixture
 def copy_script(pytester: pytest.Pytester) -> Callable[..., Path]:
     """Copy tests/scripts/<name>/ into the pytester folder; return the script path."""
@@ -110,19 +122,19 @@ def run_contract_session(args: list[str], junit: Path, env: dict[str, str] | Non
 
 
 @pytest.fixture(scope="session")
-def matrix(tmp_path_factory: pytest.TempPathFactory) -> Outcomes:
+def matrix(once: Once[Outcomes]) -> Outcomes:
     """One session over the scripts of tests/scripts, hanging and crashing ones included."""
     from tests.test_contract_matrix import EXPECTED
 
     args = [arg for name in sorted(EXPECTED) for arg in ("--score", f"tests/scripts/{name}/score.py")]
     args += ["--score-timeout", "1", "--score-init-timeout", "3"]
     args += ["--score-model-dir", "tests/scripts/init_needs_model_dir/model"]
-    return run_contract_session(args, tmp_path_factory.mktemp("matrix") / "junit.xml")
+    return once("matrix", lambda folder: run_contract_session(args, folder / "junit.xml"))
 
 
 @pytest.fixture(scope="session")
-def realworld(tmp_path_factory: pytest.TempPathFactory) -> Outcomes:
+def realworld(once: Once[Outcomes]) -> Outcomes:
     """One session over the scripts of tests/realworld, written as Azure ML users write them."""
     from tests.test_realworld import run_realworld_session
 
-    return run_realworld_session(tmp_path_factory.mktemp("realworld") / "junit.xml")
+    return once("realworld", lambda folder: run_realworld_session(folder / "junit.xml"))

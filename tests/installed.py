@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.shared import Once
+
 REPO = Path(__file__).parent.parent
 
 
@@ -56,11 +58,14 @@ def copy_examples(workdir: Path, *names: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def built_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built_dist(once: Once[Path]) -> Path:
     """The sdist and the wheel built from it (what `python -m build` does by default)."""
-    outdir = tmp_path_factory.mktemp("dist")
-    build(outdir=outdir)
-    return outdir
+
+    def make(outdir: Path) -> Path:
+        build(outdir=outdir)
+        return outdir
+
+    return once("built_dist", make)
 
 
 @pytest.fixture(scope="session")
@@ -70,19 +75,23 @@ def built_wheel(built_dist: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def wheel_venv(built_wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def wheel_venv(built_wheel: Path, once: Once[Path]) -> Path:
     """A fresh virtual environment outside the checkout: the wheel, the examples' extras, and pip (the CI templates
     install with it)."""
-    env = tmp_path_factory.mktemp("venv") / "env"
-    requirement = f"score-contract[examples] @ {built_wheel.as_uri()}"
-    found = uv()
-    if found:
-        commands = [[found, "venv", "-q", "--seed", "--python", sys.executable, str(env)],
-                    [found, "pip", "install", "-q", "--compile-bytecode", "--python", str(env / "bin" / "python"), requirement]]  # fmt: skip
-    else:
-        python = str(env / "bin" / "python")
-        commands = [[sys.executable, "-m", "venv", str(env)], [python, "-m", "pip", "install", "-q", requirement]]
-    for command in commands:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=600, env=outside())
-        assert done.returncode == 0, done.stderr[-3000:]
-    return env
+
+    def make(folder: Path) -> Path:
+        env = folder / "env"
+        requirement = f"score-contract[examples] @ {built_wheel.as_uri()}"
+        found = uv()
+        if found:
+            commands = [[found, "venv", "-q", "--seed", "--python", sys.executable, str(env)],
+                        [found, "pip", "install", "-q", "--compile-bytecode", "--python", str(env / "bin" / "python"), requirement]]  # fmt: skip
+        else:
+            python = str(env / "bin" / "python")
+            commands = [[sys.executable, "-m", "venv", str(env)], [python, "-m", "pip", "install", "-q", requirement]]
+        for command in commands:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=600, env=outside())
+            assert done.returncode == 0, done.stderr[-3000:]
+        return env
+
+    return once("wheel_venv", make)

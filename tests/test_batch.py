@@ -25,6 +25,7 @@ from score_contract.batch.observations import BatchCall, MiniBatch
 from score_contract.judging.checks import CHECKS
 from score_contract.planning import recognise
 from tests.conftest import REPO, Outcomes, run_contract_session
+from tests.shared import Once
 from tests.test_contract_matrix import failure_section
 
 BATCH = REPO / "tests" / "batch"
@@ -49,12 +50,12 @@ CORRECT = ("dict_elements", "empty_file_crash", "partition_per_folder")
 
 
 @pytest.fixture(scope="module")
-def batch(tmp_path_factory: pytest.TempPathFactory) -> Outcomes:
+def batch(once: Once[Outcomes]) -> Outcomes:
     scripts = [path(name) for name in (*BROKEN, *CORRECT)]
     scripts += ["examples/batch-files/score.py", "examples/numpy-schema/score.py"]
     args = [arg for script in scripts for arg in ("--score", script)]
     args += ["--score-model-dir", "examples/batch-files/model", "--hypothesis-seed=3", "--score-examples", "20"]
-    return run_contract_session(args, tmp_path_factory.mktemp("batch") / "junit.xml")
+    return once("batch", lambda folder: run_contract_session(args, folder / "junit.xml"))
 
 
 def path(name: str) -> str:
@@ -323,9 +324,9 @@ TIMED: dict[str, set[str]] = {
 
 
 @pytest.fixture(scope="module")
-def timed(tmp_path_factory: pytest.TempPathFactory) -> Outcomes:
+def timed(once: Once[Outcomes]) -> Outcomes:
     args = [arg for name in TIMED for arg in ("--score", path(name))]
-    return run_contract_session([*args, "--score-timeout", "1"], tmp_path_factory.mktemp("timed") / "junit.xml")
+    return once("timed", lambda folder: run_contract_session([*args, "--score-timeout", "1"], folder / "junit.xml"))
 
 
 @pytest.mark.parametrize("script", sorted(TIMED))
@@ -506,12 +507,15 @@ def test_a_short_traceback_keeps_the_smallest_failing_mini_batch() -> None:
 
 
 @pytest.fixture(scope="module")
-def one_row(tmp_path_factory: pytest.TempPathFactory) -> tuple[Outcomes, Path]:
+def one_row(once: Once[tuple[Outcomes, Path]]) -> tuple[Outcomes, Path]:
     """A tabular script that breaks on a mini-batch of one row, with its JSON report."""
-    folder = tmp_path_factory.mktemp("one-row")
-    report = folder / "report.json"
-    args = ["--score", path("one_row_frame"), "--score-batch-input", "tabular", f"--score-report={report}"]
-    return run_contract_session(args, folder / "junit.xml"), report
+
+    def make(folder: Path) -> tuple[Outcomes, Path]:
+        report = folder / "report.json"
+        args = ["--score", path("one_row_frame"), "--score-batch-input", "tabular", f"--score-report={report}"]
+        return run_contract_session(args, folder / "junit.xml"), report
+
+    return once("one_row", make)
 
 
 def test_a_tabular_failure_replays_exactly_its_rows(one_row: tuple[Outcomes, Path]) -> None:

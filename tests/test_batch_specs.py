@@ -28,6 +28,7 @@ from score_contract.deployment.declared import Deployment
 from score_contract.pipeline.context import RunContext
 from score_contract.planning.script import plan
 from tests.conftest import REPO
+from tests.shared import Once
 from tests.test_contract_matrix import failure_section
 
 SPECS = REPO / "tests" / "batch_specs"
@@ -160,9 +161,9 @@ def session(args: list[str], junit: Path) -> Gated:
 
 
 @pytest.fixture(scope="module")
-def gated(tmp_path_factory: pytest.TempPathFactory) -> Gated:
+def gated(once: Once[Gated]) -> Gated:
     args = [arg for name in GATED for arg in ("--score", f"tests/batch_specs/{name}")]
-    return session([*args, "--hypothesis-seed=5"], tmp_path_factory.mktemp("specs") / "junit.xml")
+    return once("batch_specs", lambda folder: session([*args, "--hypothesis-seed=5"], folder / "junit.xml"))
 
 
 def outcomes_of(gated: Gated, spec: str = "") -> dict[str, str]:

@@ -12,6 +12,7 @@ import pytest
 from score_contract.exploration.sender import MAX_HANGS
 from score_contract.judging.checks import CHECKS
 from tests.conftest import REPO, Outcomes, run_contract_session
+from tests.shared import Once
 from tests.test_contract_matrix import EXPECTED as MATRIX_EXPECTED
 from tests.test_contract_matrix import failure_section
 
@@ -48,8 +49,8 @@ def run_session(junit: Path) -> Outcomes:
 
 
 @pytest.fixture(scope="module")
-def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Outcomes:
-    return run_session(tmp_path_factory.mktemp("fuzz") / "junit.xml")
+def fuzzed(once: Once[Outcomes]) -> Outcomes:
+    return once("fuzzed", lambda folder: run_session(folder / "junit.xml"))
 
 
 @pytest.mark.parametrize("script", sorted(BROKEN))

@@ -21,6 +21,7 @@ from score_contract.judging.checks import CHECKS
 from score_contract.official.server import HOST, OfficialServer
 from score_contract.official.server_checks import SERVER_CHECKS
 from tests.conftest import REPO, SCRIPTS, Outcomes, run_contract_session
+from tests.shared import Once
 from tests.test_contract_matrix import failure_section
 
 SERVER = REPO / "tests" / "server"
@@ -67,7 +68,7 @@ class Served(Outcomes):
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Served:
+def served(once: Once[Served]) -> Served:
     scripts = [
         "examples/sklearn-diabetes/score.py",
         "examples/numpy-schema/score.py",
@@ -90,9 +91,13 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Served:
         "-W",
         "error::pytest.PytestUnraisableExceptionWarning",
     ]
-    started, tag = time.time(), tagged()
-    result = run_contract_session(args, tmp_path_factory.mktemp("served") / "junit.xml", env={TAG: tag})
-    return Served(result.outcomes, result.output, result.returncode, result.seconds, started, tag)
+
+    def make(folder: Path) -> Served:
+        started, tag = time.time(), tagged()
+        result = run_contract_session(args, folder / "junit.xml", env={TAG: tag})
+        return Served(result.outcomes, result.output, result.returncode, result.seconds, started, tag)
+
+    return once("served", make)
 
 
 def outcomes_of(served: Outcomes, script: str) -> dict[str, str]:
