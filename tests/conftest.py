@@ -71,6 +71,15 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto`` runs half as many workers again as there are cores: a sixth of the suite's time is spent waiting
+    on other processes (servers booting, deliberate timeouts, installers), not computing. On 2 cores, the whole
+    suite: 313 s with 2 workers (83% of the CPU used), 280 s with 3."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, (cores * 3 + 1) // 2)
+
+
+@pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """The suite's files that do their work in one module fixture go whole to one worker (tests/scheduling.py)."""
     if config.getvalue("dist") != "load":

@@ -159,3 +159,25 @@ def test_the_comparison_sees_a_difference() -> None:
     other = official_app.Answer(200, (("Content-Type", "text/html"),), b"{}")
     assert _differences(body, call, same) == []
     assert _differences(body, call, other) != []
+
+
+@pytest.mark.parametrize("case", ["run-times-out", "schema-pandas-records", "rawhttp-files", "boot-init-raises"])
+def test_the_official_app_forked_from_the_zygote_answers_as_a_fresh_interpreter_does(
+    case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ground truth itself: official_app forks each script's app from a zygote that imported the server's
+    libraries once; a fresh interpreter, as the server's own worker is, must answer the same (an environment read
+    at import: SCORING_TIMEOUT_MS; inference-schema's registry; a boot failure)."""
+    sent = bodies(case) if case in CASES else []
+    forked = official_app.answer(script(case), sent, _environment(case))
+    monkeypatch.setattr(official_app._Zygote, "running", classmethod(lambda cls: None))
+    fresh = official_app.answer(script(case), sent, _environment(case))
+    timing = {"x-ms-run-fn-exec-ms", "x-ms-request-id", "x-request-id", "date"}
+
+    def seen(boot: official_app.Boot) -> object:
+        answers = [
+            (a.status, [h for h in a.headers if h[0].lower() not in timing], a.body, a.escaped) for a in boot.answers
+        ]
+        return boot.exit_code, answers
+
+    assert seen(forked) == seen(fresh)
