@@ -85,7 +85,7 @@ def wheel_venv(built_wheel: Path, once: Once[Path]) -> Path:
         found = uv()
         if found:
             commands = [[found, "venv", "-q", "--seed", "--python", sys.executable, str(env)],
-                        [found, "pip", "install", "-q", "--compile-bytecode", "--python", str(env / "bin" / "python"), requirement]]  # fmt: skip
+                        [found, "pip", "install", "-q", "--python", str(env / "bin" / "python"), requirement]]  # fmt: skip
         else:
             python = str(env / "bin" / "python")
             commands = [[sys.executable, "-m", "venv", str(env)], [python, "-m", "pip", "install", "-q", requirement]]

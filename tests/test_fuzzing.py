@@ -41,8 +41,8 @@ BROKEN: dict[str, tuple[str, str]] = {
 CORRECT = ("good_batch", "good_numpy", "good_pandas", "good_texts", "good_volatile")
 
 
-def run_session(junit: Path) -> Outcomes:
-    args = [arg for name in (*BROKEN, *CORRECT) for arg in ("--score", f"tests/fuzz/{name}/score.py")]
+def run_session(junit: Path, names: tuple[str, ...] = (*BROKEN, *CORRECT)) -> Outcomes:
+    args = [arg for name in names for arg in ("--score", f"tests/fuzz/{name}/score.py")]
     # Default search settings; a short timeout only makes hangs quicker to see.
     args += ["--score-timeout", "1", "--score-volatile-keys", "request_id", f"--hypothesis-seed={SEED}"]
     return run_contract_session(args, junit)
@@ -95,14 +95,21 @@ def test_no_correct_script_fails(fuzzed: Outcomes, script: str) -> None:
     assert outcomes == {check.name: "passed" for check in CHECKS}
 
 
+#: Run again with the same seed: the scripts whose verdict and smallest body the search finds (hangs and exits are
+#: judged on timeouts and deaths, not on what was drawn), and correct ones, whose search finds nothing both times.
+AGAIN = (
+    "single_row", "largest_batch", "optional_key", "new_enum_value", "negative_number", "non_ascii",
+    "pandas_column_dtype", "random_answer", "good_pandas", "good_volatile",
+)  # fmt: skip
+
+
 def test_the_same_seed_gives_the_same_verdict_twice(fuzzed: Outcomes, tmp_path: Path) -> None:
-    again = run_session(tmp_path / "again.xml")
-    assert {k: v[0] for k, v in again.outcomes.items()} == {k: v[0] for k, v in fuzzed.outcomes.items()}
+    again = run_session(tmp_path / "again.xml", AGAIN)
+    first = {key: value for key, value in fuzzed.outcomes.items() if key[0] in AGAIN}
+    assert {k: v[0] for k, v in again.outcomes.items()} == {k: v[0] for k, v in first.items()}
     # The headlines (smallest bodies included) too, but where the script itself is random.
     random = ("random_answer", "answers_are_repeatable")
-    assert {k: v for k, v in again.outcomes.items() if k != random} == {
-        k: v for k, v in fuzzed.outcomes.items() if k != random
-    }
+    assert {k: v for k, v in again.outcomes.items() if k != random} == {k: v for k, v in first.items() if k != random}
 
 
 def test_a_script_that_hangs_on_most_bodies_stops_being_sent_bodies(fuzzed: Outcomes) -> None:
