@@ -34,8 +34,31 @@ WHOLE = (
 )
 
 
+#: Then the single tests of these files, the slowest of the rest (environment builds, pre-commit's, servers killed
+#: mid-boot, budgets that wait on a timeout), so that the run ends on quick tests rather than on one of these.
+SLOW_FIRST = (
+    "tests/test_ci_templates.py",
+    "tests/test_deployment.py",
+    "tests/test_environments.py",
+    "tests/test_budgets.py",
+    "tests/test_server_faults.py",
+    "tests/test_xdist.py",
+    "tests/test_sharding.py",
+    "tests/test_examples.py",
+    "tests/test_api.py",
+)
+
+
+def _rank(scope: str) -> int:
+    file = scope.split("::", 1)[0]
+    for rank, first in enumerate((*WHOLE, *SLOW_FIRST)):
+        if file.endswith(first):
+            return rank
+    return len(WHOLE) + len(SLOW_FIRST)
+
+
 class SuiteScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist is untyped
-    """``load``, but each file of WHOLE is one unit, and those go first, longest first."""
+    """``load``, but each file of WHOLE is one unit, and those go first, longest first, then SLOW_FIRST's tests."""
 
     workqueue: OrderedDict[str, dict[str, bool]]
 
@@ -53,6 +76,5 @@ class SuiteScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist is un
     def _assign_work_unit(self, node: Any) -> None:
         if not self._ordered:
             self._ordered = True
-            rank = {scope: index for index, scope in enumerate(WHOLE)}
-            self.workqueue = OrderedDict(sorted(self.workqueue.items(), key=lambda unit: rank.get(unit[0], len(WHOLE))))
+            self.workqueue = OrderedDict(sorted(self.workqueue.items(), key=lambda unit: _rank(unit[0])))
         super()._assign_work_unit(node)
