@@ -403,3 +403,71 @@ def test_a_comparison_usage_error_is_one_line_without_a_traceback(repository: Pa
     assert code == 4, output
     assert "ERROR: --score-baseline git:no-such-branch: no revision no-such-branch in" in output
     assert "Traceback" not in output
+
+
+VOLATILE_VERSION = """
+import json
+import uuid
+
+
+def init():
+    pass
+
+
+def run(raw_data):
+    x = json.loads(raw_data)["x"]
+    # Which replica answered: a new value on every call, that nothing should compare.
+    return {{"label": int(x {compared} 0), "served_by": "{name}-" + uuid.uuid4().hex[:8]}}
+"""
+
+
+def test_a_comparison_failure_replays_with_the_gates_volatile_keys(tmp_path: Path) -> None:
+    """The reproduce line of a comparison failure carries --volatile-keys, so the replay leaves out of both answers
+    what the gate left out, and shows only the difference the gate failed on."""
+    for name, compared in (("old", ">"), ("new", ">=")):  # they differ at 0
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "score.py").write_text(VOLATILE_VERSION.format(compared=compared, name=name))
+        schema = {"type": "object", "properties": {"x": {"type": "integer"}}, "required": ["x"]}
+        (tmp_path / name / "request.schema.json").write_text(json.dumps(schema))
+    code, output, _ = gate(
+        "--score",
+        "new/score.py",
+        "--score-baseline",
+        "old/score.py",
+        "--score-volatile-keys",
+        "served_by",
+        cwd=tmp_path,
+    )
+    assert code == 1, output
+    assert "FAILED new/score.py::answers_match_the_baseline" in output, output
+    command = re.search(r"reproduce: (score-contract replay --baseline .*)", output)
+    assert command is not None, output
+    assert "--volatile-keys served_by" in command.group(1)
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "score-contract"), *shlex.split(command.group(1))[1:]],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert re.search(r"^\$\.label +0 +1 +different$", done.stdout, re.MULTILINE), done.stdout
+    assert "served_by" not in done.stdout.split("this version answered:", 1)[1].split("\n", 1)[1], done.stdout
+
+
+def test_volatile_keys_in_replay_go_with_a_baseline() -> None:
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "score-contract"),
+            "replay",
+            "examples/regression/v1/score.py",
+            "--volatile-keys",
+            "served_by",
+        ],  # fmt: skip
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 4, done.stdout + done.stderr
+    assert "--volatile-keys go with --baseline TARGET." in done.stdout + done.stderr

@@ -46,8 +46,15 @@ _COMMON = (
 )
 
 
-#: What `replay --baseline` takes of the comparison's options (production's traffic is the gate's alone).
-_COMPARED = (options.BASELINE, options.BASELINE_MODEL_DIR, options.TOLERANCE, options.ACCEPT_CHANGES)
+#: What `replay --baseline` takes of the comparison's options (production's traffic is the gate's alone); the
+#: volatile keys too, which the comparison leaves out of both answers as the gate did.
+_COMPARED = (
+    options.BASELINE,
+    options.BASELINE_MODEL_DIR,
+    options.TOLERANCE,
+    options.ACCEPT_CHANGES,
+    options.VOLATILE_KEYS,
+)
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -243,7 +250,9 @@ def _replay(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.files[0]}: files of a mini-batch are given with --batch (a batch scoring script).")
     compared = {option.ini.removeprefix("score_"): getattr(args, option.dest) for option in _COMPARED}
     if not args.score_baseline and any(compared.values()):
-        raise UsageError("--baseline-model-dir, --tolerance and --accept-changes go with --baseline TARGET.")
+        raise UsageError(
+            "--baseline-model-dir, --tolerance, --accept-changes and --volatile-keys go with --baseline TARGET."
+        )
     if args.score_baseline and (args.server or args.batch):
         raise UsageError("--baseline compares two online scripts in the gate's workers: not with --server or --batch.")
     settings = resolve(

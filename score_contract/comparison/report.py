@@ -29,7 +29,8 @@ from ..planning.script import Script
 def reproduce_command(
     script: Script, settings: Settings, invocation_dir: Path, body: Body | None, baseline: bool
 ) -> str:
-    """``score-contract replay [--baseline TARGET] SCRIPT --body ...``: with the baseline, both answers side by side."""
+    """``score-contract replay [--baseline TARGET] SCRIPT --body ...``: with the baseline, both answers side by side,
+    compared with the gate's tolerance, accepted changes and volatile keys."""
     words = replay_words("replay", script, settings, invocation_dir)
     if baseline and settings.baseline:
         target = settings.baseline
@@ -41,6 +42,8 @@ def reproduce_command(
             words += ["--tolerance", str(settings.tolerance)]
         if settings.accept_changes:
             words += ["--accept-changes", ",".join(settings.accept_changes)]
+        if settings.volatile_keys:
+            words += ["--volatile-keys", ",".join(".".join(keys) for keys in settings.volatile_keys)]
     if body is not None:
         words += request_words(body, invocation_dir)
     return settings.spelled(shlex.join(words))
