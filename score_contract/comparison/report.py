@@ -133,18 +133,10 @@ def _production_notes(side: Mapping[str, Any]) -> list[str]:
         lines.append(f"{counted(len(missing), 'request')} without a captured response: {_names(missing)}")
     refused = side.get("not_replayable") or []
     if refused:
-        lines.append(
-            f"{counted(len(refused), 'record')} could not be replayed: "
-            + "; ".join(f"{r['record']}: {r['reason']}" for r in refused[:3])
-            + ("; …" if len(refused) > 3 else "")
-        )
+        lines.append(f"{counted(len(refused), 'record')} could not be replayed: {_reasons(refused)}")
     unreadable = side.get("unreadable_responses") or []
     if unreadable:
-        lines.append(
-            f"{counted(len(unreadable), 'captured response')} could not be compared: "
-            + "; ".join(f"{r['record']}: {r['reason']}" for r in unreadable[:3])
-            + ("; …" if len(unreadable) > 3 else "")
-        )
+        lines.append(f"{counted(len(unreadable), 'captured response')} could not be compared: {_reasons(unreadable)}")
     if side.get("responses_without_request"):
         lines.append(
             f"{counted(side['responses_without_request'], 'captured response')} without its request in the capture:"
@@ -156,6 +148,11 @@ def _production_notes(side: Mapping[str, Any]) -> list[str]:
             " run() logged, not the response"
         )
     return lines
+
+
+def _reasons(records: list[Mapping[str, str]], limit: int = 3) -> str:
+    """The first records named with why each was left out: "f.jsonl:3: truncated; …"."""
+    return "; ".join(f"{r['record']}: {r['reason']}" for r in records[:limit]) + ("; …" if len(records) > limit else "")
 
 
 def _names(names: list[str], limit: int = 5) -> str:
