@@ -126,7 +126,7 @@ def finish(pending: Pending) -> Boot:
         if isinstance(pending.process, socket.socket):
             with pending.process as connection:
                 connection.settimeout(TIMEOUT_SECONDS)
-                log = b"".join(iter(lambda: connection.recv(65536), b"")).decode("utf-8", "replace")
+                log = _received(connection).decode("utf-8", "replace")
         else:
             assert pending.process.stdout is not None
             log = pending.process.stdout.read().decode("utf-8", "replace")
@@ -194,6 +194,11 @@ class _Zygote:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+def _received(connection: socket.socket) -> bytes:
+    """All the connection carries until the other side shuts its end."""
+    return b"".join(iter(lambda: connection.recv(65536), b""))
+
+
 def _zygote(address: str) -> None:
     """The zygote: import what the server imports, drop the server's own modules, fork a process per connection."""
     sys.path[0] = os.path.dirname(sys.executable)  # as in _serve's process (see __main__ below)
@@ -225,7 +230,7 @@ def _forked(connection: socket.socket, path: list[str]) -> None:
     """A fork of the zygote: made what a fresh ``python official_app.py`` is, then served; its output goes back
     through the connection."""
     connection.settimeout(None)
-    asked = json.loads(b"".join(iter(lambda: connection.recv(65536), b"")))
+    asked = json.loads(_received(connection))
     stdin = os.open(os.devnull, os.O_RDONLY)
     os.dup2(stdin, 0)
     os.dup2(connection.fileno(), 1)
