@@ -7,7 +7,8 @@ or every case's official app started in the background (test_parity, test_parity
 ``session.items``: under xdist every worker holds all of them, so each worker that drew one case booted all of
 them). Spread test by test, both workers paid that work, and the smoke set's two workers each ran the 24 s
 realworld session. Here each of those files is one unit of work, handed out first and longest first (they are
-the long ones); every other test is a unit of its own, in collection order, as under ``load``.
+the long ones); every other test is a unit of its own, as under ``load``: the tests of the slowest of the other
+files first (SLOW_FIRST), so that a run ends on quick tests, then the rest in collection order.
 
 ``xdist_group`` marks with ``--dist loadgroup`` would say the same, but group nothing on pytest 9.2 with xdist 3.8
 (see plugins/pytest_score_contract/distribution.py), and would need ``--dist`` on every command line.

@@ -281,16 +281,16 @@ def test_the_markdown_summary_counts_the_compared_answers(by_path: Gated, report
 # -- replay --baseline -----------------------------------------------------------------------------------------------
 
 
+def score_contract(*args: str, cwd: Path = REPO, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """The installed command, as a user runs a printed reproduce line."""
+    command = [str(Path(sys.executable).parent / "score-contract"), *args]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+
+
 def test_the_reproduce_line_shows_both_answers_side_by_side(by_path: Gated) -> None:
     failure = by_path.failure(by_path.scripts["threshold"], "answers_match_the_baseline")
     command = failure.split("reproduce: ", 1)[1].splitlines()[0]
-    done = subprocess.run(
-        [str(Path(sys.executable).parent / "score-contract"), *shlex.split(command)[1:]],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = score_contract(*shlex.split(command)[1:])
     assert done.returncode == 1, done.stdout + done.stderr
     shown = done.stdout
     assert 'the baseline (examples/regression/v1/score.py) answered: HTTP 200 {"predictions": [1]' in shown
@@ -301,23 +301,10 @@ def test_the_reproduce_line_shows_both_answers_side_by_side(by_path: Gated) -> N
 
 def test_replay_baseline_passes_float_noise_within_the_tolerance() -> None:
     body = '{"data": [{"tenure_months": 30, "monthly_charges": 72.5, "support_calls": 3}]}'
-    done = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "score-contract"),
-            "replay",
-            "--baseline",
-            "examples/regression/v1/score.py",
-            "examples/regression/refactor/score.py",
-            "--model-dir",
-            "examples/regression/model",
-            "--body",
-            body,
-        ],  # fmt: skip
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = score_contract(
+        "replay", "--baseline", "examples/regression/v1/score.py", "examples/regression/refactor/score.py",
+        "--model-dir", "examples/regression/model", "--body", body,
+    )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     assert re.search(
         r"^\$\.probabilities\[0\] +0\.57191106174481\d+ +0\.57191106174481\d+ +within the tolerance$",
@@ -443,31 +430,13 @@ def test_a_comparison_failure_replays_with_the_gates_volatile_keys(tmp_path: Pat
     command = re.search(r"reproduce: (score-contract replay --baseline .*)", output)
     assert command is not None, output
     assert "--volatile-keys served_by" in command.group(1)
-    done = subprocess.run(
-        [str(Path(sys.executable).parent / "score-contract"), *shlex.split(command.group(1))[1:]],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = score_contract(*shlex.split(command.group(1))[1:], cwd=tmp_path)
     assert done.returncode == 1, done.stdout + done.stderr
     assert re.search(r"^\$\.label +0 +1 +different$", done.stdout, re.MULTILINE), done.stdout
     assert "served_by" not in done.stdout.split("this version answered:", 1)[1].split("\n", 1)[1], done.stdout
 
 
 def test_volatile_keys_in_replay_go_with_a_baseline() -> None:
-    done = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "score-contract"),
-            "replay",
-            "examples/regression/v1/score.py",
-            "--volatile-keys",
-            "served_by",
-        ],  # fmt: skip
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = score_contract("replay", "examples/regression/v1/score.py", "--volatile-keys", "served_by", timeout=60)
     assert done.returncode == 4, done.stdout + done.stderr
     assert "--volatile-keys go with --baseline TARGET." in done.stdout + done.stderr
