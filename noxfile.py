@@ -26,7 +26,7 @@ import nox
 SUPPORTED = ("3.10", "3.11", "3.12", "3.13")
 #: The default Python runs the whole suite; the others this set, which covers what differs from one Python to
 #: another and must stay cheap (it runs once per Python, after the whole suite): both code paths of the
-#: caught-exception watcher (sys.monitoring from 3.12, the trace function before), loading and calling as the server
+#: caught-exception watcher (sys.monitoring from 3.12, instrumented handlers before), loading and calling as the server
 #: does (parity with the official app, in-process), and the correct examples through the installed plugin (the
 #: broken ones fail checks the whole suite already proves on the default Python). Not the realworld session (24 s of
 #: CPU on each Python, the longest part of the set): what it judges is the engine's own logic, the same on every

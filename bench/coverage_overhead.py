@@ -8,9 +8,10 @@ median of REPEAT rounds; every ratio is against the bare loop of the same round:
 * bare loop over run() on exactly the bodies the contract run sent, in this process;
 * the same loop under coverage.py started by hand, with its default core (C tracer before Python
   3.12) and with its Python tracer (``timid=True``, COVERAGE_CORE=pytrace);
-* our run (all phases, import and init() left out) with coverage off, then on. On Python < 3.12 the
-  worker measures with the Python tracer, chained with the caught-exception watcher (see
-  score_contract/coverage/tracing.py): its cost is the Python tracer's, not the C tracer's.
+* our run (all phases, import and init() left out) with coverage off, then on. The worker measures
+  with coverage.py's default core (score_contract/coverage/tracing.py): its cost should be the C
+  tracer's before 3.12 (the Python tracer's until issue 22, when the caught-exception watcher was a
+  trace function coverage.py had to share).
 
     python bench/coverage_overhead.py [REPEAT]
 """

@@ -1,5 +1,5 @@
 """The worker sees the exceptions a script catches in its own code, and no others:
-through a trace function limited to the script's files before Python 3.12, through
+through the script's own handlers, instrumented at import, before Python 3.12, through
 sys.monitoring from 3.12 on. The same scenario runs under this Python and under
 every other Python 3.12+ found on the machine, so both mechanisms are tested."""
 
@@ -76,10 +76,10 @@ import importlib.util, json, sys
 sys.path.insert(0, {repo!r})
 from score_contract.serving.caught import Watcher
 
-spec = importlib.util.spec_from_file_location("entry_module", {script!r})
+watcher = Watcher(({root!r},))  # before the import, as the worker makes it
+spec = watcher.spec("entry_module", {script!r})
 module = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(module)
-watcher = Watcher(({root!r},))
 results = {{}}
 for name, call in [
     ("cache_miss", lambda: module.lookup("abc")),
@@ -113,7 +113,7 @@ def run_scenario(python: str, tmp_path: Path) -> dict[str, list[list[str]]]:
 
 def pythons() -> list[str]:
     """This Python, and every other Python 3.10+ on the machine: on PATH, or beside this
-    one (pyenv's versions/ folder). 3.12+ use sys.monitoring, 3.10/3.11 the trace function."""
+    one (pyenv's versions/ folder). 3.12+ use sys.monitoring, 3.10/3.11 instrumented handlers."""
     if not (REPO / "score_contract").is_dir():
         # Run against an installed wheel (nox -s smoke): only this Python has it; nox runs each other one.
         return [sys.executable]
@@ -147,7 +147,7 @@ def test_caught_exceptions_are_seen_in_the_scripts_own_code_only(python: str, tm
     # Raised in a function that has no handler, caught by its caller: where the caller caught it.
     assert results["raised_below"] == [["ValueError", "score.py:41 in with_default"]]
     # A handler outside the script's files is not the script's catch (a C function's neither): before 3.12 the
-    # trace function once said the script caught it in __getattr__, where it was only raised.
+    # trace function (before issue 22) once said the script caught it in __getattr__, where it was only raised.
     assert results["stopped_by_c"] == []
 
 
@@ -158,8 +158,8 @@ def test_the_mechanism_matches_the_python() -> None:
     assert watcher._monitoring == (sys.version_info >= (3, 12))
 
 
-@pytest.mark.skipif(sys.version_info >= (3, 12), reason="sys.monitoring costs nothing until a handler runs")
-def test_nothing_is_traced_for_a_script_whose_files_cannot_catch(tmp_path: Path) -> None:
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="sys.monitoring needs no instrumenting")
+def test_nothing_is_instrumented_for_a_script_whose_files_cannot_catch(tmp_path: Path) -> None:
     from score_contract.serving import caught
 
     (tmp_path / "score.py").write_text(
@@ -187,3 +187,92 @@ def test_nothing_is_traced_for_a_script_whose_files_cannot_catch(tmp_path: Path)
     (tmp_path / "helpers").mkdir()
     (tmp_path / "helpers" / "io.py").write_text("def read(path):\n    with open(path) as f:\n        return f.read()\n")
     assert caught.any_file_can_catch((str(tmp_path),))
+
+
+HELPER = """
+def parse(text):
+    try:
+        return int(text)
+    except ValueError:
+        return -1
+"""
+
+INSTRUMENTED = """
+from __future__ import annotations
+
+import contextlib
+
+import helper
+
+
+def suppressed():
+    with contextlib.suppress(KeyError):
+        {}["missing"]
+    return "went on"
+
+
+def passes_through(path):
+    with open(path) as f:
+        raise RuntimeError(f.name)
+
+
+def annotated(x: NotDefinedAnywhere) -> int:
+    return helper.parse(x)
+"""
+
+HANDLERS_SCENARIO = """
+import importlib.util, json, os, sys, traceback
+sys.path.insert(0, {repo!r})
+from score_contract.serving.caught import Watcher
+
+root = {root!r}
+sys.path.append(root)  # as the server appends the app root
+watcher = Watcher((root,))
+spec = watcher.spec("entry_module", os.path.join(root, "score.py"))
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+plain_spec = importlib.util.spec_from_file_location("plain", os.path.join(root, "score.py"))
+plain = importlib.util.module_from_spec(plain_spec)
+plain_spec.loader.exec_module(plain)
+results = {{"instrumented": watcher.instrumented}}
+for name, call in [("suppressed", module.suppressed), ("annotated", lambda: module.annotated("n/a"))]:
+    with watcher.watching() as seen:
+        results[name + "_returned"] = call()
+    results[name] = [[c.error.type_name, c.where] for c in seen.caught((), root)]
+tracebacks = []
+for candidate in (module, plain):
+    try:
+        candidate.passes_through(os.path.join(root, "score.py"))
+    except RuntimeError as exc:
+        lines = traceback.format_exception(type(exc), exc, exc.__traceback__)
+        tracebacks.append([line for line in lines if "scenario" not in line])
+results["same_traceback"] = tracebacks[0] == tracebacks[1]
+results["traceback"] = tracebacks[0]
+results["cached"] = sorted(os.listdir(os.path.join(root, "__pycache__"))) if os.path.isdir(os.path.join(root, "__pycache__")) else []
+print(json.dumps(results))
+"""
+
+
+@pytest.mark.parametrize("python", pythons())
+def test_instrumented_handlers_report_and_change_nothing_else(python: str, tmp_path: Path) -> None:
+    """Before 3.12 the script's files are imported with their handlers instrumented: a `with` that swallows is
+    seen, a module of the script's folder is instrumented too, an exception that leaves a `with` keeps its
+    traceback line for line, `from __future__` still holds, and no instrumented bytecode is left for the server
+    to load. From 3.12 the same scenario runs through sys.monitoring: the same answers."""
+    (tmp_path / "score.py").write_text(INSTRUMENTED)
+    (tmp_path / "helper.py").write_text(HELPER)
+    code = HANDLERS_SCENARIO.format(repo=str(REPO), root=str(tmp_path))
+    done = subprocess.run([python, "-c", code], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    results = json.loads(done.stdout)
+    version = subprocess.run([python, "-c", "import sys; print(sys.version_info >= (3, 12))"], capture_output=True)
+    assert results["instrumented"] == (version.stdout.strip() == b"False")
+    assert results["suppressed_returned"] == "went on"
+    assert results["suppressed"] == [["KeyError", "score.py:11 in suppressed"]]
+    assert results["annotated_returned"] == -1
+    assert results["annotated"] == [["ValueError", "helper.py:4 in parse"]]
+    assert results["same_traceback"], results["traceback"]
+    assert 'score.py", line 17, in passes_through' in "".join(results["traceback"])
+    if results["instrumented"]:
+        # Only the plain import (the server's) may cache bytecode: helper.py was imported instrumented alone.
+        assert not [name for name in results["cached"] if name.startswith("helper.")]

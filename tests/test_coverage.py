@@ -229,7 +229,7 @@ def test_coverage_options_refuse_bad_values_as_usage_errors(
 def test_the_caught_exception_and_init_at_import_checks_still_see_the_script_under_coverage(
     pytester: pytest.Pytester,
 ) -> None:
-    # Before Python 3.12 the caught-exception watcher and coverage.py share the trace function.
+    # Coverage's tracer and the caught-exception watcher's instrumented handlers (before 3.12) run together.
     shutil.copytree(REPO / "tests" / "realworld" / "hidden_model_not_loaded", pytester.path / "hidden")
     shutil.copytree(SCRIPTS / "init_at_import", pytester.path / "init_at_import")
     result = pytester.runpytest(

@@ -13,10 +13,8 @@ lacks it (see score_contract.coverage.measurement).
   that was never imported (a test folder, a notebook export) as 0 %; the script's local modules
   are the files it imports, and only those count.
 * ``branch=True``: an unreached branch of run() is an input nobody sent.
-* ``timid=True`` before Python 3.12: the worker's caught-exception watcher
-  (score_contract.serving.caught) needs the trace function there, and can pass events on to
-  coverage.py's Python tracer, not to its C tracer (which, called from Python, installs itself
-  again). From 3.12 the watcher uses sys.monitoring and coverage.py picks its own core.
+* coverage.py picks its own core (its C tracer before 3.12): the worker's caught-exception
+  watcher (score_contract.serving.caught) sets no trace function of its own since issue 22.
 * ``config_file=False``: the app root's own .coveragerc (written for the project's tests, with
   its own ``source``) must not decide what the gate measures; ``# pragma: no cover`` still works.
 * Saved at most every SAVE_EVERY seconds after a command and at the worker's end: a worker
@@ -68,7 +66,6 @@ def start(request_text: str) -> Tracing | None:
             branch=True,
             include=request["include"],
             omit=request["omit"],
-            timid=sys.version_info < (3, 12),
             config_file=False,
         )
         cov.start()

@@ -6,6 +6,7 @@ the search), and is stopped as soon as the last body has been sent.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from ..core.observations import VALID_PHASES, Call
@@ -15,6 +16,8 @@ from .server_checks import Exchange, ServerEvidence
 #: At most this many valid and this many invalid bodies go over HTTP.
 MAX_BODIES = 200
 _GRACE = 5.0
+#: How long a dropped connection waits for gunicorn's log to say that the worker died and was replaced.
+_SETTLE = 3.0
 
 
 def exchange(
@@ -76,6 +79,8 @@ def _send(server: OfficialServer, call: Call, timeout: float, volatile: tuple[tu
     try:
         answer = server.post(call.body, timeout + _GRACE)
     except requests.RequestException as exc:
+        if isinstance(exc, requests.ConnectionError) and not isinstance(exc, requests.Timeout):
+            _settle(server, boots)
         return Exchange(
             call.body,
             call.response,
@@ -93,6 +98,15 @@ def _send(server: OfficialServer, call: Call, timeout: float, volatile: tuple[tu
         log=server.log_since(offset) if respawned else "",
         volatile=volatile,
     )
+
+
+def _settle(server: OfficialServer, boots: int) -> None:
+    """A worker that dies mid-request drops the connection before gunicorn's master has reaped it, logged its exit
+    and booted a replacement (later still on a busy machine): wait for that, a few seconds at most, so that the
+    failure shows the server's own lines about it."""
+    deadline = time.monotonic() + _SETTLE
+    while time.monotonic() < deadline and server.alive() and server.worker_boots() <= boots:
+        time.sleep(0.05)
 
 
 def _describe(exc: Exception, server: OfficialServer) -> str:

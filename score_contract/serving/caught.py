@@ -8,31 +8,30 @@ such an answer, the worker needs to know which exceptions the script caught.
   whose handler caught the exception. It is registered once per worker and costs
   nothing until an exception is handled somewhere; a handler outside the script's
   files (a library catching its own exception) is ignored.
-* Before 3.12: a trace function that enters only the script's own frames that can
-  catch (their code has a handler: a ``try`` or a ``with``) and, inside them, takes no
-  line events: it sees the ``exception`` event of each such frame an exception passes
-  through. An exception that was seen and yet did not leave run() was caught; the last
-  of the script's frames it passed through is the one that caught it. Nothing is
-  traced for a script none of whose files can catch (most have no ``try`` at all).
-  What tracing costs, and what was cut: see _Tracer.
+* Before 3.12: the script's files are imported with their handlers instrumented
+  (handlers.py): each ``except`` block, and each ``with`` body an exception leaves,
+  reports the exception and its frame, which is what EXCEPTION_HANDLED says. An
+  exception reported and yet not out of run() was caught; the last of the script's
+  frames to report it is the one that caught it. Costs nothing until a handler runs.
+  (A trace function did this until issue 22: every instruction under run() then ran on
+  the interpreter's slow path, 1.44x a bare loop for a run() with a ``try``.) Nothing is
+  instrumented for a script none of whose files can catch (most have no ``try`` at all).
 
 Written by hand: no library observes caught exceptions (coverage.py and debuggers use
-the same two interpreter hooks for other ends). The trace function set here passes
-every event on to the one it found (coverage.py's Python tracer under --score-cov,
-see score_contract.coverage.tracing), and puts it back when the block ends.
+the interpreter's hooks for other ends).
 """
 
 from __future__ import annotations
 
 import dis
+import importlib.util
 import os
 import sys
-from collections.abc import Callable
-from types import CodeType, FrameType
-from typing import TYPE_CHECKING, Any
+from types import CodeType
+from typing import Any
 
 from ..core.observations import Caught
-from . import tracebacks
+from . import handlers, tracebacks
 
 #: At most this many distinct caught exceptions are kept per call (the first ones).
 MAX_KEPT = 5
@@ -50,10 +49,13 @@ class _UserFiles:
         self.known: dict[str, bool] = {}
 
     def __call__(self, code: CodeType) -> bool:
-        known = self.known.get(code.co_filename)
+        return self.is_user_path(code.co_filename)
+
+    def is_user_path(self, path: str) -> bool:
+        known = self.known.get(path)
         if known is None:
-            known = any(tracebacks.is_user_file(code.co_filename, root) for root in self.roots)
-            self.known[code.co_filename] = known
+            known = any(tracebacks.is_user_file(path, root) for root in self.roots)
+            self.known[path] = known
         return known
 
 
@@ -86,8 +88,8 @@ class _Seen:
 
 
 def _line_it_passed(exc: BaseException, code: CodeType) -> int:
-    """The line of the handling frame that the exception came through, as the trace function's `exception` event
-    reports it before 3.12. The handler's own offset is no help: the instruction that starts an except block has no
+    """The line of the handling frame that the exception came through (where it was raised in that frame, or the
+    call it came out of). The handler's own offset is no help: the instruction that starts an except block has no
     line of its own (co_lines() gives None), which put every caught exception on the `def` line on 3.12+ (found by
     the smoke set on 3.12). The traceback starts at the frame that handles it."""
     tb = exc.__traceback__
@@ -140,13 +142,13 @@ _SETUP_OPS = frozenset(
 def can_catch(code: CodeType) -> bool:
     """Does this code have an exception handler (a ``try`` or a ``with``)? Without one, a frame cannot stop an
     exception: one raised in it or passing through it is seen again by the frame that does. (Before 3.12 only:
-    3.12 gives generators and inlined comprehensions handlers of their own, and watches with sys.monitoring.)"""
+    3.12 gives generators and inlined comprehensions handlers of their own, and is watched with sys.monitoring.)"""
     if sys.version_info >= (3, 11):
         return bool(code.co_exceptiontable)  # empty for code with no handler
     return not _SETUP_OPS.isdisjoint(code.co_code[::2])  # wordcode: opcodes at even offsets
 
 
-#: Past this many files and folders under the roots, the scan gives up and every block is traced.
+#: Past this many files and folders under the roots, the scan gives up and the user's files are instrumented.
 _MAX_SCANNED = 2000
 #: Past this many Python files, too (each is compiled, ~1 ms).
 _MAX_COMPILED = 200
@@ -175,7 +177,7 @@ def _file_can_catch(path: str) -> bool:
 def any_file_can_catch(roots: tuple[str, ...]) -> bool:
     """Could any Python file under the roots catch an exception? Compiled, not imported: each code object in it,
     module, function, class body, comprehension, is asked can_catch(). Most scoring scripts have no ``try`` and no
-    ``with`` at all (44 of azureml-examples' 61): for them nothing need be traced. Every file under the roots is
+    ``with`` at all (44 of azureml-examples' 61): for them nothing is instrumented. Every file under the roots is
     asked, not only those imported yet, since run() may import one."""
     seen = compiled = 0
     for root in roots:
@@ -190,159 +192,58 @@ def any_file_can_catch(roots: tuple[str, ...]) -> bool:
     return False
 
 
-if TYPE_CHECKING:  # subscripting Callable fails at run time on 3.8, which a deployment's worker may run
-    TraceFunction = Callable[[FrameType, str, Any], Any]
-
-
-class _Tracer:
-    """The trace function (before Python 3.12) of one Watcher, built once and reused by every block.
-
-    Tracing costs in two places (bench/caught_overhead.py). While any trace function is
-    set, the interpreter takes its slow path for every instruction, so it is set around
-    run() alone (calling.py puts the watcher innermost), and not at all when no file can
-    catch (needed()). That slow path is the floor: on 3.11 it nearly doubles the time of
-    the Python code run() runs (measured: a run() of 6.6 us takes 12.1 us under a trace
-    function that does nothing, `getattr`, written in C), and sys.settrace offers no way
-    around it; only sys.monitoring does, from 3.12. And every Python frame that
-    starts or resumes in the block (each step of a generator expression too) calls the
-    global function, so that function is a closure built once, answers from a dict
-    lookup and an attribute, and enters only the script's own frames that can catch
-    (decided once per file, and per code object). Which is also what the script catches:
-    an exception that a library frame or C code stops (``getattr(obj, name, default)``
-    over a ``__getattr__`` that raises AttributeError) is not the script's catch, as
-    sys.monitoring's EXCEPTION_HANDLED, raised only in the handling frame, says from 3.12.
-
-    Inside an entered frame, line events are switched off: the one local function sees
-    the frame's ``exception`` events (and its ``return``)."""
-
-    def __init__(self, user_files: _UserFiles) -> None:
-        self.user_files = user_files
-        #: where the block running now records what it sees
-        self.seen: _Seen | None = None
-        self.enter, self.local = self._build()
-        self._needed: bool | None = None
-
-    def needed(self) -> bool:
-        """Is there anything to watch? Not when none of the script's files can catch (asked at the first block)."""
-        if self._needed is None:
-            self._needed = any_file_can_catch(self.user_files.roots)
-        return self._needed
-
-    def _build(self) -> tuple[TraceFunction, TraceFunction]:
-        known = self.user_files.known.get
-        learn = self.user_files
-        tracer = self
-
-        def local(frame: FrameType, event: str, arg: Any) -> Any:
-            if event == "exception" and tracer.seen is not None:
-                tracer.seen.saw(arg[1], frame.f_code, frame.f_lineno)
-            return local
-
-        if sys.version_info >= (3, 11):
-
-            def enter(frame: FrameType, event: str, arg: Any) -> Any:
-                # Called with the 'call' event only; later events go to the frame's own f_trace.
-                code = frame.f_code
-                mine = known(code.co_filename)
-                if mine is None:
-                    mine = learn(code)
-                if mine and code.co_exceptiontable:  # can_catch(), without a call
-                    frame.f_trace_lines = False
-                    return local
-                return None
-
-            return enter, local
-
-        #: id(code) -> (code, can it catch); the code is kept so that its id stays its own. Keyed
-        #: by id: hashing a code object hashes its constants, nested code objects too.
-        catching: dict[int, tuple[CodeType, bool]] = {}
-
-        def enter_scanned(frame: FrameType, event: str, arg: Any) -> Any:
-            code = frame.f_code
-            mine = known(code.co_filename)
-            if mine is None:
-                mine = learn(code)
-            if not mine:
-                return None
-            entry = catching.get(id(code))
-            if entry is None:
-                entry = catching[id(code)] = (code, can_catch(code))
-            if entry[1]:
-                frame.f_trace_lines = False
-                return local
-            return None
-
-        return enter_scanned, local
-
-    def chained(self, previous: TraceFunction) -> TraceFunction:
-        """The global trace function when one was already set (coverage.py's Python tracer under
-        --score-cov, see score_contract.coverage.tracing): it gets every event of every frame, as
-        if it were alone, so its line and arc data stay whole. (coverage.py's C tracer cannot be
-        chained: called from Python, it installs itself again. Coverage is measured with its
-        Python tracer there.) Each frame needs a local function of its own here, to carry theirs."""
-
-        def chain(theirs: Any) -> TraceFunction:
-            def local(frame: FrameType, event: str, arg: Any) -> Any:
-                nonlocal theirs
-                if event == "exception" and self.seen is not None:
-                    self.seen.saw(arg[1], frame.f_code, frame.f_lineno)
-                if theirs is not None:
-                    theirs = theirs(frame, event, arg)
-                return local
-
-            return local
-
-        def enter(frame: FrameType, event: str, arg: Any) -> Any:
-            theirs = previous(frame, event, arg)
-            if self.user_files(frame.f_code) and can_catch(frame.f_code):
-                return chain(theirs)
-            return theirs
-
-        return enter
+def _handled() -> None:
+    """Called first thing by each instrumented handler of the script (before 3.12, see handlers.py): the exception
+    being handled, in the frame that called this. Never raises into the script."""
+    if not _ACTIVE:
+        return
+    try:
+        exc = sys.exc_info()[1]
+        code = sys._getframe(1).f_code
+        seen = _ACTIVE[-1]
+        if exc is not None and seen.is_user_code(code):
+            seen.saw(exc, code, _line_it_passed(exc, code))
+    except Exception:  # noqa: S110 - the script's handler must run whatever happens here
+        pass
 
 
 class _Block:
-    """One ``with watcher.watching() as seen:`` block; a class rather than a generator-based
-    context manager, whose frames would run (traced) on the way out of every call."""
+    """One ``with watcher.watching() as seen:`` block: what the handlers report goes to ``seen`` meanwhile."""
 
-    __slots__ = ("_seen", "_tracer", "_previous")
+    __slots__ = ("_seen",)
 
-    def __init__(self, seen: _Seen, tracer: _Tracer | None) -> None:
+    def __init__(self, seen: _Seen) -> None:
         self._seen = seen
-        #: None: sys.monitoring sees for every block, or there is nothing to trace
-        self._tracer = tracer
-        self._previous: tuple[_Seen | None, Any] = (None, None)
 
     def __enter__(self) -> _Seen:
-        tracer = self._tracer
-        if tracer is None:
-            _ACTIVE.append(self._seen)  # unused where nothing is traced: no callback reads it
-            return self._seen
-        previous: Any = sys.gettrace()
-        self._previous = (tracer.seen, previous)
-        tracer.seen = self._seen
-        sys.settrace(tracer.enter if previous is None else tracer.chained(previous))
+        _ACTIVE.append(self._seen)
         return self._seen
 
     def __exit__(self, *exc_info: object) -> None:
-        tracer = self._tracer
-        if tracer is None:
-            _ACTIVE.remove(self._seen)
-            return
-        sys.settrace(self._previous[1])  # first: nothing of ours runs traced after the block
-        tracer.seen = self._previous[0]
+        _ACTIVE.remove(self._seen)
 
 
 class Watcher:
-    """Watches one script's files; each ``with watcher.watching() as seen:`` is one block."""
+    """Watches one script's files; each ``with watcher.watching() as seen:`` is one block.
+
+    Made before the script is imported: before 3.12 the script is imported with spec() (and its modules through
+    handlers.py's finder) when one of its files can catch; nothing is instrumented otherwise."""
 
     def __init__(self, roots: tuple[str, ...]) -> None:
         self._user_files = _UserFiles(tuple(dict.fromkeys(roots)))
         self._monitoring = _monitoring_available() and _register_monitoring()
-        self._tracer = None if self._monitoring else _Tracer(self._user_files)
+        #: handlers report (before 3.12): not when none of the script's files can catch (most have no try at all)
+        self.instrumented = not self._monitoring and any_file_can_catch(self._user_files.roots)
+        if self.instrumented:
+            handlers.install(_handled, self._user_files.is_user_path)
+
+    def spec(self, name: str, path: str) -> Any:
+        """The entry script's spec, as ``importlib.util.spec_from_file_location(name, path)`` gives it."""
+        if self.instrumented:
+            return handlers.spec(name, path)
+        return importlib.util.spec_from_file_location(name, path)
 
     def watching(self) -> _Block:
         """Record the exceptions caught in the script's files while the block runs;
         read them with ``seen.caught()`` afterwards."""
-        tracer = self._tracer if self._tracer is not None and self._tracer.needed() else None
-        return _Block(_Seen(self._user_files), tracer)
+        return _Block(_Seen(self._user_files))

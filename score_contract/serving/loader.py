@@ -131,12 +131,9 @@ class LoadedScript:
     app_root: str
     #: The undecorated run(): reaching its frame means the body got past conversion.
     inner_run_code: CodeType | None
-    init_calls: list[int] = field(default_factory=lambda: [0])
     #: Sees the exceptions the script catches itself (its folder and the app root are its own).
-    watcher: Watcher = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.watcher = Watcher(self.roots)
+    watcher: Watcher
+    init_calls: list[int] = field(default_factory=lambda: [0])
 
     @functools.cached_property
     def roots(self) -> tuple[str, ...]:
@@ -185,7 +182,9 @@ class _InitCallTracer:
 def load(script: str, app_root: str) -> tuple[ImportResult, LoadedScript | None]:
     """Import ``script`` as the server does and apply the server's checks on init/run."""
     started = time.perf_counter()
-    spec = importlib.util.spec_from_file_location(ENTRY_MODULE, script)
+    # Before the import: before 3.12 the watcher imports the script's files with their handlers instrumented.
+    watcher = Watcher(user_roots(script, app_root))
+    spec = watcher.spec(ENTRY_MODULE, script)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     tracer = _InitCallTracer(script)
@@ -199,7 +198,7 @@ def load(script: str, app_root: str) -> tuple[ImportResult, LoadedScript | None]
     elapsed = time.perf_counter() - started
     init = getattr(module, "init", None)
     init_calls = tracer.count(init)
-    problem, loaded = _accept(module, script, app_root)
+    problem, loaded = _accept(module, script, app_root, watcher)
     if loaded is None:
         return ImportResult(
             definition_problem=problem, init_calls=init_calls, elapsed=elapsed, hint=shadow_hint(app_root, script)
@@ -227,7 +226,7 @@ def _read_contract(loaded: LoadedScript) -> Contract | None:
         return Contract(notes=(f"the decorators could not be read ({type(exc).__name__}: {exc})",))
 
 
-def _accept(module: ModuleType, script: str, app_root: str) -> tuple[str | None, LoadedScript | None]:
+def _accept(module: ModuleType, script: str, app_root: str, watcher: Watcher) -> tuple[str | None, LoadedScript | None]:
     """The server's rules (user_script.load_script / _analyze_run), with its messages."""
     if not hasattr(module, "init"):
         return f"User script at {script} does not have a init() function defined.", None
@@ -265,6 +264,7 @@ def _accept(module: ModuleType, script: str, app_root: str) -> tuple[str | None,
         wants_headers=wants_headers,
         app_root=app_root,
         inner_run_code=getattr(inner, "__code__", None),
+        watcher=watcher,
     )
     _count_init_calls(loaded)
     return None, loaded
