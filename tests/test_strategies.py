@@ -14,7 +14,8 @@ import sys
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, find, given, settings
+from hypothesis import HealthCheck, example, find, given, settings
+from hypothesis import strategies as st
 
 from score_contract.inputs.strategies import (
     SchemaError,
@@ -642,3 +643,33 @@ def test_shrinking_drops_optional_keys_and_array_items() -> None:
 def test_an_unsatisfiable_schema_draws_nothing() -> None:
     assert boundary_values({"type": "integer", "minimum": 3, "maximum": 2}) == []
     assert invalid_values(False) == []
+
+
+_JSON_LEAVES = st.one_of(
+    st.none(), st.booleans(), st.integers(-3, 3), st.sampled_from([0.0, 1.0, -1.0, 2.5, 1e300]), st.sampled_from("ab")
+)
+_JSON = st.recursive(
+    _JSON_LEAVES,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from("xyz"), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(members=st.lists(_JSON, min_size=1, max_size=6), instance=_JSON)
+@example(members=[1], instance=True)
+@example(members=[True, 0], instance=False)
+@example(members=[1.0, "a"], instance=1)
+@example(members=[[1, {"x": 2.0}]], instance=[1.0, {"x": 2}])
+@example(members=[[True]], instance=[1])
+@example(members=[{"x": None}], instance={"x": None, "y": 1})
+def test_the_validators_enum_decides_and_words_as_jsonschemas_own(members: list[Any], instance: Any) -> None:
+    """json_schemas' enum is a set lookup (sample-inferred schemas list hundreds of rows): the same verdict and the
+    same message as jsonschema's, on values where equality is subtle (True is not 1, 1 is 1.0, nested containers)."""
+    import jsonschema
+
+    from score_contract.inputs.json_schemas import validator
+
+    ours = [error.message for error in validator({"enum": members}).iter_errors(instance)]
+    theirs = [error.message for error in jsonschema.Draft202012Validator({"enum": members}).iter_errors(instance)]
+    assert ours == theirs
