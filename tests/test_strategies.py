@@ -597,6 +597,7 @@ def test_the_strategies_module_imports_nothing_else_of_the_engine() -> None:
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert ast.literal_eval(loaded) == [
         "score_contract.inputs",
+        "score_contract.inputs.enum_lookup",
         "score_contract.inputs.json_schemas",
         "score_contract.inputs.primitives",
         "score_contract.inputs.schema_cases",

@@ -25,6 +25,8 @@ import referencing
 import referencing.jsonschema
 from referencing.exceptions import Unresolvable
 
+from .enum_lookup import DRAFT_OF, WITH_FAST_ENUM
+
 Schema = Any  # a dict or a bool, as loaded from JSON
 Resolver = Any  # a referencing.Resolver; the package exports no name for the type
 
@@ -85,52 +87,6 @@ ANNOTATIONS = {
 }
 
 
-def _canonical(value: Any) -> Any:
-    """A hashable form of a JSON value under which two values are equal exactly when jsonschema's ``equal`` says so:
-    a string equals only a string, a bool only a bool (True is not 1), 1 equals 1.0, lists element by element, objects
-    key by key."""
-    if isinstance(value, str):
-        return ("s", value)
-    if isinstance(value, bool):
-        return ("b", value)
-    if isinstance(value, (list, tuple)):
-        return ("l", tuple(_canonical(v) for v in value))
-    if isinstance(value, Mapping):
-        return ("m", frozenset((k, _canonical(v)) for k, v in value.items()))
-    return ("v", value)  # a number (1 == 1.0, and so are their hashes) or None
-
-
-_JSONSCHEMA_ENUM = jsonschema.Draft202012Validator.VALIDATORS["enum"]
-#: id(enum list) -> (the list, its members' canonical forms); the list is kept so that its id stays its own.
-_MEMBERS: dict[int, tuple[list[Any], frozenset[Any]]] = {}
-
-
-def _enum(validator: Any, enums: Any, instance: Any, schema: Any) -> Any:
-    """jsonschema's ``enum`` (the same verdict and message) in one set lookup: its own compares the value with every
-    member in turn, and a schema inferred from sample bodies lists every row it saw (200 rows: a third of the time
-    spent drawing a generated body went there)."""
-    known = _MEMBERS.get(id(enums))
-    if known is None or known[0] is not enums:
-        try:
-            known = (enums, frozenset(_canonical(member) for member in enums))
-        except TypeError:  # not JSON values (unhashable): jsonschema's own way
-            yield from _JSONSCHEMA_ENUM(validator, enums, instance, schema)
-            return
-        _MEMBERS[id(enums)] = known
-    try:
-        found = _canonical(instance) in known[1]
-    except TypeError:
-        yield from _JSONSCHEMA_ENUM(validator, enums, instance, schema)
-        return
-    if not found:
-        yield jsonschema.ValidationError(f"{instance!r} is not one of {enums!r}")
-
-
-#: Each draft's validator with the enum above; the draft it extends is what the reading asks about.
-_WITH_FAST_ENUM = {cls: jsonschema.validators.extend(cls, {"enum": _enum}) for cls in _DRAFTS}
-_DRAFT_OF = {fast: cls for cls, fast in _WITH_FAST_ENUM.items()}
-
-
 class SchemaError(ValueError):
     """The schema itself is unusable. The message is one sentence without a path: the caller adds the file name."""
 
@@ -152,7 +108,7 @@ def validator(schema: Schema) -> jsonschema.protocols.Validator:
     except jsonschema.exceptions.SchemaError as exc:
         raise SchemaError(f"the schema is invalid: {exc.message} at {exc.json_path}.") from None
     # An empty registry of our own also turns off jsonschema's deprecated fetching of remote $refs.
-    check = _WITH_FAST_ENUM[cls](schema, registry=referencing.Registry(), format_checker=cls.FORMAT_CHECKER)
+    check = WITH_FAST_ENUM[cls](schema, registry=referencing.Registry(), format_checker=cls.FORMAT_CHECKER)
     Reader(check).check_refs()
     return check
 
@@ -172,7 +128,7 @@ class Reader:
 
     def __init__(self, check: Any) -> None:
         self.check = check
-        cls = _DRAFT_OF.get(type(check), type(check))
+        cls = DRAFT_OF.get(type(check), type(check))
         self.refs_replace = cls in (jsonschema.Draft4Validator, jsonschema.Draft6Validator, jsonschema.Draft7Validator)
         self.items_array = self.refs_replace or cls is jsonschema.Draft201909Validator
         self.draft4 = cls is jsonschema.Draft4Validator
