@@ -8,7 +8,9 @@ over HTTP), so that both prove the engine faithful on the same requests.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, Literal
 
 from score_contract.core.observations import Body, Call, ImportResult, InitResult
 from score_contract.isolation.sandbox import Sandbox
@@ -257,3 +259,33 @@ def engine_calls(case: str, sent: tuple[Body, ...]) -> list[Call]:
     for call in calls:
         assert isinstance(call, Call), call
     return calls  # type: ignore[return-value]
+
+
+Framing = Literal["length", "chunked", "none"]
+
+#: Requests the Flask test client never sends: it always knows the body and, told to, sends its length; a real
+#: client may stream it or send no length. tests/test_parity_http.py frames them so; the engine is given the body
+#: whatever the framing.
+WIRE_ONLY: tuple[tuple[Body, Framing], ...] = (
+    (Body(b"", "an empty POST without Content-Type (requests sends Content-Length: 0)", content_type=""), "length"),
+    (Body(b'{"data": [1, 2, 3]}', "a JSON body sent in chunks"), "chunked"),
+    (Body(b"", "a POST with no body and no Content-Length (curl -X POST)", content_type=""), "none"),
+)
+
+#: run() sees the request's headers there: a body without Content-Length shows, and the engine always models a
+#: request that has one (it is what requests sends).
+READS_HEADERS = frozenset({"request-headers", "schema-request-headers"})
+
+
+def wire_only(case: str) -> tuple[tuple[Body, Framing], ...]:
+    """The wire-only requests ``case`` is sent over HTTP, after its bodies."""
+    return tuple(sent for sent in WIRE_ONLY if sent[1] == "length" or case not in READS_HEADERS)
+
+
+def answered_by_engine(once: Callable[[str, Callable[[Path], Any]], Any], case: str) -> list[Call]:
+    """The engine's answers to all that either parity file sends ``case`` (its bodies, then its wire-only requests),
+    made once for the run (tests/shared.py's ``once``): test_parity and test_parity_http hold the same answers to
+    their two grounds truths, the Flask app and the real server, and each worker boot is ~0.3 s of CPU."""
+    sent = bodies(case) + tuple(body for body, _ in wire_only(case))
+    calls: list[Call] = once(f"parity-engine-{case}", lambda _folder: engine_calls(case, sent))
+    return calls

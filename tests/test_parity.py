@@ -33,12 +33,13 @@ from tests.parity_cases import (
     PARITY,
     REFUSED,
     SCORING_TIMEOUTS,
+    answered_by_engine,
     bodies,
     boot_engine,
     comparable,
-    engine_calls,
     script,
 )
+from tests.shared import Once
 
 #: Cases the in-process app cannot answer: gunicorn decides what goes out
 #: (parity_cases.GUNICORN_ONLY); tests/test_parity_http.py compares them against the real server.
@@ -104,9 +105,11 @@ def official_boots(request: pytest.FixtureRequest) -> Iterator[dict[str, Future[
     "case",
     [*CASES, *(pytest.param(case, marks=pytest.mark.skip(reason=why)) for case, why in NOT_IN_PROCESS.items())],
 )
-def test_engine_answers_like_the_official_app(case: str, official_boots: dict[str, Future[official_app.Boot]]) -> None:
+def test_engine_answers_like_the_official_app(
+    case: str, official_boots: dict[str, Future[official_app.Boot]], once: Once[list[Call]]
+) -> None:
     sent = bodies(case)
-    calls = engine_calls(case, sent)
+    calls = answered_by_engine(once, case)[: len(sent)]  # then the wire-only requests, for test_parity_http
     boot = official_boots[case].result()
     assert boot.exit_code is None, f"the official app did not boot:\n{boot.log}"
     assert len(boot.answers) == len(sent), boot.log

@@ -23,7 +23,6 @@ import http.client
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Literal
 
 import pytest
 
@@ -38,12 +37,15 @@ from tests.parity_cases import (
     REFUSED,
     SCORING_TIMEOUTS,
     TIMEOUT,
+    Framing,
+    answered_by_engine,
     bodies,
     boot_engine,
     comparable,
-    engine_calls,
     script,
+    wire_only,
 )
+from tests.shared import Once
 
 BOOT_TIMEOUT = 60.0
 
@@ -53,8 +55,6 @@ BOOT_TIMEOUT = 60.0
 #: on either side.
 TRANSPORT_HEADERS = frozenset({"connection", "date", "server", "transfer-encoding"})
 IGNORED_HEADERS = PER_REQUEST_HEADERS | TRANSPORT_HEADERS
-
-Framing = Literal["length", "chunked", "none"]
 
 
 @dataclass(frozen=True)
@@ -76,22 +76,8 @@ class Request:
         return f"{self.body.source} ({data!r}, Content-Type {self.body.content_type!r}{framing})"
 
 
-#: Requests the Flask test client never sends: it always knows the body and,
-#: told to, sends its length; a real client may stream it or send no length.
-WIRE_ONLY = (
-    Request(Body(b"", "an empty POST without Content-Type (requests sends Content-Length: 0)", content_type="")),
-    Request(Body(b'{"data": [1, 2, 3]}', "a JSON body sent in chunks"), "chunked"),
-    Request(Body(b"", "a POST with no body and no Content-Length (curl -X POST)", content_type=""), "none"),
-)
-
-#: run() sees the request's headers there: a body without Content-Length shows,
-#: and the engine always models a request that has one (it is what requests sends).
-READS_HEADERS = frozenset({"request-headers", "schema-request-headers"})
-
-
 def requests_for(case: str) -> tuple[Request, ...]:
-    wire = tuple(r for r in WIRE_ONLY if r.framing == "length" or case not in READS_HEADERS)
-    return (*(Request(body) for body in bodies(case)), *wire)
+    return (*(Request(body) for body in bodies(case)), *(Request(body, framing) for body, framing in wire_only(case)))
 
 
 @dataclass(frozen=True)
@@ -247,9 +233,9 @@ def served(request: pytest.FixtureRequest) -> Iterator[Servers]:
 
 
 @pytest.mark.parametrize("case", ANSWERED)
-def test_engine_answers_like_the_real_server(case: str, served: Servers) -> None:
+def test_engine_answers_like_the_real_server(case: str, served: Servers, once: Once[list[Call]]) -> None:
     sent = requests_for(case)
-    calls = engine_calls(case, tuple(r.body for r in sent))
+    calls = answered_by_engine(once, case)
     real = served[case]
     assert real.ready, f"the real server did not boot (exit code {real.exit_code}):\n{real.log}"
     assert len(real.answers) == len(sent), real.log
