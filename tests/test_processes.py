@@ -100,3 +100,27 @@ def test_a_worker_that_keeps_dying_stops_the_sending_and_the_note_says_so_honest
     assert int(note.group(2)) == sum(int(n) for n in re.findall(r"(\d+) [a-z]", summary.group(1)))
     assert "refused before run() saw" not in done.stdout and "could not be restarted" not in done.stdout
     assert 'smallest failing body (a boundary of the contract): {"amount": -1}' in done.stdout
+
+
+def test_a_log_read_while_its_process_writes_loses_no_line() -> None:
+    """The worker's and the official server's logs are read while they are written (readiness, what a call printed):
+    reading moves the offset the child writes at, and a log not opened for appending was written over (a server's
+    "Booting worker" line went missing under load)."""
+    from score_contract.isolation.groups import shared_log
+
+    count = 20000
+    with shared_log("score-contract-test-") as log:
+        child = subprocess.Popen(
+            [sys.executable, "-c", f"import sys\nfor i in range({count}): print(f'line {{i}}', flush=True)"],
+            stdout=log,
+        )
+        reads = 0
+        while child.poll() is None:
+            log.seek(0)
+            log.read()
+            reads += 1
+        assert child.wait() == 0
+        log.seek(0)
+        lines = log.read().decode().splitlines()
+    assert reads > 1
+    assert lines == [f"line {i}" for i in range(count)]

@@ -20,7 +20,7 @@ from typing import IO, Any
 
 from ..core.observations import Death
 from ..serving.loader import server_environment
-from .groups import signal_group, stop_group
+from .groups import shared_log, signal_group, stop_group
 
 #: How long past its own SIGALRM deadline a worker may take to answer before it
 #: counts as hung (C code holding the GIL never sees the alarm).
@@ -98,7 +98,7 @@ class Sandbox:
         ``coverage``: what coverage.py measures in it (see score_contract.coverage.tracing)."""
         self.script = script
         self.app_root = app_root
-        self._log: IO[bytes] = tempfile.TemporaryFile(prefix="score-contract-")
+        self._log: IO[bytes] = shared_log("score-contract-")
         command_read, command_write = os.pipe()
         result_read, result_write = os.pipe()
         if env is None:

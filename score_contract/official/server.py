@@ -22,7 +22,6 @@ import os
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ from typing import IO, Any
 
 from ..core.observations import Body, HttpResponse
 from ..core.versions import package_version
-from ..isolation.groups import stop_group
+from ..isolation.groups import shared_log, stop_group
 from ..isolation.sandbox import outside_our_python
 from .boot_log import BootLog
 
@@ -138,7 +137,7 @@ class OfficialServer:
         self.workers = workers
         self.port = port or free_port()
         self.url = f"http://{HOST}:{self.port}"
-        self._log: IO[bytes] = tempfile.TemporaryFile(prefix="score-contract-server-")
+        self._log: IO[bytes] = shared_log("score-contract-server-")
         args = [
             str(python or sys.executable),
             "-c",
@@ -163,18 +162,23 @@ class OfficialServer:
         if scoring_timeout is not None:
             env["SCORING_TIMEOUT_MS"] = str(int(scoring_timeout * 1000))
         self.started = time.perf_counter()
-        self._process = subprocess.Popen(
+        self._process = self._launch(args, app_root, env)
+        self._session: Any = None
+        self._scanned = 0
+        self._workers = BootLog(workers)
+
+    def _launch(self, args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
+        """Start the launcher, its output into the log, in a session of its own. (tests/test_parity_http.py forks it
+        from a process that imported the server's libraries once, for its sixty-odd boots.)"""
+        return subprocess.Popen(
             args,
-            cwd=app_root,
+            cwd=cwd,
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=self._log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        self._session: Any = None
-        self._scanned = 0
-        self._workers = BootLog(workers)
 
     # -- readiness -------------------------------------------------------------
 
