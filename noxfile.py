@@ -39,8 +39,9 @@ SMOKE = (
     "-k",
     "not test_broken_example",
 )
-#: Parity over real HTTP boots the official server once per case (0.8 s each, 64 cases): on the other Pythons, one
-#: case per way a request reaches run() and a response leaves it, and a boot failure.
+#: Parity over real HTTP boots the official server once per case (forked from a zygote, ~0.2 s of CPU each, 64
+#: cases): on the other Pythons, one case per way a request reaches run() and a response leaves it, and a boot
+#: failure (the same names select three of the checks that a forked server answers as a launched one).
 SMOKE_HTTP = (
     "tests/test_parity_http.py",
     "-k",

@@ -3,7 +3,10 @@
 tests/test_parity.py holds the engine to the official Flask app in-process; here
 the same scripts and bodies (tests/parity_cases.py) go through the engine (a
 Sandbox worker) and through ``azmlinfsrv`` itself (score_contract.official.server's
-OfficialServer, on 127.0.0.1), gunicorn and sockets included. The two must agree
+OfficialServer, on 127.0.0.1), gunicorn and sockets included. Its launcher is forked
+from tests/official_app.py's zygote (ForkedServer), which has imported the server's
+libraries once; test_a_forked_server_answers_as_a_launched_one holds the fork to the
+launcher started as OfficialServer starts it. The two must agree
 on the status, the body bytes and every header that is neither per-request nor
 the connection's own.
 
@@ -23,13 +26,16 @@ import http.client
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from score_contract.core.observations import Body, Call, HttpResponse
 from score_contract.isolation.sandbox import Sandbox
-from score_contract.official.server import HOST, OfficialServer
+from score_contract.official.server import HOST, LAUNCHER, OfficialServer
 from score_contract.serving.responses import GUNICORN_ERROR
+from tests import official_app
 from tests.parity_cases import (
     CASES,
     GUNICORN_ONLY,
@@ -151,12 +157,24 @@ def _post(server: OfficialServer, request: Request, timeout: float) -> Answer:
     return Answer(response, broken)
 
 
-def serve(case: str, sent: tuple[Request, ...]) -> Served:
+class ForkedServer(OfficialServer):
+    """The official server as OfficialServer starts it, its launcher forked from official_app's zygote, which has
+    imported the server's libraries (Flask, gunicorn, OpenTelemetry, Azure Monitor's exporter) and none of the
+    server's own modules: 0.9 s of CPU a boot, paid sixty-odd times here, becomes ~0.2 s.
+    test_a_forked_server_answers_as_a_launched_one holds it to the launcher started as a fresh interpreter."""
+
+    def _launch(self, args: list[str], cwd: Path, env: dict[str, str]) -> Any:
+        assert args[1:3] == ["-c", LAUNCHER], args  # then the launcher's parent pid, then azmlinfsrv's arguments
+        launched = official_app.launch(args[4:], cwd, env, self._log.fileno())
+        return launched if launched is not None else super()._launch(args, cwd, env)
+
+
+def serve(case: str, sent: tuple[Request, ...], server_class: type[OfficialServer] = ForkedServer) -> Served:
     """Boot azmlinfsrv for ``case``, send every request through it, stop it."""
     import requests
 
     path = script(case)
-    server = OfficialServer(path, path.parent, None, scoring_timeout=SCORING_TIMEOUTS.get(case))
+    server = server_class(path, path.parent, None, scoring_timeout=SCORING_TIMEOUTS.get(case))
     try:
         boot = server.wait_ready(BOOT_TIMEOUT)
         answers: list[Answer] = []
@@ -314,3 +332,35 @@ def test_the_comparison_sees_a_difference() -> None:
     assert _differences(call, Answer(repeated)) != []
     assert _differences(call, Answer(same, "ChunkedEncodingError")) != []
     assert _differences(call, Answer(None, "ConnectionError")) != []
+
+
+#: One case per way the server can end up: it answers JSON, gunicorn answers its own 500 (run() raised
+#: SystemExit), a scoring timeout, a streamed answer, and a boot that fails (init() raises: the exit code).
+FORK_CHECKED = (
+    "returns-dict",
+    "run-raises-system-exit",
+    "run-times-out",
+    "flask-response-streamed",
+    "boot-init-raises",
+)
+
+
+@pytest.mark.parametrize("case", FORK_CHECKED)
+def test_a_forked_server_answers_as_a_launched_one(case: str) -> None:
+    """The forked launcher is the launcher: the same readiness, exit code, answers (status, body, headers but the
+    per-request ones) and worker boots as ``python -c LAUNCHER`` started by OfficialServer itself."""
+    sent = requests_for(case) if case in ANSWERED else ()
+    forked, launched = serve(case, sent), serve(case, sent, OfficialServer)
+    assert (forked.ready, forked.exit_code, forked.worker_boots) == (
+        launched.ready,
+        launched.exit_code,
+        launched.worker_boots,
+    ), f"forked:\n{forked.log}\nlaunched:\n{launched.log}"
+    assert len(forked.answers) == len(launched.answers) == len(sent)
+    for ours, theirs in zip(forked.answers, launched.answers, strict=True):
+        assert (ours.broken, ours.response is None) == (theirs.broken, theirs.response is None)
+        if ours.response is not None and theirs.response is not None:
+            assert (ours.response.status, ours.response.body) == (theirs.response.status, theirs.response.body)
+            assert comparable(ours.response.headers, IGNORED_HEADERS) == comparable(
+                theirs.response.headers, IGNORED_HEADERS
+            )
