@@ -41,7 +41,7 @@ import tempfile
 import threading
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -244,17 +244,35 @@ def _forked(connection: socket.socket, path: list[str]) -> None:
     asked = json.loads(first + _received(connection))
     if "launch" in asked:
         _launched(connection, asked, fds[0], path)
+    _as_a_fresh_process(asked, connection.fileno(), path)
+    _exit_as_python_would(lambda: _serve(asked["script"], asked["out"], asked["requests"]))
+
+
+def _as_a_fresh_process(asked: dict[str, Any], output: int, path: list[str]) -> None:
+    """Make this fork what a fresh ``python`` started by the test would be: no input, its output to ``output``,
+    the environment, the folder and the ``sys.path`` a fresh process has."""
     stdin = os.open(os.devnull, os.O_RDONLY)
     os.dup2(stdin, 0)
-    os.dup2(connection.fileno(), 1)
-    os.dup2(connection.fileno(), 2)
+    os.dup2(output, 1)
+    os.dup2(output, 2)
     os.environ.clear()
     os.environ.update(asked["env"])
     os.chdir(asked["cwd"])
     sys.path[:] = path
-    code = 0
+
+
+def _exit_as_python_would(run: Callable[[], object]) -> None:
+    """Run, then leave with the code the interpreter would exit with (a SystemExit's, 1 after a traceback), and
+    without the zygote's exit handlers."""
+    code: int = 0
     try:
-        _serve(asked["script"], asked["out"], asked["requests"])
+        run()
+    except SystemExit as exc:
+        if exc.code is None or isinstance(exc.code, int):
+            code = exc.code or 0
+        else:
+            print(exc.code, file=sys.stderr)
+            code = 1
     except BaseException:
         traceback.print_exc()
         code = 1
@@ -276,31 +294,10 @@ def _launched(connection: socket.socket, asked: dict[str, Any], log: int, path: 
     if server == 0:
         connection.close()
         os.setsid()
-        stdin = os.open(os.devnull, os.O_RDONLY)
-        os.dup2(stdin, 0)
-        os.dup2(log, 1)
-        os.dup2(log, 2)
-        os.environ.clear()
-        os.environ.update(asked["env"])
-        os.chdir(asked["cwd"])
-        sys.path[:] = path
+        _as_a_fresh_process(asked, log, path)
         sys.argv = ["-c", str(waiter), *asked["args"]]  # the launcher takes argv[1] for the process it dies with
-        code: int = 0
-        try:
-            exec(compile(asked["launch"], "<string>", "exec"), {"__name__": "__main__", "__builtins__": __builtins__})
-        except SystemExit as exc:  # what the interpreter does with it at exit
-            if exc.code is None or isinstance(exc.code, int):
-                code = exc.code or 0
-            else:
-                print(exc.code, file=sys.stderr)
-                code = 1
-        except BaseException:
-            traceback.print_exc()
-            code = 1
-        finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(code)
+        launcher = compile(asked["launch"], "<string>", "exec")
+        _exit_as_python_would(lambda: exec(launcher, {"__name__": "__main__", "__builtins__": __builtins__}))
     os.close(log)
     connection.sendall(json.dumps({"pid": server}).encode() + b"\n")
     _, status = os.waitpid(server, 0)
