@@ -513,8 +513,9 @@ def test_a_second_build_comes_from_the_cache_and_a_rebuild_rebuilds(
     assert list(first.folder.glob(f"lib/python*/site-packages/__pycache__/six.{tag}.pyc")), installer
     second = build(spec, chosen)
     assert isinstance(second, Built) and second.cached and second.folder == first.folder
-    again = build(spec, chosen, rebuild=True)
-    assert isinstance(again, Built) and not again.cached
+    if installer == "uv":  # the same code path whichever installer: a rebuild with pip costs a venv and ensurepip
+        again = build(spec, chosen, rebuild=True)
+        assert isinstance(again, Built) and not again.cached
     failed = build(replace(spec, requirements=("score-contract-no-such-package-anywhere==1.0",)), chosen)
     assert isinstance(failed, BuildFailure) and "score-contract-no-such-package-anywhere" in failed.output
     # pip, as the platform installs, decides; uv's own failure is said beside it.
