@@ -102,6 +102,15 @@ _ACTIVE: list[_Seen] = []
 _TOOL: list[int] = []
 
 
+def _report(exc: BaseException, code: CodeType) -> None:
+    """``exc`` was handled in a frame running ``code``: the block running now keeps it if the code is the script's.
+    (Both mechanisms call this: sys.monitoring's EXCEPTION_HANDLED, and before 3.12 the instrumented handlers.)"""
+    if _ACTIVE:
+        seen = _ACTIVE[-1]
+        if seen.is_user_code(code):
+            seen.saw(exc, code, _line_it_passed(exc, code))
+
+
 def _monitoring_available() -> bool:
     return sys.version_info >= (3, 12) and hasattr(sys, "monitoring")
 
@@ -120,10 +129,7 @@ def _register_monitoring() -> bool:
         return False
 
     def on_handled(code: CodeType, offset: int, exc: BaseException) -> None:
-        if _ACTIVE:
-            seen = _ACTIVE[-1]
-            if seen.is_user_code(code):
-                seen.saw(exc, code, _line_it_passed(exc, code))
+        _report(exc, code)
 
     event = monitoring.events.EXCEPTION_HANDLED
     monitoring.register_callback(tool, event, on_handled)
@@ -199,10 +205,8 @@ def _handled() -> None:
         return
     try:
         exc = sys.exc_info()[1]
-        code = sys._getframe(1).f_code
-        seen = _ACTIVE[-1]
-        if exc is not None and seen.is_user_code(code):
-            seen.saw(exc, code, _line_it_passed(exc, code))
+        if exc is not None:
+            _report(exc, sys._getframe(1).f_code)
     except Exception:  # noqa: S110 - the script's handler must run whatever happens here
         pass
 

@@ -182,17 +182,18 @@ class _InitCallTracer:
 def load(script: str, app_root: str) -> tuple[ImportResult, LoadedScript | None]:
     """Import ``script`` as the server does and apply the server's checks on init/run."""
     started = time.perf_counter()
+    roots = user_roots(script, app_root)
     # Before the import: before 3.12 the watcher imports the script's files with their handlers instrumented.
-    watcher = Watcher(user_roots(script, app_root))
+    watcher = Watcher(roots)
     spec = watcher.spec(ENTRY_MODULE, script)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     tracer = _InitCallTracer(script)
     try:
-        with tracer, warned.hearing(user_roots(script, app_root)) as heard:
+        with tracer, warned.hearing(roots) as heard:
             spec.loader.exec_module(module)
     except BaseException as exc:  # the server catches BaseException here too
-        error = tracebacks.describe(exc, user_roots(script, app_root))
+        error = tracebacks.describe(exc, roots)
         hint = shadow_hint(app_root, script, exc) or model_dir_hint(exc, script)
         return ImportResult(error=error, hint=hint, elapsed=time.perf_counter() - started), None
     elapsed = time.perf_counter() - started
