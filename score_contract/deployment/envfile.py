@@ -7,7 +7,8 @@ conda package specs become pip requirements under their PyPI names (``numpy=1.21
 reason. A package only conda installs (gdal) is not left out, for the script needs it: it is listed in
 ``needs_conda``, and conda builds the whole file (see .installers). MLflow's
 ``python_env.yaml`` (a Python version and pip lines) is read too. YAML is read with PyYAML;
-requirement lines are parsed with ``packaging`` (pytest's own dependency).
+requirement lines are parsed with ``packaging`` (pytest's own dependency), imported when a line is parsed: its
+grammar costs ~20 ms to import, which every run paid (the planning of any script imports this module).
 
 A file pip or conda would refuse (``numpy ==``, a ``.json`` given as requirements, dependencies that
 are not a list) is a usage error naming the file and the line, never a build that fails later: each
@@ -22,9 +23,6 @@ import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
 
 from ..errors import UsageError
 from .conda_names import needs_conda, pypi_name, why_left_out
@@ -235,6 +233,8 @@ def _checked(requirement: str, where: str, written: str = "") -> str:
     text = requirement.split(" --", 1)[0].strip()  # per-requirement options: --hash=..., --config-settings
     if "://" in text or "${" in text or text.startswith((".", "/", "~")) or text.endswith(_ARCHIVES):
         return requirement
+    from packaging.requirements import InvalidRequirement, Requirement
+
     try:
         Requirement(text)
     except InvalidRequirement as exc:
@@ -311,6 +311,9 @@ def _logical_lines(text: str) -> list[tuple[int, str]]:
 
 
 def _names(lines: list[str]) -> tuple[str, ...]:
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.utils import canonicalize_name
+
     names = []
     for line in lines:
         try:

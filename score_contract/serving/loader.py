@@ -33,7 +33,6 @@ from typing import Any
 
 from ..core.contract import Contract
 from ..core.observations import ImportResult, Mode
-from ..core.versions import package_version
 from ..inputs import contract
 from . import SERVER_PACKAGE, tracebacks, warned
 from .caught import Watcher
@@ -64,6 +63,10 @@ def server_environment(
     env["SERVER_PORT"] = SERVER_PORT
     env["HEALTH_PORT"] = SERVER_PORT
     env.setdefault("AML_APP_INSIGHTS_ENABLED", "false")
+    # Here, not at the top: the parent calls this, and the worker, which imports this module too, need not read
+    # package metadata (importlib.metadata is ~13 ms of every worker's start).
+    from ..core.versions import package_version
+
     server_version = package_version("azureml-inference-server-http")
     if server_version and "SERVER_VERSION_LOG_RESPONSE_ENABLED" not in env:
         env["HTTP_X_MS_SERVER_VERSION"] = f"azmlinfsrv/{server_version}"
