@@ -98,8 +98,12 @@ def _wheel(session: nox.Session) -> Path:
         source = Path(session.create_tmp()) / "source"
         shutil.rmtree(source, ignore_errors=True)
         shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", ".nox", "build", "*.egg-info", "__pycache__", ".hypothesis", ".pytest_cache", ".venv"))  # fmt: skip
+        # Its isolated build environment installed by uv when uv is here (2.5 s instead of 4.4 s), as tests/installed.py.
+        installer = ["--installer", "uv"] if shutil.which("uv") else []
         done = subprocess.run(
-            [sys.executable, "-m", "build", "--outdir", str(dist), str(source)], capture_output=True, text=True
+            [sys.executable, "-m", "build", *installer, "--outdir", str(dist), str(source)],
+            capture_output=True,
+            text=True,
         )
         if done.returncode != 0:
             session.error(f"python -m build failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
