@@ -151,7 +151,7 @@ def test_a_generous_latency_budget_passes_and_a_tight_one_fails_with_its_figures
     passed.stdout.fnmatch_lines(
         [
             "*score-contract: latency and memory*",
-            "slow_per_row/score.py: run() p50 * ms, p99 * over * calls (budget 5000 ms); init() * s; memory * MB after"
+            "slow_per_row/score.py: run() p50 * ms, p99 * over * calls on valid bodies (budget 5000 ms); init() * s; memory * MB after"
             " init(), peak * MB",
         ]
     )

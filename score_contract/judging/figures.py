@@ -51,8 +51,11 @@ def shown_mb(value: float | None) -> str:
 
 def summary_line(shown: str, figures: dict[str, Any]) -> str:
     """One script's figures as the terminal summary shows them, with its budgets ("" when there are none):
-    ``score.py: run() p50 1.2 ms, p99 3.4 ms, max 5.0 ms over 131 calls (budget 200 ms); init() 0.81 s;
-    memory 74 MB after init(), peak 80 MB × 4 workers (budget 1024 MB)``."""
+    ``score.py: run() p50 1.2 ms, p99 3.4 ms, max 5.0 ms over 131 calls on valid bodies (budget 200 ms); init() 0.81 s;
+    memory 74 MB after init(), peak 80 MB × 4 workers (budget 1024 MB)``. The calls timed are those of run() on a
+    valid body that returned (budgets.timed_calls): the variations of samples, the invalid bodies, the errors and
+    timeouts are sent too but not timed, and a line that said only "over 7 calls" after hundreds were sent read as
+    if most were never measured."""
     parts = []
     latency, memory = figures.get("latency_ms"), figures.get("memory_mb")
     budgets = figures.get("budgets") or {}
@@ -60,7 +63,7 @@ def summary_line(shown: str, figures: dict[str, Any]) -> str:
         budget = budgets.get("latency_p99_ms")
         parts.append(
             f"run() p50 {shown_ms(latency['p50'])}, p99 {shown_ms(latency['p99'])}, max {shown_ms(latency['max'])}"
-            f" over {latency['count']} calls" + (f" (budget {budget:g} ms)" if budget else "")
+            f" over {latency['count']} calls on valid bodies" + (f" (budget {budget:g} ms)" if budget else "")
         )
     init_s = (figures.get("timings") or {}).get("init_s")
     if init_s is not None:
