@@ -54,6 +54,21 @@ def test_the_session_never_asks_which_kind_a_run_is() -> None:
     assert "BatchRun" not in session and "ScriptRun" not in session
 
 
+def test_each_kind_is_found_by_its_own_name_and_imported_only_when_asked_for() -> None:
+    """session.KINDS says where each kind is defined (a run imports only the kinds of its scripts): the name it is
+    listed under is the kind's own, and importing the session imports none of them."""
+    code = (
+        "import sys; from score_contract.session import KINDS, kind_named; "
+        "print(sorted(m for m in sys.modules if m.endswith('.kind') and m != 'score_contract.pipeline.kind')); "
+        "print(sorted((name, kind_named(name).name) for name in KINDS))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    before, named = done.stdout.splitlines()
+    assert before == "[]"
+    assert named == str(sorted((name, name) for name in ("online", "batch", "comparison")))
+
+
 def test_the_worker_stays_standard_library_only() -> None:
     """A deployment's environment holds none of our dependencies: the worker's own imports must not need them."""
     code = (
