@@ -17,9 +17,11 @@ HTTP. The cases themselves (scripts and bodies) live in tests/parity_cases.py.
 
 from __future__ import annotations
 
+import ast
 import os
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -44,6 +46,8 @@ from tests.shared import Once
 #: Cases the in-process app cannot answer: gunicorn decides what goes out
 #: (parity_cases.GUNICORN_ONLY); tests/test_parity_http.py compares them against the real server.
 NOT_IN_PROCESS = dict.fromkeys(GUNICORN_ONLY, "gunicorn, not the Flask app, decides this answer; compared over HTTP")
+#: Where the smoke set (the other Pythons) selects the cases it runs by name.
+NOXFILE = Path(__file__).resolve().parent.parent / "noxfile.py"
 
 
 def _environment(case: str) -> dict[str, str]:
@@ -184,3 +188,21 @@ def test_the_official_app_forked_from_the_zygote_answers_as_a_fresh_interpreter_
         return boot.exit_code, answers
 
     assert seen(forked) == seen(fresh)
+
+
+@pytest.mark.skipif(not NOXFILE.is_file(), reason="the smoke set runs outside the checkout")
+def test_the_cases_the_smoke_set_names_are_cases_and_select_themselves_only() -> None:
+    """noxfile.py selects the cases other Pythons run by name (pytest -k, a substring match): a case renamed or
+    removed would silently leave the smoke set, and a name inside another would select that one too."""
+    named = {
+        target.id: ast.literal_eval(node.value)
+        for node in ast.parse(NOXFILE.read_text()).body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name) and target.id in ("HTTP_CASES", "PARITY_CASES")
+    }
+    every = {*CASES, *GUNICORN_ONLY, *REFUSED}
+    assert set(named["PARITY_CASES"]) <= set(CASES)
+    assert set(named["HTTP_CASES"]) <= every
+    for name in (*named["PARITY_CASES"], *named["HTTP_CASES"]):
+        assert [case for case in every if name in case] == [name]
