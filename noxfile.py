@@ -41,8 +41,9 @@ HTTP_CASES = ("returns-dict", "returns-numpy-array", "run-times-out", "schema-pa
 #: run() and its traceback, the scoring timeout's thread, a generator as the body), one case for each way a request
 #: reaches run(), and a NaN answer (the most common defect). The other cases (a list, a str, a set, an AMLResponse,
 #: a Flask Response, headers, optional parameters...) are answered by the same releases of the server, Flask,
-#: werkzeug and inference-schema, and by the stdlib's json, on every Python: they run there only when that Python
-#: gets other releases of those (SAME_ON_EVERY_PYTHON) than the whole suite's Python (~10 s of CPU per Python).
+#: werkzeug and inference-schema, and by the stdlib's json, on every Python: they run on another Python only when
+#: it gets releases of those (SAME_ON_EVERY_PYTHON) that no run so far answered them with, neither the whole suite's
+#: Python nor an earlier smoke session of this nox run (~10 s of CPU per Python they are left out on).
 PARITY_CASES = (
     "returns-dict",
     "returns-nan-and-infinity",
@@ -87,6 +88,10 @@ def _default_releases() -> dict[str, str]:
         return {name: importlib.metadata.version(name) for name in SAME_ON_EVERY_PYTHON}
     except importlib.metadata.PackageNotFoundError:
         return {}
+
+
+#: The releases of SAME_ON_EVERY_PYTHON that answered every parity case in this nox run (the whole suite's first).
+_ANSWERED: list[dict[str, str]] = []
 
 
 #: The correct examples through the installed plugin, gated in one run as a team gates its scripts (each example's
@@ -193,10 +198,13 @@ def smoke(session: nox.Session) -> None:
     )
     # Spread over the cores as the whole suite is, unless .ci/run says otherwise (it runs this beside the suite).
     workers = os.environ.get("SCORE_CONTRACT_SMOKE_WORKERS", "auto")
-    releases, default = _releases(session), _default_releases()
-    every_case = releases != default
+    if not _ANSWERED:
+        _ANSWERED.append(_default_releases())
+    releases = _releases(session)
+    every_case = releases not in _ANSWERED
     if every_case:
-        session.log(f"every in-process parity case: {releases} here, {default or 'none'} where the whole suite ran")
+        session.log(f"every in-process parity case: {releases} here, not yet answered with ({_ANSWERED})")
+        _ANSWERED.append(releases)
     selected = _selected(every_case)
     session.run("pytest", "-p", "no:cacheprovider", "-q", "-n", workers, *SMOKE, *selected, *session.posargs)
     warned = "error::pytest_score_contract.ScoreContractWarning"
