@@ -455,6 +455,31 @@ def test_a_schema_error_names_the_reason_and_the_place() -> None:
         validator({"properties": {"a": {"type": "strin"}}})
 
 
+def test_a_schema_is_held_to_its_meta_schema_once_and_an_invalid_one_every_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import jsonschema
+
+    checked: list[object] = []
+    original = jsonschema.Draft7Validator.check_schema.__func__  # a classmethod
+
+    def counting(cls: Any, schema: Any, *args: Any, **kwargs: Any) -> None:
+        checked.append(schema)
+        original(cls, schema, *args, **kwargs)
+
+    monkeypatch.setattr(jsonschema.Draft7Validator, "check_schema", classmethod(counting))
+    draft7 = "http://json-schema.org/draft-07/schema#"
+    valid = {"$schema": draft7, "type": "object", "properties": {"n": {"type": "integer", "minimum": 17}}}
+    for _ in range(3):
+        assert validator(json.loads(json.dumps(valid))).is_valid({"n": 17})  # an equal schema, not the same object
+    assert len(checked) == 1
+    invalid = {"$schema": draft7, "type": "strin", "title": "checked each time"}
+    for _ in range(2):
+        with pytest.raises(SchemaError):
+            validator(invalid)
+    assert len(checked) == 3
+
+
 def test_array_boundaries_are_the_shortest_the_next_and_the_longest() -> None:
     values = boundary_values({"type": "array", "minItems": 0, "maxItems": 3, "items": {"type": "integer"}})
     assert {0, 1, 3} <= {len(v) for v in values if isinstance(v, list)}
