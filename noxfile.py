@@ -31,10 +31,10 @@ SUPPORTED = ("3.10", "3.11", "3.12", "3.13")
 #: caught-exception watcher (sys.monitoring from 3.12, instrumented handlers before), loading and calling as the
 #: server does (parity with the official app, in-process, for PARITY_CASES), and parity over real HTTP for one case
 #: per way a request reaches run() and a response leaves it and a boot failure (the same names select three of the
-#: checks that a forked server answers as a launched one). Not the realworld session (24 s of CPU on each Python, the longest part
-#: of the set): what it judges is the engine's own logic, the same on every Python; what a Python changes in it was
-#: the line a caught exception is placed on, which test_caught checks on every Python installed here, from the whole
-#: suite too.
+#: checks that a forked server answers as a launched one). Not the realworld session (24 s of CPU on each Python,
+#: the longest part of the set): what it judges is the engine's own logic, the same on every Python; what a Python
+#: changes in it was the line a caught exception is placed on, which test_caught checks on every Python installed
+#: here, from the whole suite too.
 HTTP_CASES = ("returns-dict", "returns-numpy-array", "run-times-out", "schema-pandas-records", "boot-init-raises")
 #: In-process parity on another Python: the cases whose answer that Python may change. numpy and pandas (3.10 gets
 #: numpy 2.2 and pandas 2.3, 3.12 numpy 2.5 and pandas 3.1), the interpreter's own mechanics (an exception escaping

@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import statistics
@@ -24,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -76,9 +77,10 @@ def bare_loop(app: Path, bodies: list[bytes]) -> float:
     return time.perf_counter() - started
 
 
-def timing_hypothesis(spent: list[float]) -> Callable[..., Any]:
-    """``exploration.search.search``, noting in ``spent`` the time each search spent outside the callbacks it is
-    given (sending bodies, judging them): Hypothesis's drawing and engine, measured inside the run."""
+@contextlib.contextmanager
+def timing_hypothesis(spent: list[float]) -> Iterator[None]:
+    """While it is entered, ``exploration.search.search`` notes in ``spent`` the time each search spent outside the
+    callbacks it is given (sending bodies, judging them): Hypothesis's drawing and engine, measured inside the run."""
     from score_contract.exploration import search
 
     original = search.search
@@ -107,14 +109,17 @@ def timing_hypothesis(spent: list[float]) -> Callable[..., Any]:
         finally:
             spent.append(time.perf_counter() - started - inside)
 
-    return searched
+    search.search = searched
+    try:
+        yield
+    finally:
+        search.search = original
 
 
 def contract_run(app: Path) -> tuple[float, list[bytes], int, float]:
     """The seconds ``calls()`` took, the bodies it sent, how many Hypothesis generated, and the seconds Hypothesis
     spent in it (its drawing and engine, outside our callbacks)."""
     from score_contract.config.settings import resolve
-    from score_contract.exploration import search
     from score_contract.online.runner import ScriptRun
     from score_contract.pipeline.context import RunContext
     from score_contract.planning.script import plan
@@ -123,14 +128,11 @@ def contract_run(app: Path) -> tuple[float, list[bytes], int, float]:
     script = plan(settings, settings.scripts[0], app)
     run = ScriptRun(script, settings, RunContext())
     run.initialized()  # start-up is not per body: leave it out
-    original, spent = search.search, []
-    search.search = timing_hypothesis(spent)
-    try:
+    spent: list[float] = []
+    with timing_hypothesis(spent):
         started = time.perf_counter()
         calls = run.calls()
         elapsed = time.perf_counter() - started
-    finally:
-        search.search = original
     run.close()
     generated = sum(1 for c in calls if c.phase == "generated")
     return elapsed, [c.body.data for c in calls], generated, sum(spent)
